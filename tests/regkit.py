@@ -1,0 +1,162 @@
+"""Real registers for end-to-end tests: real git, real age keys, in temporary folders."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyrage
+
+from ucbr.cli import main
+
+# id -> (role, name)
+STAFF: dict[str, tuple[str, str]] = {
+    "mgr": ("manager", "Morgan Manager"),
+    "officer": ("case_officer", "Olive Officer"),
+    "officer2": ("case_officer", "Otto Second"),
+    "head": ("head_of_service", "Hana Head"),
+    "ig": ("ig_officer", "Ivan Governance"),
+    "front": ("frontline", "Fern Frontline"),
+    "cron": ("scheduler", "Cron Service"),
+}
+
+
+def email_of(staff_id: str) -> str:
+    return f"{staff_id}@council.example"
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@contextlib.contextmanager
+def patched_env(values: dict[str, str]) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+def git_env(home: Path) -> dict[str, str]:
+    """An isolated git: no system or user config, nothing of the machine's."""
+    return {
+        "HOME": str(home),
+        "GIT_CONFIG_GLOBAL": str(home / "gitconfig"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "XDG_CONFIG_HOME": str(home / "xdg"),
+    }
+
+
+def actor_env(staff_id: str) -> dict[str, str]:
+    name = STAFF.get(staff_id, ("", staff_id))[1]
+    return {
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": email_of(staff_id),
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": email_of(staff_id),
+    }
+
+
+@dataclass
+class Reg:
+    """A register in a temporary folder, and the keys of its staff."""
+
+    root: Path
+    home: Path
+    keys: dict[str, Path] = field(default_factory=dict)
+    today: str = "2026-11-28"
+
+    def env(self, staff_id: str) -> dict[str, str]:
+        env = {**git_env(self.home), **actor_env(staff_id), "UCBR_TODAY": self.today}
+        env["UCBR_REGISTER"] = str(self.root)
+        if staff_id in self.keys:
+            env["UCBR_IDENTITY_FILE"] = str(self.keys[staff_id])
+        return env
+
+    def run(self, staff_id: str, *args: str) -> Result:
+        """Run one ucbr command in-process as the given member of staff."""
+        out, err = io.StringIO(), io.StringIO()
+        with patched_env(self.env(staff_id)), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(args))
+        return Result(code, out.getvalue(), err.getvalue())
+
+    def ok(self, staff_id: str, *args: str) -> str:
+        result = self.run(staff_id, *args)
+        assert result.code == 0, f"{args}: exit {result.code}: {result.err}"
+        return result.out
+
+    def git(self, *args: str) -> str:
+        proc = subprocess.run(
+            ["git", *args], cwd=self.root, capture_output=True, text=True,
+            env={**os.environ, **git_env(self.home)}, check=True,
+        )
+        return proc.stdout
+
+    def state(self) -> tuple[str, str]:
+        """HEAD and `git status --porcelain`: what a failed command must leave unchanged."""
+        head = self.git("rev-parse", "HEAD").strip()
+        return head, self.git("status", "--porcelain", "--untracked-files=all")
+
+    def new_case(self, staff_id: str = "officer", *extra: str, name: str = "Alex Example") -> tuple[str, str]:
+        import json
+
+        out = self.ok(
+            staff_id, "add-incident", "--new", "--name", name, "--date", "2026-11-01",
+            "--channel", "telephone", "--location", "council_premises", "--category", "A",
+            "--behaviour", "abusive", "--summary", "Shouted and swore at the officer.", "--json", *extra,
+        )
+        data = json.loads(out)
+        return data["case"], data["incident"]
+
+
+def write_key(path: Path) -> str:
+    identity = pyrage.x25519.Identity.generate()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(f"# throwaway test key\n{identity}\n")
+    return str(identity.to_public())
+
+
+def build(base: Path) -> Reg:
+    """A register with one member of staff in each role."""
+    home = base / "home"
+    home.mkdir(parents=True)
+    (home / "gitconfig").write_text("")
+    reg = Reg(root=base / "register", home=home)
+    keys = base / "keys"
+    keys.mkdir()
+    with patched_env({**git_env(home), **actor_env("mgr")}):
+        assert main(["init", str(reg.root), "--council", "Exampleshire District Council"]) == 0
+    for staff_id, (role, name) in STAFF.items():
+        recipient = write_key(keys / f"{staff_id}.txt")
+        reg.keys[staff_id] = keys / f"{staff_id}.txt"
+        reg.ok("mgr", "staff", "add", staff_id, "--name", name, "--email", email_of(staff_id),
+               "--role", role, "--recipient", recipient)
+    return reg
+
+
+def copy(template: Reg, base: Path) -> Reg:
+    """A fresh copy of a built register (building one per test would be slow)."""
+    shutil.copytree(template.root.parent, base, dirs_exist_ok=True, symlinks=True)
+    keys = {k: base / "keys" / p.name for k, p in template.keys.items()}
+    return Reg(root=base / "register", home=base / "home", keys=keys)
+
+
+def python() -> str:
+    return sys.executable

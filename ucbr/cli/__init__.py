@@ -1,0 +1,44 @@
+"""The command line: thin commands over the library, and one error boundary."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from ucbr import errors, ui
+from ucbr.cli import cmd_cases, cmd_register  # noqa: F401 - registers the commands
+from ucbr.cli.app import app
+
+__all__ = ["app", "main"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command. Every failure becomes one line on stderr and a documented exit code."""
+    try:
+        code = app(args=argv, prog_name="ucbr", standalone_mode=False)
+    except errors.UcbrError as exc:
+        ui.err(f"ucbr: {exc}")
+        return exc.exit_code
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except typer.Abort:
+        ui.err("ucbr: aborted")
+        return errors.REFUSED
+    except typer.TyperException as exc:
+        ui.err(f"ucbr: {exc.format_message()}")
+        return errors.USAGE
+    except KeyboardInterrupt:
+        ui.err("ucbr: interrupted; nothing was changed")
+        return errors.REFUSED
+    except Exception as exc:  # the last line of defence: no traceback, no locals
+        if os.environ.get("UCBR_DEBUG"):
+            raise
+        ui.err(f"ucbr: internal error ({type(exc).__name__}); nothing was changed")
+        return errors.REFUSED
+    return code if isinstance(code, int) else errors.OK
+
+
+def entry_point() -> None:
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""Commands that apply the policy to a case: incidents, the warning ladder, approvals."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from ucbr import actions, policy, ui
+from ucbr.cli.app import app
+from ucbr.cli.common import options, parse_date
+from ucbr.errors import Refused
+from ucbr.model import (
+    AdjustmentKind,
+    Category,
+    Channel,
+    Location,
+    OnlyChannel,
+    Person,
+    Restriction,
+    Step,
+)
+
+Json = Annotated[bool, typer.Option("--json", help="Data as JSON on stdout.")]
+Opt = Optional  # typer reads these annotations at run time
+
+
+@app.command("add-incident")
+def add_incident(
+    ctx: typer.Context,
+    case_id: Annotated[Opt[str], typer.Argument(metavar="[CASE_ID]")] = None,
+    new: Annotated[bool, typer.Option("--new", help="Open a new case for a person not yet recorded.")] = False,
+    name: Annotated[Opt[str], typer.Option()] = None,
+    alias: Annotated[Opt[list[str]], typer.Option()] = None,
+    dob: Annotated[Opt[str], typer.Option(help="Date of birth, YYYY-MM-DD.")] = None,
+    address: Annotated[Opt[str], typer.Option()] = None,
+    postcode: Annotated[Opt[str], typer.Option()] = None,
+    email: Annotated[Opt[list[str]], typer.Option()] = None,
+    phone: Annotated[Opt[list[str]], typer.Option()] = None,
+    date: Annotated[str, typer.Option(help="When it happened, YYYY-MM-DD.")] = "",
+    channel: Annotated[Opt[Channel], typer.Option()] = None,
+    location: Annotated[Opt[Location], typer.Option()] = None,
+    category: Annotated[Opt[Category], typer.Option(help="A: aggressive or abusive; B: unreasonable demands.")] = None,
+    behaviour: Annotated[Opt[list[str]], typer.Option(help="One of the policy's behaviours for the category.")] = None,
+    summary: Annotated[str, typer.Option(help="What happened, stated factually.")] = "",
+    serious: Annotated[bool, typer.Option("--serious", help="Violence or a serious threat.")] = False,
+    by_representative: Annotated[Opt[str], typer.Option(help="Who acted, if a representative did.")] = None,
+    service: Annotated[Opt[str], typer.Option(help="The service that suffered the behaviour.")] = None,
+    json: Json = False,
+) -> None:
+    """Record an incident, on a new case (--new) or an existing one."""
+    if new == (case_id is not None):
+        raise Refused("give either CASE_ID or --new")
+    if not date or channel is None or location is None or category is None:
+        raise Refused("--date, --channel, --location and --category are required")
+    person = None
+    if new:
+        if not name:
+            raise Refused("a new case needs --name")
+        person = Person(
+            name=name,
+            aliases=tuple(alias or ()),
+            date_of_birth=parse_date(dob, "--dob") if dob else None,
+            address=address,
+            postcode=postcode,
+            emails=tuple(email or ()),
+            phones=tuple(phone or ()),
+        )
+    elif any([name, alias, dob, address, postcode, email, phone]):
+        raise Refused("personal details are given only with --new")
+    session = options(ctx).session()
+    req = policy.IncidentRequest(
+        date=parse_date(date, "--date"),
+        channel=channel,
+        location=location,
+        category=category,
+        behaviours=tuple(behaviour or ()),
+        summary=summary,
+        serious=serious,
+        by_representative=by_representative,
+        service=service or "Customer Services",
+    )
+    case, incident = actions.add_incident(session, case_id, person, req)
+    if json:
+        ui.print_json({"case": case, "incident": incident})
+    else:
+        ui.out(f"case {case}: incident {incident} recorded")
+
+
+def _restrictions(
+    only_channel: OnlyChannel | None,
+    contact_days: str | None,
+    contact_hours: str | None,
+    designated_email: str | None,
+    premises_ban: list[str],
+    ban_until: str | None,
+    spoc: str | None,
+    no_further_responses: list[str],
+) -> tuple[Restriction, ...]:
+    found: list[Restriction] = []
+    if only_channel:
+        found.append(Restriction(kind="single_channel", channel=only_channel))
+    if contact_days or contact_hours:
+        if not (contact_days and contact_hours):
+            raise Refused("--contact-days and --contact-hours go together")
+        days = tuple(d.strip().lower() for d in contact_days.split(",") if d.strip())
+        found.append(Restriction.model_validate({"kind": "contact_times", "days": days, "hours": contact_hours}))
+    if designated_email:
+        found.append(Restriction(kind="designated_email", email=designated_email))
+    until = parse_date(ban_until, "--ban-until") if ban_until else None
+    found.extend(Restriction(kind="premises_ban", premises=p, until=until) for p in premises_ban)
+    if spoc:
+        found.append(Restriction(kind="single_point_of_contact", staff=spoc))
+    found.extend(Restriction(kind="no_further_responses", topic=t) for t in no_further_responses)
+    return tuple(found)
+
+
+@app.command()
+def escalate(
+    ctx: typer.Context,
+    case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
+    incident: Annotated[list[str], typer.Option("--incident", help="An incident relied on (one or more).")],
+    to: Annotated[Opt[Step], typer.Option("--to", help="The step; default: the next on the ladder.")] = None,
+    note: Annotated[Opt[str], typer.Option(help="For a verbal warning: what was said.")] = None,
+    considerations: Annotated[Opt[str], typer.Option(help="Protected characteristics, exceptional circumstances, at-risk factors.")] = None,
+    only_channel: Annotated[Opt[OnlyChannel], typer.Option()] = None,
+    contact_days: Annotated[Opt[str], typer.Option(help="e.g. mon,thu")] = None,
+    contact_hours: Annotated[Opt[str], typer.Option(help="e.g. 09:00-12:00")] = None,
+    designated_email: Annotated[Opt[str], typer.Option()] = None,
+    premises_ban: Annotated[Opt[list[str]], typer.Option()] = None,
+    ban_until: Annotated[Opt[str], typer.Option(help="End of a premises ban; none means indefinite.")] = None,
+    spoc: Annotated[Opt[str], typer.Option(help="The single point of contact's staff id.")] = None,
+    no_further_responses: Annotated[Opt[list[str]], typer.Option(help="A topic that gets no further responses.")] = None,
+    essential_services: Annotated[Opt[str], typer.Option(help="How the person still reaches essential services.")] = None,
+    scope: Annotated[Opt[str], typer.Option(help="A service, or council-wide.")] = None,
+    scope_reason: Annotated[Opt[str], typer.Option()] = None,
+    review_by: Annotated[Opt[str], typer.Option(help="The review date, YYYY-MM-DD.")] = None,
+) -> None:
+    """Take the next step on the warning ladder (or the step given with --to)."""
+    session = options(ctx).session()
+    if spoc and session.reg.staff.by_id(spoc) is None:
+        raise Refused(f"--spoc {spoc} is not in the staff directory")
+    req = policy.EscalationRequest(
+        to=to,
+        incidents=tuple(i.strip().upper() for i in incident),
+        considerations=considerations,
+        note=note,
+        restrictions=_restrictions(
+            only_channel, contact_days, contact_hours, designated_email,
+            premises_ban or [], ban_until, spoc, no_further_responses or [],
+        ),
+        essential_services=essential_services,
+        scope=scope,
+        scope_reason=scope_reason,
+        review_by=parse_date(review_by, "--review-by") if review_by else None,
+    )
+    decision = actions.escalate(session, case_id, req)
+    if decision.status == "proposed":
+        ui.out(f"{decision.id}: {decision.step} proposed for {case_id.upper()}; it needs approval by a manager or head of service")
+    else:
+        ui.out(f"{decision.id}: {decision.step} recorded for {case_id.upper()}")
+
+
+@app.command()
+def approve(ctx: typer.Context, case_id: Annotated[str, typer.Argument(metavar="CASE_ID")]) -> None:
+    """Approve the proposed decision on a case: its restrictions come into force."""
+    decision = actions.approve(options(ctx).session(), case_id)
+    ui.out(f"{decision.id}: approved; {case_id.upper()} is on the register until review by {decision.review_by}")
+
+
+@app.command()
+def reject(
+    ctx: typer.Context,
+    case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
+    reason: Annotated[str, typer.Option(help="Why the proposal is rejected.")],
+) -> None:
+    """Reject the proposed decision on a case."""
+    decision = actions.reject(options(ctx).session(), case_id, reason)
+    ui.out(f"{decision.id}: rejected")
+
+
+@app.command()
+def adjustments(
+    ctx: typer.Context,
+    case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
+    add: Annotated[AdjustmentKind, typer.Option("--add", help="The reasonable adjustment.")],
+    note: Annotated[Opt[str], typer.Option()] = None,
+) -> None:
+    """Record a reasonable adjustment; restrictions that contradict it are refused."""
+    actions.add_adjustment(options(ctx).session(), case_id, add, note)
+    ui.out(f"{case_id.upper()}: adjustment {add} recorded")

@@ -1,0 +1,81 @@
+"""Screening free text for personal data that belongs in a structured field.
+
+The ICO reprimand to Charnwood BC (2023) began with an address typed into a notes
+field. A summary or note that holds something shaped like an e-mail address, a phone
+number, a National Insurance number or a postcode gets a warning. The warnings never
+repeat what was found: they are shown and logged, and must not copy the data again.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+EMAIL_WARNING = (
+    "the text contains something shaped like an e-mail address; "
+    "use the structured e-mail field instead"
+)
+PHONE_WARNING = (
+    "the text contains something shaped like a phone number; use the structured phone field instead"
+)
+NINO_WARNING = (
+    "the text contains something shaped like a National Insurance number; "
+    "the register does not need it, so remove it"
+)
+POSTCODE_WARNING = (
+    "the text contains something shaped like a postcode; use the structured postcode field instead"
+)
+
+_EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
+# Letters HMRC never issues in the first two places are left out, so "IT 12 34 56 A" is not one.
+_NINO = re.compile(
+    r"\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b", re.IGNORECASE
+)
+# The inward code never uses C, I, K, M, O or V.
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE)
+# Shapes that hold digits but are not personal data, blanked out before looking for
+# phone numbers and postcodes: dates, times, and the register's own ids.
+_SAFE_SHAPES = (
+    re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"),
+    re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b"),
+    re.compile(r"\b\d{1,2}[:.]\d{2}(?::\d{2})?\b"),
+    re.compile(r"\b[A-Z]-[0-9A-Z]{8}\b"),
+)
+# A UK number has 9 or 10 digits after the leading 0.
+_UK_NATIONAL_LENGTHS = (9, 10)
+
+
+def _without_safe_shapes(text: str) -> str:
+    for shape in _SAFE_SHAPES:
+        text = shape.sub(" ", text)
+    return text
+
+
+def _written_as_uk(raw: str) -> bool:
+    compact = raw.replace(" ", "")
+    if compact.startswith(("+44", "0044")):
+        return True
+    return compact.startswith(("0", "(0")) and not compact.startswith("00")
+
+
+def _has_uk_phone(masked: str) -> bool:
+    matcher = phonenumbers.PhoneNumberMatcher(masked, "GB", leniency=phonenumbers.Leniency.POSSIBLE)
+    return any(
+        _written_as_uk(m.raw_string)
+        and m.number.country_code == 44
+        and len(str(m.number.national_number)) in _UK_NATIONAL_LENGTHS
+        for m in matcher
+    )
+
+
+def screen_free_text(text: str) -> list[str]:
+    """Warnings for personal data in free text; empty when the text looks clean."""
+    masked = _without_safe_shapes(text)
+    checks = (
+        (EMAIL_WARNING, _EMAIL.search(text) is not None),
+        (PHONE_WARNING, _has_uk_phone(masked)),
+        (NINO_WARNING, _NINO.search(masked) is not None),
+        (POSTCODE_WARNING, _POSTCODE.search(masked) is not None),
+    )
+    return [warning for warning, found in checks if found]

@@ -1,0 +1,190 @@
+"""age encryption: staff keys, tier keys and sections.
+
+Each access tier (scheduler, frontline, casework) has one age key of its own. Its
+public half is ``.ucbr/recipients/<tier>.txt``; its secret half is
+``.ucbr/tiers/<tier>.age``, encrypted to the staff of that tier (and, for the scheduler
+and frontline keys, to casework staff too, who administer them). Sections are
+encrypted to tier keys, so a section carries at most three stanzas however many staff
+there are, and a new member of staff can read the register without a single case file
+being rewritten. A member's own key opens their tier key; the tier key opens the
+sections. Plaintext is only ever held in memory.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+import pyrage
+
+from ucbr.config import SECTION_TIERS, TIERS, Tier
+from ucbr.errors import AccessDenied, IntegrityError, Refused
+
+Identity = Union[pyrage.x25519.Identity, pyrage.ssh.Identity]
+Recipient = Union[pyrage.x25519.Recipient, pyrage.ssh.Recipient]
+ARMOR_BEGIN = "-----BEGIN AGE ENCRYPTED FILE-----"
+ARMOR_END = "-----END AGE ENCRYPTED FILE-----"
+
+
+def parse_recipient(text: str) -> Recipient:
+    """An age (``age1…``) or SSH ed25519 (``ssh-ed25519 …``) recipient."""
+    text = text.strip()
+    try:
+        if text.startswith("age1"):
+            return pyrage.x25519.Recipient.from_str(text)
+        if text.startswith("ssh-ed25519 "):
+            return pyrage.ssh.Recipient.from_str(text)
+    except pyrage.RecipientError:
+        pass
+    raise Refused("not an age or ssh-ed25519 recipient")
+
+
+def parse_identities(raw: bytes) -> list[Identity]:
+    text = raw.decode(errors="replace")
+    if "-----BEGIN OPENSSH PRIVATE KEY-----" in text:
+        try:
+            return [pyrage.ssh.Identity.from_buffer(raw)]
+        except pyrage.IdentityError:
+            raise Refused("the SSH identity file is not an unencrypted ed25519 key") from None
+    found: list[Identity] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("AGE-SECRET-KEY-1"):
+            try:
+                found.append(pyrage.x25519.Identity.from_str(line))
+            except pyrage.IdentityError:
+                raise Refused("the identity file holds a malformed age key") from None
+    if not found:
+        raise Refused("the identity file holds no age or SSH identity")
+    return found
+
+
+def load_identity_file(path: Path) -> list[Identity]:
+    """Read a staff identity, refusing one that others on the machine could read."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise Refused(f"identity file not found: {path}") from None
+    if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        mode = stat.S_IMODE(st.st_mode)
+        raise Refused(f"identity file {path} is mode {mode:o}; it must be 0600 (chmod 600 it)")
+    return parse_identities(path.read_bytes())
+
+
+def new_identity_file(path: Path, comment: str = "") -> str:
+    """Create a new age identity with mode 0600, never overwriting; return its recipient."""
+    identity = pyrage.x25519.Identity.generate()
+    recipient = str(identity.to_public())
+    header = f"# {comment}\n" if comment else ""
+    body = f"{header}# public key: {recipient}\n{identity}\n"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise Refused(f"{path} already exists; ucbr never overwrites a key") from None
+    except OSError as exc:
+        raise Refused(f"cannot create {path}: {exc.strerror}") from None
+    with os.fdopen(fd, "w") as fh:
+        fh.write(body)
+    return recipient
+
+
+def encrypt(plaintext: bytes, recipients: Sequence[Recipient]) -> str:
+    if not recipients:
+        raise Refused("no recipients to encrypt to")
+    armored: bytes = pyrage.encrypt(plaintext, list(recipients), armored=True)
+    return armored.decode()
+
+
+def decrypt(armored: str, identities: Sequence[Identity]) -> bytes | None:
+    """The plaintext, or None when none of ``identities`` is a recipient."""
+    try:
+        plain: bytes = pyrage.decrypt(armored.encode(), list(identities))
+    except pyrage.DecryptError as exc:
+        if "No matching keys" in str(exc):
+            return None
+        raise IntegrityError("a section is corrupted and will not decrypt") from None
+    return plain
+
+
+def stanza_count(armored: str) -> int:
+    """How many recipient stanzas (not grease) an armored age file carries, for ``check``."""
+    import base64
+
+    body = "".join(
+        line.strip()
+        for line in armored.strip().splitlines()
+        if line.strip() and not line.startswith("-----")
+    )
+    try:
+        raw = base64.b64decode(body, validate=True)
+    except ValueError:
+        return -1
+    header = raw.split(b"\n---", 1)[0]
+    return sum(1 for line in header.split(b"\n") if line.startswith((b"-> X25519 ", b"-> ssh-ed25519 ")))
+
+
+@dataclass
+class Keyring:
+    """The tier keys the caller's own key opens, strongest tier first."""
+
+    tiers: dict[Tier, pyrage.x25519.Identity] = field(default_factory=dict)
+
+    def can_read(self, section: str) -> bool:
+        return any(t in self.tiers for t in SECTION_TIERS[section])
+
+    def identities_for(self, section: str) -> list[Identity]:
+        # One identity is enough: every tier that may read a section is a recipient of it.
+        for tier in reversed(SECTION_TIERS[section]):
+            if tier in self.tiers:
+                return [self.tiers[tier]]
+        raise AccessDenied(f"your key cannot read {section} sections")
+
+    def open(self, section: str, armored: str) -> bytes:
+        plain = decrypt(armored, self.identities_for(section))
+        if plain is None:
+            raise IntegrityError(f"a {section} section is not encrypted to its tier keys")
+        return plain
+
+    @property
+    def highest(self) -> Tier | None:
+        for tier in reversed(TIERS):
+            if tier in self.tiers:
+                return tier
+        return None
+
+
+def unlock(wrapped: Mapping[Tier, str], identities: Sequence[Identity]) -> Keyring:
+    """Open every tier key the staff identity is a recipient of."""
+    ring = Keyring()
+    for tier in TIERS:
+        armored = wrapped.get(tier)
+        if not armored:
+            continue
+        plain = decrypt(armored, identities)
+        if plain is not None:
+            ring.tiers[tier] = parse_tier_key(plain)
+    return ring
+
+
+def parse_tier_key(plain: bytes) -> pyrage.x25519.Identity:
+    for line in plain.decode().splitlines():
+        if line.startswith("AGE-SECRET-KEY-1"):
+            return pyrage.x25519.Identity.from_str(line.strip())
+    raise IntegrityError("a tier key file holds no key")
+
+
+def tier_key_text(identity: pyrage.x25519.Identity, tier: Tier) -> bytes:
+    return f"# ucbr {tier} tier key\n{identity}\n".encode()
+
+
+def wrap_tier_key(identity: pyrage.x25519.Identity, tier: Tier, members: Iterable[str]) -> str:
+    recipients = [parse_recipient(r) for r in members]
+    return encrypt(tier_key_text(identity, tier), recipients)
+
+
+def section_recipients(section: str, public: Mapping[Tier, str]) -> list[Recipient]:
+    return [parse_recipient(public[tier]) for tier in SECTION_TIERS[section]]
