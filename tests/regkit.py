@@ -92,7 +92,11 @@ class Reg:
     def run(self, staff_id: str, *args: str) -> Result:
         """Run one ucbr command in-process as the given member of staff."""
         out, err = io.StringIO(), io.StringIO()
-        with patched_env(self.env(staff_id)), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        with (
+            patched_env(self.env(staff_id)),
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+        ):
             code = main(list(args))
         return Result(code, out.getvalue(), err.getvalue())
 
@@ -103,8 +107,12 @@ class Reg:
 
     def git(self, *args: str) -> str:
         proc = subprocess.run(
-            ["git", *args], cwd=self.root, capture_output=True, text=True,
-            env={**os.environ, **git_env(self.home)}, check=True,
+            ["git", *args],
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **git_env(self.home)},
+            check=True,
         )
         return proc.stdout
 
@@ -113,13 +121,31 @@ class Reg:
         head = self.git("rev-parse", "HEAD").strip()
         return head, self.git("status", "--porcelain", "--untracked-files=all")
 
-    def new_case(self, staff_id: str = "officer", *extra: str, name: str = "Alex Example") -> tuple[str, str]:
+    def new_case(
+        self, staff_id: str = "officer", *extra: str, name: str = "Alex Example"
+    ) -> tuple[str, str]:
         import json
 
         out = self.ok(
-            staff_id, "add-incident", "--new", "--name", name, "--date", "2026-11-01",
-            "--channel", "telephone", "--location", "council_premises", "--category", "A",
-            "--behaviour", "abusive", "--summary", "Shouted and swore at the officer.", "--json", *extra,
+            staff_id,
+            "add-incident",
+            "--new",
+            "--name",
+            name,
+            "--date",
+            "2026-11-01",
+            "--channel",
+            "telephone",
+            "--location",
+            "council_premises",
+            "--category",
+            "A",
+            "--behaviour",
+            "abusive",
+            "--summary",
+            "Shouted and swore at the officer.",
+            "--json",
+            *extra,
         )
         data = json.loads(out)
         return data["case"], data["incident"]
@@ -146,8 +172,20 @@ def build(base: Path) -> Reg:
     for staff_id, (role, name) in STAFF.items():
         recipient = write_key(keys / f"{staff_id}.txt")
         reg.keys[staff_id] = keys / f"{staff_id}.txt"
-        reg.ok("mgr", "staff", "add", staff_id, "--name", name, "--email", email_of(staff_id),
-               "--role", role, "--recipient", recipient)
+        reg.ok(
+            "mgr",
+            "staff",
+            "add",
+            staff_id,
+            "--name",
+            name,
+            "--email",
+            email_of(staff_id),
+            "--role",
+            role,
+            "--recipient",
+            recipient,
+        )
     return reg
 
 

@@ -262,7 +262,7 @@ def test_entry_without_personal_details_never_matches() -> None:
 
 def test_nothing_found_is_an_empty_list() -> None:
     """No match, or an empty query, gives an empty list rather than an error."""
-    entries = [case_entry(), property_entry()]
+    entries: list[CaseEntry | PropertyEntry] = [case_entry(), property_entry()]
     assert lookup("Nobody Here", entries) == []
     assert lookup("   ", entries) == []
     assert lookup("John Smith", []) == []

@@ -8,13 +8,31 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+import os
+from pathlib import Path
+from typing import Any
 
-from ucbr import git, policy
+from ucbr import foi, git, letters, policy
 from ucbr.config import StaffMember
 from ucbr.envelope import relpath
 from ucbr.errors import Refused
 from ucbr.ids import new_id
-from ucbr.model import AdjustmentKind, Case, Decision, Person, PropertyRisk
+from ucbr.letters import Format
+from ucbr.model import (
+    AdjustmentKind,
+    Appeal,
+    AppealOutcome,
+    Case,
+    Decision,
+    FoiDecisionKind,
+    FoiRecord,
+    LetterIssued,
+    LetterKind,
+    Person,
+    PropertyRisk,
+    Review,
+    ReviewOutcome,
+)
 from ucbr.store import Loaded, Register, case_sections, property_sections
 from ucbr.vault import Keyring
 
@@ -51,7 +69,11 @@ def save_case(
 
 
 def save_property(
-    s: Session, prop: PropertyRisk, previous: Loaded | None, action: str, approves: str | None = None
+    s: Session,
+    prop: PropertyRisk,
+    previous: Loaded | None,
+    action: str,
+    approves: str | None = None,
 ) -> str:
     text = s.reg.render(prop.id, property_sections(prop), previous)
     return s.reg.commit_files({relpath(prop.id): text}, s.message(action, prop.id, approves))
@@ -107,3 +129,152 @@ def add_adjustment(s: Session, case_id: str, kind: AdjustmentKind, note: str | N
         case = policy.add_adjustment(case, kind, note, s.ctx())
         save_case(s, case, previous, "adjustment")
     return case
+
+
+def review(s: Session, case_id: str, req: policy.ReviewRequest) -> Review:
+    with s.reg.locked():
+        previous, case = s.reg.load_case(case_id, s.ring)
+        case, done = policy.review(case, req, s.ctx())
+        save_case(s, case, previous, "review")
+    return done
+
+
+def lodge_appeal(s: Session, case_id: str, received: dt.date, late_reason: str | None) -> Appeal:
+    with s.reg.locked():
+        previous, case = s.reg.load_case(case_id, s.ring)
+        case, appeal = policy.lodge_appeal(case, received, late_reason, s.ctx())
+        save_case(s, case, previous, "appeal-lodge")
+    return appeal
+
+
+def involved_in_history(reg: Register, file_id: str) -> frozenset[str]:
+    """Officers whose commits proposed, approved or rejected a decision on this file.
+
+    The appeal rule is checked against the record and, independently, against the
+    history's own trailers, so a record edited to hide an officer does not hide them.
+    """
+    fmt = "%(trailers:key=Ucbr-Action,valueonly,separator=%x1f)%x1e%(trailers:key=Ucbr-Officer,valueonly,separator=%x1f)%x1e%ae%x1d"
+    log = git.run(reg.root, "log", f"--format={fmt}", "--", relpath(file_id)).stdout.decode()
+    involved: set[str] = set()
+    for record in filter(None, (r.strip() for r in log.split("\x1d"))):
+        action, officer, email = (part.strip() for part in record.split("\x1e"))
+        if action in {"escalate", "approve", "reject", "add-incident"}:
+            involved.add(officer)
+            member = reg.staff.by_email(email)
+            if member is not None:
+                involved.add(member.id)
+    return frozenset(involved)
+
+
+def decide_appeal(
+    s: Session,
+    case_id: str,
+    outcome: AppealOutcome,
+    reasons: str,
+    variation: policy.EscalationRequest | None,
+) -> Appeal:
+    with s.reg.locked():
+        previous, case = s.reg.load_case(case_id, s.ring)
+        involved = involved_in_history(s.reg, case.id)
+        case, appeal = policy.decide_appeal(case, outcome, reasons, s.ctx(), involved, variation)
+        save_case(s, case, previous, "appeal-decide")
+    return appeal
+
+
+def add_property(s: Session, fields: dict[str, Any]) -> PropertyRisk:
+    with s.reg.locked():
+        prop = policy.propose_property(new_file_id(s.reg, "P"), ctx=s.ctx(), **fields)
+        save_property(s, prop, None, "property-add")
+    return prop
+
+
+def approve_property(s: Session, property_id: str) -> PropertyRisk:
+    with s.reg.locked():
+        previous, prop = s.reg.load_property(property_id, s.ring)
+        prop = policy.approve_property(prop, s.ctx())
+        save_property(s, prop, previous, "property-approve", approves=prop.id)
+    return prop
+
+
+def reject_property(s: Session, property_id: str, reason: str) -> PropertyRisk:
+    with s.reg.locked():
+        previous, prop = s.reg.load_property(property_id, s.ring)
+        prop = policy.reject_property(prop, reason, s.ctx())
+        save_property(s, prop, previous, "property-reject")
+    return prop
+
+
+def review_property(
+    s: Session,
+    property_id: str,
+    outcome: ReviewOutcome,
+    reasons: str,
+    variation: dict[str, Any] | None,
+) -> PropertyRisk:
+    with s.reg.locked():
+        previous, prop = s.reg.load_property(property_id, s.ring)
+        prop = policy.review_property(prop, outcome, reasons, s.ctx(), variation)
+        save_property(s, prop, previous, "property-review")
+    return prop
+
+
+def record_foi(
+    s: Session,
+    case_id: str,
+    request_ref: str,
+    received: dt.date,
+    decision: FoiDecisionKind,
+    reasons: str,
+) -> FoiRecord:
+    with s.reg.locked():
+        previous, case = s.reg.load_case(case_id, s.ring)
+        case, record = foi.record_foi(case, request_ref, received, decision, reasons, s.ctx())
+        save_case(s, case, previous, "foi")
+    return record
+
+
+def outside_register(reg: Register, out: Path) -> Path:
+    """Letters and exports are never written inside the register's working tree."""
+    target = out.expanduser().resolve()
+    if target == reg.root or reg.root in target.parents:
+        raise Refused("refusing to write inside the register's working tree; choose another folder")
+    return target
+
+
+def create_private_file(path: Path, content: bytes) -> None:
+    """Create a new file readable by its owner only (0600), never overwriting."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise Refused(f"{path} already exists; ucbr never overwrites an output file") from None
+    except OSError as exc:
+        raise Refused(f"cannot create {path}: {exc.strerror}") from None
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(content)
+
+
+def issue_letter(s: Session, case_id: str, kind: LetterKind, fmt: Format, out: Path) -> LetterIssued:
+    """Render a letter to ``out`` (0600, outside the register) and record that it was issued."""
+    target = outside_register(s.reg, out)
+    if case_id.upper().startswith("P-"):
+        letters.render_property_letter()
+    with s.reg.locked():
+        previous, case = s.reg.load_case(case_id, s.ring)
+        overrides = s.reg.root / ".ucbr" / "templates"
+        rendered = letters.render_letter(
+            case, kind, fmt, s.reg.cfg, s.reg.policy_hash, s.reg.staff, s.today,
+            overrides if overrides.is_dir() else None,
+        )
+        issued = LetterIssued(
+            id=s.ctx().new_id("L"), kind=kind, date=s.today, about=rendered.about, format=fmt,
+            template_sha256=rendered.template_sha256, sha256=rendered.sha256, by=s.actor.id,
+            policy=s.reg.policy_hash,
+        )
+        case = policy.record_letter(case, issued)
+        create_private_file(target, rendered.content)
+        try:
+            save_case(s, case, previous, "letter")
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+    return issued

@@ -17,7 +17,6 @@ sorted by template name, each as ``name NUL source NUL``.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable
@@ -30,6 +29,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ucbr.config import PolicyConfig, StaffDirectory
+from ucbr.dates import add_months
 from ucbr.errors import Refused
 from ucbr.model import (
     RESTRICTING_STEPS,
@@ -142,14 +142,6 @@ FOI_SECTIONS = {
 }
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, or the month's last day when it is shorter."""
-    year, month0 = divmod(day.month - 1 + months, 12)
-    year += day.year
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return dt.date(year, month0 + 1, min(day.day, last))
-
-
 def _months(n: int) -> str:
     return "one month" if n == 1 else f"{n} months"
 
@@ -221,7 +213,7 @@ def _review_date(case: Case, decision: Decision, cfg: PolicyConfig) -> dt.date:
     review = _latest(case.reviews, lambda r: r.decision == decision.id and bool(r.next_review))
     if review is not None and review.next_review is not None:
         return review.next_review
-    return decision.review_by or _add_months(_start(decision), cfg.review_interval_months)
+    return decision.review_by or add_months(_start(decision), cfg.review_interval_months)
 
 
 def _restrictions(
@@ -240,7 +232,7 @@ def _appeal_route(
     decided: dt.date, cfg: PolicyConfig, today: dt.date, *, tells_decision: bool = True
 ) -> Context:
     """The appeal window; a letter that tells of a decision late gives a fresh window."""
-    deadline = _add_months(decided, cfg.appeal_window_months)
+    deadline = add_months(decided, cfg.appeal_window_months)
     late_letter = tells_decision and today > deadline
     return {
         "window": _months(cfg.appeal_window_months),
@@ -248,7 +240,7 @@ def _appeal_route(
         "deadline": long_date(deadline),
         "open": today <= deadline,
         # Nobody can appeal a decision before being told of it.
-        "extended_to": long_date(_add_months(today, cfg.appeal_window_months))
+        "extended_to": long_date(add_months(today, cfg.appeal_window_months))
         if late_letter
         else None,
     }
@@ -539,7 +531,7 @@ def _sources_hash(sources: dict[str, str]) -> str:
 
 
 def _pdf(html: str) -> bytes:
-    import weasyprint  # type: ignore[import-untyped]  # no type hints; slow, so imported late
+    import weasyprint  # slow to import, and only PDF letters need it
 
     # A letter needs nothing from outside: no template may make the engine fetch a URL.
     no_fetching = weasyprint.urls.URLFetcher(allowed_protocols=())

@@ -8,7 +8,7 @@ property) is the truth; the schedule and entry sections are derived from it by
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -99,6 +99,7 @@ RiskKind = Literal[
     "substance_abuse",
     "environmental_hazard",
 ]
+RISK_KINDS: tuple[str, ...] = get_args(RiskKind)
 # Special-category or criminal-offence data: recorded only with a stated condition.
 SPECIAL_CATEGORY_RISKS: frozenset[str] = frozenset({"sexual_offender", "mental_health", "substance_abuse"})
 

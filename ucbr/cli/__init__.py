@@ -8,7 +8,7 @@ import sys
 import typer
 
 from ucbr import errors, ui
-from ucbr.cli import cmd_cases, cmd_register  # noqa: F401 - registers the commands
+from ucbr.cli import cmd_cases, cmd_letters, cmd_register, cmd_reviews  # noqa: F401
 from ucbr.cli.app import app
 
 __all__ = ["app", "main"]

@@ -1,0 +1,166 @@
+"""Builders for policy tests: a staff directory, a policy clock, and cases at each stage.
+
+Plain functions, so the rule tests and the stateful test share them. Every person is
+fictional.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from ucbr import policy
+from ucbr.config import PolicyConfig, StaffDirectory, StaffMember
+from ucbr.model import Case, Decision, Incident, Person, PropertyRisk, Restriction, Step
+
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+POLICY_HASH = "0123456789ab"
+TODAY = dt.date(2025, 3, 10)
+CFG = PolicyConfig(council="Demo District Council (fictional)")
+
+# id -> role; names are fictional and never appear in a refusal.
+ROLES: dict[str, str] = {
+    "front": "frontline",
+    "officer": "case_officer",
+    "officer2": "case_officer",
+    "manager": "manager",
+    "manager2": "manager",
+    "head": "head_of_service",
+    "ig": "ig_officer",
+    "cron": "scheduler",
+}
+STAFF = StaffDirectory(
+    staff=[
+        StaffMember.model_validate(
+            {
+                "id": staff_id,
+                "name": f"Demo {staff_id.title()}",
+                "email": f"{staff_id}@example.gov.uk",
+                "role": role,
+                "recipients": ["age1demo"],
+            }
+        )
+        for staff_id, role in ROLES.items()
+    ]
+)
+PERSON = Person(
+    name="Alex Example",
+    aliases=("Al Example",),
+    address="1 Demo Street, Witney",
+    postcode="OX28 9ZZ",
+    emails=("alex@example.com",),
+    phones=("01993 123456",),
+)
+
+_counter = itertools.count(1)
+
+
+def new_id(prefix: str) -> str:
+    """A fresh, valid id ("D-0000001A"): unique for the whole test run."""
+    n = next(_counter)
+    chars = []
+    for _ in range(8):
+        n, digit = divmod(n, 32)
+        chars.append(CROCKFORD[digit])
+    return f"{prefix}-{''.join(reversed(chars))}"
+
+
+def staff(staff_id: str) -> StaffMember:
+    member = STAFF.by_id(staff_id)
+    assert member is not None, staff_id
+    return member
+
+
+def ctx(actor: str = "officer", today: dt.date = TODAY, cfg: PolicyConfig = CFG) -> policy.Ctx:
+    """The policy's context: who acts, on which day."""
+    return policy.Ctx(
+        today=today, cfg=cfg, policy_hash=POLICY_HASH, actor=staff(actor), new_id=new_id
+    )
+
+
+def make_case(person: Person = PERSON, today: dt.date = TODAY) -> Case:
+    return policy.open_case(new_id("C"), person, ctx("front", today))
+
+
+def incident_req(**changes: Any) -> policy.IncidentRequest:
+    fields: dict[str, Any] = {
+        "date": TODAY,
+        "channel": "telephone",
+        "location": "community",
+        "category": "A",
+        "behaviours": ("abusive",),
+        "summary": "Shouted at the officer and used abusive language.",
+        "serious": False,
+        "by_representative": None,
+        "service": "Waste",
+    }
+    return policy.IncidentRequest(**(fields | changes))
+
+
+def make_incident(
+    case: Case, actor: str = "front", today: dt.date = TODAY, **changes: Any
+) -> tuple[Case, Incident]:
+    changes.setdefault("date", today)
+    return policy.record_incident(case, incident_req(**changes), ctx(actor, today))
+
+
+LETTER_ONLY = Restriction(kind="single_channel", channel="letter")
+
+
+def restricting_req(incidents: tuple[str, ...], **changes: Any) -> policy.EscalationRequest:
+    """A complete step-3 request: one restriction, considerations, essential services."""
+    fields: dict[str, Any] = {
+        "to": "formal_written_warning",
+        "incidents": incidents,
+        "considerations": "No protected characteristics or at-risk factors known.",
+        "restrictions": (LETTER_ONLY,),
+        "essential_services": "Council tax and housing by letter to the council offices.",
+        "review_by": policy.add_months(changes.get("today", TODAY), 6),
+    }
+    changes.pop("today", None)
+    return policy.EscalationRequest(**(fields | changes))
+
+
+def warn(case: Case, step: Step, incident: str, actor: str = "officer", **kw: Any) -> Case:
+    """Record a warning (step 1 or 2) relying on one incident."""
+    note = "Told the caller why the language was unacceptable and asked them to stop."
+    req = policy.EscalationRequest(to=step, incidents=(incident,), note=note, **kw)
+    return policy.escalate(case, req, ctx(actor))[0]
+
+
+def case_with_warnings(steps: int = 2) -> tuple[Case, Incident]:
+    """A case with an incident and the first ``steps`` warnings recorded."""
+    case, incident = make_incident(make_case())
+    ladder: tuple[Step, ...] = ("verbal_warning", "informal_written_warning")
+    for step in ladder[:steps]:
+        case = warn(case, step, incident.id)
+    return case, incident
+
+
+def proposed_case(**changes: Any) -> tuple[Case, Decision]:
+    """A case with steps 1 and 2 given and a formal written warning proposed by ``officer``."""
+    case, incident = case_with_warnings()
+    return policy.escalate(case, restricting_req((incident.id,), **changes), ctx("officer"))
+
+
+def registered_case(today: dt.date = TODAY) -> tuple[Case, Decision]:
+    """A case on the register: a formal written warning approved by ``manager``."""
+    case, _ = proposed_case()
+    return policy.approve(case, ctx("manager", today))
+
+
+def proposed_property(**changes: Any) -> PropertyRisk:
+    fields: dict[str, Any] = {
+        "property_id": new_id("P"),
+        "address": "2 Demo Lane, Witney",
+        "postcode": "OX28 9ZY",
+        "uprn": "100120000001",
+        "risks": ("dangerous_animal",),
+        "guidance": "Attend in pairs; phone ahead so the dog is kept inside.",
+        "details": "INTERNAL: large dog bit a meter reader in 2024.",
+        "condition": None,
+        "not_notified_reason": "Telling the owner could provoke the risk we are warning about.",
+        "ctx": ctx("officer"),
+    }
+    return policy.propose_property(**(fields | changes))

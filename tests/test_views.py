@@ -1,0 +1,250 @@
+"""The derived sections (schedule, entry) and the fault patterns that `check` reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.policy_helpers import (
+    CFG,
+    PERSON,
+    TODAY,
+    case_with_warnings,
+    ctx,
+    make_case,
+    make_incident,
+    new_id,
+    proposed_case,
+    proposed_property,
+    registered_case,
+)
+from ucbr import policy, views
+from ucbr.model import Case, Decision, LetterIssued, Person, Restriction
+
+LIFT = policy.ReviewRequest(outcome="lift", reasons="Behaviour has changed.", significant_change=True)
+
+
+def letter(kind: str, day: dt.date, about: str | None) -> LetterIssued:
+    return LetterIssued.model_validate(
+        {
+            "id": new_id("L"),
+            "kind": kind,
+            "date": day,
+            "about": about,
+            "format": "pdf",
+            "template_sha256": "0" * 64,
+            "sha256": "1" * 64,
+            "by": "officer",
+            "policy": "0123456789ab",
+        }
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    first=st.text(alphabet=st.characters(categories=("L",)), min_size=3, max_size=15),
+    last=st.text(alphabet=st.characters(categories=("L",)), min_size=3, max_size=15),
+    email_user=st.from_regex(r"[a-z]{3}[0-9]{4}[a-z]{3}", fullmatch=True),
+)
+def test_schedule_holds_no_personal_data(first: str, last: str, email_user: str) -> None:
+    """The schedule section is read by the scheduler key, so a name or e-mail never appears in it."""
+    name = f"{first} {last}"
+    person = Person(name=name, emails=(f"{email_user}@example.com",), address=f"{name} House")
+    case, _ = proposed_case()
+    case = case.model_copy(update={"person": person})
+    case, _ = policy.approve(case, ctx("manager"))
+    case, _ = policy.lodge_appeal(case, TODAY, None, ctx())
+    schedule = views.schedule_of(case, CFG).model_dump_json()
+    assert name not in schedule
+    assert email_user not in schedule
+    assert views.entry_of(case).person == person
+
+
+def test_entry_holds_person_only_on_register() -> None:
+    """A person with incidents but no restriction in force is not on the register."""
+    case, _ = case_with_warnings()
+    entry = views.entry_of(case)
+    assert not entry.on_register and entry.person is None and entry.restrictions == ()
+
+
+def test_entry_content_on_register() -> None:
+    """The entry holds the personal details, each restriction in plain words, the SPOC and review date."""
+    case, incident = case_with_warnings()
+    restrictions = (
+        Restriction(kind="single_channel", channel="letter"),
+        Restriction(kind="single_point_of_contact", staff="officer2"),
+        Restriction(kind="premises_ban", premises="Town Hall"),
+    )
+    req = policy.EscalationRequest(
+        to="formal_written_warning",
+        incidents=(incident.id,),
+        considerations="Considered.",
+        restrictions=restrictions,
+        essential_services="Housing benefit by letter.",
+        review_by=TODAY + dt.timedelta(days=60),
+    )
+    case, _ = policy.escalate(case, req, ctx())
+    case = policy.add_adjustment(case, "needs_large_print", None, ctx())
+    case, decision = policy.approve(case, ctx("manager"))
+    entry = views.entry_of(case)
+    assert entry.on_register and entry.person == PERSON
+    assert entry.step == "formal_written_warning"
+    assert [r.kind for r in entry.restrictions] == [r.kind for r in restrictions]
+    assert "Contact only by letter" in entry.restrictions[0].plain
+    assert all(r.start == TODAY and r.scope == "Waste" for r in entry.restrictions)
+    assert entry.single_point_of_contact == "officer2"
+    assert entry.essential_services == "Housing benefit by letter."
+    assert entry.review_date == TODAY + dt.timedelta(days=60)
+    assert entry.adjustments == ("needs_large_print",)
+    assert not entry.appeal_in_progress
+    assert "summary" not in entry.model_dump_json()
+
+
+def test_schedule_items() -> None:
+    """The schedule lists the review, a pending approval, an appeal to decide and letters owed."""
+    case, proposal = proposed_case()
+    items = views.schedule_of(case, CFG).items
+    assert [(i.what, i.due) for i in items] == [("approval", TODAY)]
+    case, decision = policy.approve(case, ctx("manager"))
+    case, appeal = policy.lodge_appeal(case, TODAY, None, ctx())
+    schedule = views.schedule_of(case, CFG)
+    whats = {(i.what, i.due, i.detail) for i in schedule.items}
+    assert ("restriction_review", decision.review_by, decision.id) in whats
+    assert ("appeal_decision", policy.add_months(TODAY, 1), appeal.id) in whats
+    assert ("letter", TODAY, "formal-warning") in whats
+    assert schedule.status == "appeal_pending" and schedule.on_register
+    case = policy.record_letter(case, letter("formal-warning", TODAY, decision.id))
+    assert "letter" not in {i.what for i in views.schedule_of(case, CFG).items}
+
+
+def test_restriction_ended_letter_owed_until_issued() -> None:
+    """"Person not told the restriction had ended" (LGSCO 21 002 029): the letter stays owed."""
+    case, decision = registered_case()
+    case = policy.record_letter(case, letter("formal-warning", TODAY, decision.id))
+    day = TODAY + dt.timedelta(days=30)
+    case, _ = policy.review(case, LIFT, ctx(today=day))
+    items = views.schedule_of(case, CFG).items
+    assert [(i.what, i.due, i.detail) for i in items] == [("letter", day, "restriction-ended")]
+    early = policy.record_letter(case, letter("restriction-ended", TODAY, decision.id))
+    assert views.schedule_of(early, CFG).items == items
+    case = policy.record_letter(case, letter("restriction-ended", day, decision.id))
+    assert views.schedule_of(case, CFG).items == ()
+
+
+def test_status_of_follows_the_ladder() -> None:
+    """The status word names where the case stands: incidents, warnings, proposed, on register, lifted."""
+    case, incident = make_incident(make_case())
+    assert views.status_of(make_case()) == "opened"
+    assert views.status_of(case) == "incident_only"
+    case, _ = case_with_warnings(1)
+    assert views.status_of(case) == "verbal_warning"
+    case, _ = proposed_case()
+    assert views.status_of(case) == "proposed"
+    case, _ = policy.approve(case, ctx("manager"))
+    assert views.status_of(case) == "on_register"
+
+
+def test_property_entry_never_shows_details() -> None:
+    """Lookup "shows the risk kinds and the guidance, never the details"."""
+    p = proposed_property()
+    assert views.property_entry_of(p).address is None
+    p = policy.approve_property(p, ctx("manager"))
+    entry = views.property_entry_of(p)
+    assert entry.in_force and entry.risks == ("dangerous_animal",) and entry.guidance
+    assert p.details is not None and p.details not in entry.model_dump_json()
+    schedule = views.property_schedule_of(p)
+    assert [(i.what, i.due) for i in schedule.items] == [("property_review", p.next_review)]
+    assert p.address not in schedule.model_dump_json()
+
+
+# --- fault patterns: one test each -----------------------------------------------------------
+
+
+def test_problem_review_overdue() -> None:
+    """"Review held two years late" (LGSCO 20 006 664): an overdue review is flagged."""
+    case, decision = registered_case()
+    case = policy.record_letter(case, letter("formal-warning", TODAY, decision.id))
+    assert decision.review_by is not None
+    assert views.case_problems(case, CFG, decision.review_by) == []
+    problems = views.case_problems(case, CFG, decision.review_by + dt.timedelta(days=1))
+    assert problems == [f"{case.id}: restriction review overdue since {decision.review_by} (1 days)"]
+
+
+def test_problem_restriction_ended_without_letter() -> None:
+    """"Person not told the restriction had ended" (LGSCO 21 002 029)."""
+    case, decision = registered_case()
+    case = policy.record_letter(case, letter("formal-warning", TODAY, decision.id))
+    case, _ = policy.review(case, LIFT, ctx())
+    late = TODAY + dt.timedelta(days=views.LETTER_GRACE_DAYS + 1)
+    assert views.case_problems(case, CFG, TODAY) == []
+    assert any("no restriction-ended letter" in p for p in views.case_problems(case, CFG, late))
+    case = policy.record_letter(case, letter("restriction-ended", TODAY, decision.id))
+    assert views.case_problems(case, CFG, late) == []
+
+
+def test_problem_restriction_in_force_without_letter() -> None:
+    """"Letter did not explain the decision" (LGSCO 20 006 664): a restriction needs its letter."""
+    case, decision = registered_case()
+    late = TODAY + dt.timedelta(days=views.LETTER_GRACE_DAYS + 1)
+    problems = views.case_problems(case, CFG, late)
+    assert problems == [
+        f"{case.id}: decision {decision.id} in force since {TODAY} with no formal-warning letter: "
+        "the person has not been told of the restriction or how to appeal"
+    ]
+
+
+def test_problem_step_skipped_without_serious_incident() -> None:
+    """"Ban with no proper warning first" (LGSCO 24 000 202): a skipped step is flagged."""
+    case, incident = make_incident(make_case())
+    hand_made = Decision(
+        id=new_id("D"),
+        step="formal_written_warning",
+        incidents=(incident.id,),
+        considerations="x",
+        restrictions=(Restriction(kind="single_channel", channel="letter"),),
+        essential_services="x",
+        scope="Waste",
+        review_by=TODAY,
+        proposed_by="officer",
+        proposed_on=TODAY,
+        status="proposed",
+        policy="0123456789ab",
+    )
+    case = case.model_copy(update={"decisions": (hand_made,)})
+    assert views.case_problems(case, CFG, TODAY) == [
+        f"{case.id}: decision {hand_made.id} (formal_written_warning) skipped verbal_warning "
+        "without a serious incident"
+    ]
+    serious = case.incidents[0].model_copy(update={"serious": True})
+    bypass = hand_made.model_copy(update={"bypass_incident": incident.id})
+    fixed = case.model_copy(update={"incidents": (serious,), "decisions": (bypass,)})
+    assert views.case_problems(fixed, CFG, TODAY) == []
+
+
+def test_problem_no_appeal_route_offered() -> None:
+    """"No review of, or appeal against, a restriction offered" (LGSCO 21 001 276)."""
+    case, decision = registered_case()
+    case, _ = policy.review(case, LIFT, ctx())
+    case = policy.record_letter(case, letter("restriction-ended", TODAY, decision.id))
+    assert views.case_problems(case, CFG, TODAY) == [
+        f"{case.id}: decision {decision.id} had no formal-warning letter, "
+        "so no appeal route was offered"
+    ]
+    case, decision = registered_case()
+    case, _ = policy.lodge_appeal(case, TODAY, None, ctx())
+    case, _ = policy.decide_appeal(case, "upheld", "Proportionate.", ctx("head"))
+    case, _ = policy.review(case, LIFT, ctx())
+    case = policy.record_letter(case, letter("restriction-ended", TODAY, decision.id))
+    assert views.case_problems(case, CFG, TODAY) == []
+
+
+def test_problem_property_review_overdue() -> None:
+    """"All restrictions will be reviewed on a six-monthly basis": property risks too."""
+    p = policy.approve_property(proposed_property(), ctx("manager"))
+    assert p.next_review is not None
+    assert views.property_problems(p, CFG, p.next_review) == []
+    assert views.property_problems(p, CFG, p.next_review + dt.timedelta(days=2)) == [
+        f"{p.id}: property review overdue since {p.next_review} (2 days)"
+    ]

@@ -1,0 +1,82 @@
+"""``lookup``: register entries that match a name, alias, e-mail, phone, postcode or UPRN."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ucbr import envelope, lookup
+from ucbr.model import CaseEntry, PropertyEntry
+from ucbr.plain import RISK_NAMES, long_date
+from ucbr.store import Register, validate
+from ucbr.vault import Keyring
+from ucbr.yamlio import load_strict
+
+Entry = CaseEntry | PropertyEntry
+
+
+def entry_of_file(reg: Register, ring: Keyring, file_id: str) -> Entry:
+    text = reg.read_text(file_id)
+    where = envelope.relpath(file_id)
+    armored = envelope.fast_section(text, "entry") or envelope.parse(text, where).sections["entry"]
+    model: type[Entry] = CaseEntry if file_id.startswith("C-") else PropertyEntry
+    entry = validate(model, load_strict(ring.open("entry", armored), where), f"{where} (entry)")
+    if entry.id != file_id:
+        from ucbr.errors import IntegrityError
+
+        raise IntegrityError(f"{where}: the entry section belongs to another file")
+    return entry
+
+
+def entries(reg: Register, ring: Keyring) -> Iterator[Entry]:
+    for file_id in reg.ids():
+        yield entry_of_file(reg, ring, file_id)
+
+
+@dataclass(frozen=True)
+class Found:
+    match: lookup.Match
+    entry: Entry
+
+    def as_dict(self) -> dict[str, Any]:
+        data = self.entry.model_dump(mode="json", exclude_none=True)
+        return {"id": self.match.id, "score": self.match.score, "matched_on": self.match.matched_on, "entry": data}
+
+    def text(self) -> str:
+        e = self.entry
+        lines = [f"{e.id}  (match {self.match.score}%, on {self.match.matched_on})"]
+        if isinstance(e, CaseEntry):
+            person = e.person
+            if person is not None:
+                lines.append(f"  {person.name}" + (f", {person.postcode}" if person.postcode else ""))
+            lines.append("  ON THE REGISTER: contact is restricted.")
+            for r in e.restrictions:
+                lines.append(f"  - {r.plain}")
+            if e.single_point_of_contact:
+                lines.append(f"  Single point of contact: {e.single_point_of_contact}")
+            if e.essential_services:
+                lines.append(f"  Essential services: {e.essential_services}")
+            if e.review_date:
+                lines.append(f"  Review date: {long_date(e.review_date)}")
+            if e.appeal_in_progress:
+                lines.append("  APPEAL IN PROGRESS: the restrictions stay in force until it is decided.")
+        else:
+            lines.append(f"  PROPERTY RISK at {e.address}, {e.postcode}" + (f" (UPRN {e.uprn})" if e.uprn else ""))
+            lines.append("  Risks: " + ", ".join(RISK_NAMES[r] for r in e.risks))
+            lines.append(f"  Guidance for attending: {e.guidance}")
+            if e.review_date:
+                lines.append(f"  Review date: {long_date(e.review_date)}")
+        return "\n".join(lines) + "\n"
+
+
+def find(reg: Register, ring: Keyring, query: str) -> list[Found]:
+    by_id = {e.id: e for e in entries(reg, ring)}
+    return [Found(m, by_id[m.id]) for m in lookup.lookup(query, by_id.values())]
+
+
+def entry_label(reg: Register, ring: Keyring, file_id: str) -> str:
+    entry = entry_of_file(reg, ring, file_id)
+    if isinstance(entry, CaseEntry):
+        return entry.person.name if entry.person else ""
+    return entry.address or ""
