@@ -360,10 +360,12 @@ def test_property_risk_owner_not_notified() -> None:
         render_property_letter()
 
 
-def test_unknown_kind_is_refused() -> None:
-    """A kind of letter the register does not know is refused, not guessed at."""
+def test_unknown_kind_or_format_is_refused() -> None:
+    """A kind or format of letter the register does not know is refused, not guessed at."""
     with pytest.raises(LetterRefused, match="no letter of kind thank-you"):
         render("thank-you", case=case())  # type: ignore[arg-type]
+    with pytest.raises(LetterRefused, match="no letter format docx"):
+        render("formal-warning", "docx")
 
 
 # --- templates: data is never code -----------------------------------------------------

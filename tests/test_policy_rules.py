@@ -90,7 +90,7 @@ def test_incident_reporter_is_actor() -> None:
 
 def test_scheduler_cannot_report_incident() -> None:
     """ "This Policy covers all employees": a service account is not an employee and reports nothing."""
-    with refused("a scheduler may not report an incident"):
+    with refused("the role scheduler may not report an incident"):
         make_incident(make_case(), actor="cron")
 
 
@@ -177,7 +177,7 @@ def test_relied_on_incidents_exist() -> None:
 def test_only_casework_staff_propose() -> None:
     """ "The decision to manage a person's contact" is proposed by casework staff, not frontline."""
     case, incident = case_with_warnings()
-    with refused("a frontline may not give a warning or propose a restriction"):
+    with refused("the role frontline may not give a warning or propose a restriction"):
         policy.escalate(case, restricting_req((incident.id,)), ctx("front"))
 
 
@@ -296,9 +296,9 @@ def test_contact_refused_needs_behaviour_to_continue() -> None:
 def test_approver_is_manager_or_head_of_service() -> None:
     """ "Must be reviewed and approved by the relevant business manager / Head of Service"."""
     case, _ = proposed_case()
-    with refused("a case_officer may not approve"):
+    with refused("the role case_officer may not approve"):
         policy.approve(case, ctx("officer2"))
-    with refused("a case_officer may not approve"):
+    with refused("the role case_officer may not approve"):
         policy.reject(case, "Not proportionate.", ctx("officer2"))
     approved, decision = policy.approve(case, ctx("head"))
     assert decision.approved_by == "head"
@@ -700,7 +700,7 @@ def test_property_risk_needs_approval() -> None:
     Service": a property risk too."""
     p = proposed_property()
     assert p.decision.status == "proposed" and not views.property_entry_of(p).in_force
-    with refused("a case_officer may not approve"):
+    with refused("the role case_officer may not approve"):
         policy.approve_property(p, ctx("officer2"))
     with refused("you proposed this property risk"):
         policy.approve_property(proposed_property(ctx=ctx("manager")), ctx("manager"))

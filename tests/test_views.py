@@ -23,7 +23,9 @@ from tests.policy_helpers import (
 from ucbr import policy, views
 from ucbr.model import Case, Decision, LetterIssued, Person, Restriction
 
-LIFT = policy.ReviewRequest(outcome="lift", reasons="Behaviour has changed.", significant_change=True)
+LIFT = policy.ReviewRequest(
+    outcome="lift", reasons="Behaviour has changed.", significant_change=True
+)
 
 
 def letter(kind: str, day: dt.date, about: str | None) -> LetterIssued:
@@ -120,7 +122,7 @@ def test_schedule_items() -> None:
 
 
 def test_restriction_ended_letter_owed_until_issued() -> None:
-    """"Person not told the restriction had ended" (LGSCO 21 002 029): the letter stays owed."""
+    """ "Person not told the restriction had ended" (LGSCO 21 002 029): the letter stays owed."""
     case, decision = registered_case()
     case = policy.record_letter(case, letter("formal-warning", TODAY, decision.id))
     day = TODAY + dt.timedelta(days=30)
@@ -163,17 +165,19 @@ def test_property_entry_never_shows_details() -> None:
 
 
 def test_problem_review_overdue() -> None:
-    """"Review held two years late" (LGSCO 20 006 664): an overdue review is flagged."""
+    """ "Review held two years late" (LGSCO 20 006 664): an overdue review is flagged."""
     case, decision = registered_case()
     case = policy.record_letter(case, letter("formal-warning", TODAY, decision.id))
     assert decision.review_by is not None
     assert views.case_problems(case, CFG, decision.review_by) == []
     problems = views.case_problems(case, CFG, decision.review_by + dt.timedelta(days=1))
-    assert problems == [f"{case.id}: restriction review overdue since {decision.review_by} (1 days)"]
+    assert problems == [
+        f"{case.id}: restriction review overdue since {decision.review_by} (1 days)"
+    ]
 
 
 def test_problem_restriction_ended_without_letter() -> None:
-    """"Person not told the restriction had ended" (LGSCO 21 002 029)."""
+    """ "Person not told the restriction had ended" (LGSCO 21 002 029)."""
     case, decision = registered_case()
     case = policy.record_letter(case, letter("formal-warning", TODAY, decision.id))
     case, _ = policy.review(case, LIFT, ctx())
@@ -185,7 +189,7 @@ def test_problem_restriction_ended_without_letter() -> None:
 
 
 def test_problem_restriction_in_force_without_letter() -> None:
-    """"Letter did not explain the decision" (LGSCO 20 006 664): a restriction needs its letter."""
+    """ "Letter did not explain the decision" (LGSCO 20 006 664): a restriction needs its letter."""
     case, decision = registered_case()
     late = TODAY + dt.timedelta(days=views.LETTER_GRACE_DAYS + 1)
     problems = views.case_problems(case, CFG, late)
@@ -196,7 +200,7 @@ def test_problem_restriction_in_force_without_letter() -> None:
 
 
 def test_problem_step_skipped_without_serious_incident() -> None:
-    """"Ban with no proper warning first" (LGSCO 24 000 202): a skipped step is flagged."""
+    """ "Ban with no proper warning first" (LGSCO 24 000 202): a skipped step is flagged."""
     case, incident = make_incident(make_case())
     hand_made = Decision(
         id=new_id("D"),
@@ -224,7 +228,7 @@ def test_problem_step_skipped_without_serious_incident() -> None:
 
 
 def test_problem_no_appeal_route_offered() -> None:
-    """"No review of, or appeal against, a restriction offered" (LGSCO 21 001 276)."""
+    """ "No review of, or appeal against, a restriction offered" (LGSCO 21 001 276)."""
     case, decision = registered_case()
     case, _ = policy.review(case, LIFT, ctx())
     case = policy.record_letter(case, letter("restriction-ended", TODAY, decision.id))
@@ -241,7 +245,7 @@ def test_problem_no_appeal_route_offered() -> None:
 
 
 def test_problem_property_review_overdue() -> None:
-    """"All restrictions will be reviewed on a six-monthly basis": property risks too."""
+    """ "All restrictions will be reviewed on a six-monthly basis": property risks too."""
     p = policy.approve_property(proposed_property(), ctx("manager"))
     assert p.next_review is not None
     assert views.property_problems(p, CFG, p.next_review) == []

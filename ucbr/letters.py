@@ -22,10 +22,9 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, NoReturn, TypeVar
+from typing import Any, Literal, NoReturn, TypeVar, get_args
 
 import jinja2
-from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ucbr.config import PolicyConfig, StaffDirectory
@@ -270,22 +269,21 @@ def _for_decision(f: _Facts, decision: Decision, signed_by: str | None) -> Conte
     }
 
 
-def _verbal_warning(f: _Facts) -> tuple[str | None, Context]:
-    d = _warning(f.case, "verbal_warning", "verbal warning")
+def _warning_letter(f: _Facts, step: str, what: str) -> tuple[str | None, Context]:
+    d = _warning(f.case, step, what)
     return d.id, {
         **_for_decision(f, d, d.proposed_by),
         "warning": {"date": long_date(d.proposed_on), "note": d.note},
         "appeal": _appeal_route(d.proposed_on, f.cfg, f.today),
     }
+
+
+def _verbal_warning(f: _Facts) -> tuple[str | None, Context]:
+    return _warning_letter(f, "verbal_warning", "verbal warning")
 
 
 def _informal_warning(f: _Facts) -> tuple[str | None, Context]:
-    d = _warning(f.case, "informal_written_warning", "informal written warning")
-    return d.id, {
-        **_for_decision(f, d, d.proposed_by),
-        "warning": {"date": long_date(d.proposed_on), "note": d.note},
-        "appeal": _appeal_route(d.proposed_on, f.cfg, f.today),
-    }
+    return _warning_letter(f, "informal_written_warning", "informal written warning")
 
 
 def _restricting(f: _Facts, step: str, what: str) -> tuple[str | None, Context]:
@@ -518,7 +516,7 @@ def _render_template(name: str, context: Context, override_dir: Path | None) -> 
     except jinja2.TemplateSyntaxError as exc:
         where = exc.name or name
         raise LetterTemplateError(f"template {where} line {exc.lineno}: {exc.message}") from None
-    except (jinja2.UndefinedError, SecurityError) as exc:
+    except jinja2.TemplateError as exc:  # undefined, unsafe, or raised by the template
         raise LetterTemplateError(f"template {_culprit(exc, loader, name)}: {exc}") from None
     return text, _sources_hash(loader.sources)
 
@@ -551,6 +549,8 @@ def render_letter(
     """Render one letter from the case's own facts, or refuse when they are not there yet."""
     if kind not in _KINDS:
         raise LetterRefused(f"there is no letter of kind {kind}")
+    if fmt not in get_args(Format):
+        raise LetterRefused(f"there is no letter format {fmt}; use pdf, html or md")
     about, facts = _KINDS[kind][1](_Facts(case, cfg, staff, today))
     context = {**_common(case, kind, cfg, policy_hash, today), **facts}
     source = "html" if fmt == "pdf" else fmt

@@ -140,7 +140,7 @@ def _blank(text: str | None) -> bool:
 def _require_role(ctx: Ctx, roles: Iterable[str], doing: str) -> None:
     if ctx.actor.role not in roles:
         allowed = ", ".join(sorted(roles))
-        raise _refuse(f"a {ctx.actor.role} may not {doing}; that needs one of: {allowed}")
+        raise _refuse(f"the role {ctx.actor.role} may not {doing}; that needs one of: {allowed}")
 
 
 def step_label(step: Step) -> str:
