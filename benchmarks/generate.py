@@ -45,17 +45,15 @@ STAFF: dict[str, tuple[Role, str]] = {
     "front": ("frontline", "Fern Frontline"),
     "cron": ("scheduler", "Cron Service"),
 }
-FIRST = (
-    "Alex Sam Jo Robin Kit Morgan Rowan Casey Jamie Charlie Frankie Billie Toby Nell Ada "
-    "Ivor Mabel Otis Pearl Rufus Stella Wilf Edie Cyril Hattie Monty Ivy Bertie Elsie Alfie"
-).split()
-LAST = (
-    "Applewood Brackenfield Copperleigh Dunmore Elmsworth Foxhollow Greystone Hartwell "
-    "Inglebrook Juniper Kestrel Larkspur Millbank Nettleford Oakhurst Pebbleton Quarry "
-    "Ravensmoor Saltmarsh Thornbury Underhill Vetchley Willowmere Yarrowby Zennor"
-).split()
-STREETS = "Acorn Beacon Chapel Dovecote Ferry Granary Heron Kiln Lantern Mill Orchard Pump".split()
-STREET_KINDS = "Road Lane Street Close Way Row".split()
+# Split at run time: a word list reads better as prose than as a column of quoted names.
+_FIRST_NAMES = "Alex Sam Jo Robin Kit Morgan Rowan Casey Jamie Charlie Frankie Billie Toby Nell Ada"
+_MORE_FIRST = "Ivor Mabel Otis Pearl Rufus Stella Wilf Edie Cyril Hattie Monty Ivy Bertie Elsie"
+_LAST_NAMES = "Applewood Brackenfield Copperleigh Dunmore Elmsworth Foxhollow Greystone Hartwell"
+_MORE_LAST = "Inglebrook Juniper Kestrel Larkspur Millbank Nettleford Oakhurst Pebbleton Zennor"
+FIRST = tuple(f"{_FIRST_NAMES} {_MORE_FIRST}".split(" "))
+LAST = tuple(f"{_LAST_NAMES} {_MORE_LAST}".split(" "))
+STREETS = ("Acorn", "Beacon", "Chapel", "Dovecote", "Ferry", "Granary", "Heron", "Kiln", "Mill")
+STREET_KINDS = ("Road", "Lane", "Street", "Close", "Way", "Row")
 SERVICES = ("Customer Services", "Housing", "Council Tax", "Waste and Recycling", "Planning")
 SUMMARIES = (
     "Raised voice and swore at the officer during the call.",
@@ -65,7 +63,13 @@ SUMMARIES = (
     "Posted offensive remarks about a named officer online.",
 )
 PREMISES = ("Civic Centre", "Market Street One Stop Shop", "Riverside Depot")
-RISKS = ("dangerous_animal", "violent_household_member", "squalor", "weapons", "structurally_unsafe")
+RISKS = (
+    "dangerous_animal",
+    "violent_household_member",
+    "squalor",
+    "weapons",
+    "structurally_unsafe",
+)
 # The share of cases left at each stage of the ladder.
 STAGES = {
     "incident_only": 30,
@@ -120,7 +124,7 @@ def person(w: World) -> Person:
         aliases=(f"{first[0]}. {last}",) if rng.random() < 0.2 else (),
         date_of_birth=dt.date(rng.randint(1940, 2004), rng.randint(1, 12), rng.randint(1, 28)),
         address=f"{number} {rng.choice(STREETS)} {rng.choice(STREET_KINDS)}, Benchmarkton",
-        postcode=f"ZZ{rng.randint(1, 99)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLN')}{rng.choice('PQRSTUWXYZ')}",
+        postcode=f"ZZ{rng.randint(1, 99)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLN')}W",
         emails=(f"{first.lower()}.{last.lower()}{number}@example.org",),
         phones=(f"07700 900{rng.randint(0, 999):03d}",),
     )
@@ -157,7 +161,11 @@ def restrictions(w: World) -> tuple[Restriction, ...]:
         return (Restriction(kind="premises_ban", premises=w.rng.choice(PREMISES)),)
     if kind == 3:
         return (Restriction(kind="single_point_of_contact", staff="officer"),)
-    return (Restriction(kind="no_further_responses", topic="the closed complaint about bin collections"),)
+    return (
+        Restriction(
+            kind="no_further_responses", topic="the closed complaint about bin collections"
+        ),
+    )
 
 
 # --- the ladder ---------------------------------------------------------------------------
@@ -171,7 +179,9 @@ def warn(w: World, case: Case, day: dt.date, to: str) -> Case:
     return case
 
 
-def restrict(w: World, case: Case, day: dt.date, review_by: dt.date, approve_on: dt.date | None) -> Case:
+def restrict(
+    w: World, case: Case, day: dt.date, review_by: dt.date, approve_on: dt.date | None
+) -> Case:
     """Record the incident, propose the next restricting step on ``day``, approve it later."""
     case, inc = incident(w, case, day)
     req = policy.EscalationRequest(
@@ -320,7 +330,7 @@ def build_property(w: World, property_id: str) -> PropertyRisk:
     risks = tuple(w.rng.sample(RISKS, w.rng.randint(1, 2)))
     prop = policy.propose_property(
         property_id,
-        address=f"{w.rng.randint(1, 200)} {w.rng.choice(STREETS)} {w.rng.choice(STREET_KINDS)}, Benchmarkton",
+        address=f"{w.rng.randint(1, 200)} {w.rng.choice(STREETS)} Row, Benchmarkton",
         postcode=f"ZZ{w.rng.randint(1, 99)} {w.rng.randint(1, 9)}AB",
         uprn=str(w.rng.randint(10**8, 10**11)),
         risks=risks,
@@ -376,7 +386,9 @@ def write_files(root: Path, today: dt.date, seed: int, ids: list[str], workers: 
     if workers <= 1 or len(jobs) <= 1:
         return sum(len(write_chunk(str(root), today.isoformat(), s, part)) for s, part in jobs)
     with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-        futures = [pool.submit(write_chunk, str(root), today.isoformat(), s, part) for s, part in jobs]
+        futures = [
+            pool.submit(write_chunk, str(root), today.isoformat(), s, part) for s, part in jobs
+        ]
         return sum(len(f.result()) for f in futures)
 
 
@@ -385,7 +397,11 @@ def write_files(root: Path, today: dt.date, seed: int, ids: list[str], workers: 
 
 def git_env(home: Path) -> dict[str, str]:
     """An isolated git: none of the machine's own configuration, hooks or signing."""
-    return {"HOME": str(home), "GIT_CONFIG_GLOBAL": str(home / "gitconfig"), "GIT_CONFIG_NOSYSTEM": "1"}
+    return {
+        "HOME": str(home),
+        "GIT_CONFIG_GLOBAL": str(home / "gitconfig"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
 
 
 def actor_env(staff_id: str) -> dict[str, str]:
@@ -412,7 +428,9 @@ def acting_as(staff_id: str) -> Iterator[None]:
 def make_staff(root: Path, keys: Path) -> None:
     for staff_id, (role, name) in STAFF.items():
         key = keys / f"{staff_id}.txt"
-        recipient = new_identity_file(key, comment="ucbr benchmark key: throwaway, never for real data")
+        recipient = new_identity_file(
+            key, comment="ucbr benchmark key: throwaway, never for real data"
+        )
         reg = Register.open(root)  # re-read: the staff directory changes with every member
         ring = reg.keyring(load_identity_file(keys / "mgr.txt")) if staff_id != "mgr" else None
         with acting_as("mgr"):
@@ -434,7 +452,9 @@ def commit_all(root: Path, cases: int, properties: int) -> None:
         git.run(root, "commit", "-q", "--no-verify", "-F", "-", input=message.text().encode())
 
 
-def generate(out: Path, cases: int, properties: int, seed: int, today: dt.date, workers: int) -> dict[str, object]:
+def generate(
+    out: Path, cases: int, properties: int, seed: int, today: dt.date, workers: int
+) -> dict[str, object]:
     out.mkdir(parents=True, exist_ok=True)
     home, keys, root = out / "home", out / "keys", out / "register"
     home.mkdir(exist_ok=True)
@@ -458,7 +478,12 @@ def generate(out: Path, cases: int, properties: int, seed: int, today: dt.date, 
         "properties": properties,
         "seed": seed,
         "staff": {
-            sid: {"role": role, "email": f"{sid}@benchmark.example", "name": name, "key": f"keys/{sid}.txt"}
+            sid: {
+                "role": role,
+                "email": f"{sid}@benchmark.example",
+                "name": name,
+                "key": f"keys/{sid}.txt",
+            }
             for sid, (role, name) in STAFF.items()
         },
         "sample_cases": sorted(ids[:cases])[:50],
@@ -468,12 +493,16 @@ def generate(out: Path, cases: int, properties: int, seed: int, today: dt.date, 
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("out", type=Path, help="an empty folder (created if missing)")
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--properties", type=int, default=None, help="default: one per 50 cases")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--today", type=dt.date.fromisoformat, default=None, help="the policy clock; default: today")
+    parser.add_argument(
+        "--today", type=dt.date.fromisoformat, default=None, help="the policy clock; default: today"
+    )
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     return parser.parse_args(argv)
 
@@ -487,7 +516,10 @@ def main(argv: list[str] | None = None, clock: Callable[[], dt.date] = dt.date.t
     started = time.perf_counter()
     generate(args.out, args.cases, properties, args.seed, args.today or clock(), args.workers)
     took = time.perf_counter() - started
-    print(f"generated {args.cases} cases and {properties} properties in {args.out / 'register'} ({took:.1f} s)")
+    print(
+        f"generated {args.cases} cases and {properties} properties "
+        f"in {args.out / 'register'} ({took:.1f} s)"
+    )
     return 0
 
 

@@ -151,7 +151,7 @@ class RegisterMachine(RuleBasedStateMachine):
                 )
             ),
             essential_services="By letter to the offices.",
-            review_by=self.today + dt.timedelta(days=data.draw(st.integers(0, 180))),
+            review_by=self.today + dt.timedelta(days=data.draw(st.integers(0, 190))),
         )
 
     def expected_step(self) -> str:
@@ -213,8 +213,12 @@ class RegisterMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def step_up(self, data: Any) -> None:
         """The next thing a council usually does: approve what is pending, or take a step."""
-        if views.pending_proposal(self.case) is not None:
-            self.decide_proposal(data.draw(st.sampled_from(["manager", "manager2", "head"])), True)
+        pending = views.pending_proposal(self.case)
+        if pending is not None:
+            # Managers, but also the proposer and the reporters: they must be refused.
+            reporters = [i.reported_by for i in self.case.incidents if i.id in pending.incidents]
+            candidates = ["manager", "manager2", "head", pending.proposed_by, *reporters]
+            self.decide_proposal(data.draw(st.sampled_from(candidates)), True)
             return
         to = data.draw(st.sampled_from([None, None, "formal_written_warning", "contact_refused"]))
         self.escalate(data.draw(st.sampled_from(["officer", "officer2"])), to, data)
@@ -390,6 +394,15 @@ class RegisterMachine(RuleBasedStateMachine):
         assert due <= policy.add_months(max([current.approved_on, *reviewed]), INTERVAL)
 
     @invariant()
+    def every_review_date_within_interval_of_its_decision(self) -> None:
+        for d in self.case.decisions:
+            if d.review_by is not None:
+                assert d.review_by <= policy.add_months(d.proposed_on, INTERVAL)
+        for r in self.case.reviews:
+            if r.next_review is not None:
+                assert r.date <= r.next_review <= policy.add_months(r.date, INTERVAL)
+
+    @invariant()
     def approver_not_proposer_or_reporter(self) -> None:
         reporters = {i.id: i.reported_by for i in self.case.incidents}
         for d in self.case.decisions:
@@ -410,7 +423,8 @@ class RegisterMachine(RuleBasedStateMachine):
         by_id = {d.id: d for d in self.case.decisions}
         for appeal in self.case.appeals:
             original = by_id[appeal.decision]
-            assert appeal.decided_by not in (original.proposed_by, original.approved_by)
+            reporters = {i.reported_by for i in self.case.incidents if i.id in original.incidents}
+            assert appeal.decided_by not in {original.proposed_by, original.approved_by, *reporters}
 
     @invariant()
     def lifted_or_overturned_is_off_the_register(self) -> None:

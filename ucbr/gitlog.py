@@ -99,10 +99,18 @@ def log(root: Path, since: str | None = None, paths: Sequence[str] = ()) -> list
     return commits
 
 
-def _changed_files(root: Path, since: str | None, paths: Sequence[str]) -> dict[str, tuple[str, ...]]:
+def _changed_files(
+    root: Path, since: str | None, paths: Sequence[str]
+) -> dict[str, tuple[str, ...]]:
     proc = git.run(
-        root, *_NO_QUOTING, "log", "--no-renames", "--diff-merges=first-parent",
-        "--name-only", f"--format={_RECORD}%H", *_log_args(since, paths),
+        root,
+        *_NO_QUOTING,
+        "log",
+        "--no-renames",
+        "--diff-merges=first-parent",
+        "--name-only",
+        f"--format={_RECORD}%H",
+        *_log_args(since, paths),
     )
     found: dict[str, tuple[str, ...]] = {}
     for block in proc.stdout.decode().split(_RECORD):
@@ -147,7 +155,9 @@ def all_blobs(root: Path) -> list[tuple[str, str]]:
     if not named:
         return []
     check = git.run(
-        root, "cat-file", "--batch-check=%(objectname) %(objecttype)",
+        root,
+        "cat-file",
+        "--batch-check=%(objectname) %(objecttype)",
         input=("\n".join(sha for sha, _ in named) + "\n").encode(),
     ).stdout.decode()
     blobs = {ln.split()[0] for ln in check.splitlines() if ln.endswith(" blob")}
@@ -161,14 +171,22 @@ def introduced_by(root: Path, blob: str) -> str:
     return lines[0] if lines else blob[:7]
 
 
-def signatures(root: Path, allowed_signers: Path, since: str | None) -> dict[str, tuple[str, str, str]]:
+def signatures(
+    root: Path, allowed_signers: Path, since: str | None
+) -> dict[str, tuple[str, str, str]]:
     """Each commit's signature as git verifies it: (status %G?, signer %GS, key %GK)."""
     if git.head(root) is None:
         return {}
     fmt = _FIELD.join(["%H", "%G?", "%GS", "%GK"]) + _RECORD
     proc = git.run(
-        root, "-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={allowed_signers}",
-        "log", f"--format={fmt}", *_log_args(since, ()),
+        root,
+        "-c",
+        "gpg.format=ssh",
+        "-c",
+        f"gpg.ssh.allowedSignersFile={allowed_signers}",
+        "log",
+        f"--format={fmt}",
+        *_log_args(since, ()),
     )
     found: dict[str, tuple[str, str, str]] = {}
     for record in proc.stdout.decode().split(_RECORD):

@@ -121,7 +121,9 @@ def _merge_items(base: list[Any], ours: list[Any], theirs: list[Any], path: str)
             kept.append(value)
     new: list[Any] = []
     for key in sorted(added_ours | added_theirs):
-        new.append(merge_value(_MISSING, o.get(key, _MISSING), t.get(key, _MISSING), f"{path}[{key}]"))
+        new.append(
+            merge_value(_MISSING, o.get(key, _MISSING), t.get(key, _MISSING), f"{path}[{key}]")
+        )
     new.sort(key=_order)
     return kept + new
 
@@ -155,7 +157,13 @@ def merge_files(
         raise MergeConflict(f"{o_env.id}: the versions being merged are of different files")
     plain = {s: ring.open(s, o_env.sections[s]) for s in o_env.sections if ring.can_read(s)}
     previous = Loaded(o_env.id, o_text, o_env, plain)
-    text = _merged_text(reg, ring, (b_env, o_env, t_env), previous, today)
+    try:
+        text = _merged_text(reg, ring, (b_env, o_env, t_env), previous, today)
+    except MergeConflict as exc:
+        message = str(exc)
+        raise MergeConflict(
+            message if message.startswith(o_env.id) else f"{o_env.id}: {message}"
+        ) from None
     write_file(ours, text)
     return o_env.id
 
@@ -183,7 +191,9 @@ def _merged_text(
         )
         sections = case_sections(merged_case, reg.cfg)
     elif (
-        isinstance(base, PropertyRisk) and isinstance(ours, PropertyRisk) and isinstance(theirs, PropertyRisk)
+        isinstance(base, PropertyRisk)
+        and isinstance(ours, PropertyRisk)
+        and isinstance(theirs, PropertyRisk)
     ):
         merged_prop = merge_property(base, ours, theirs)
         _no_new_problems(
@@ -244,7 +254,9 @@ def sync(reg: Register) -> Synced:
         before = git.head(root)
         pulled = git.run(root, "pull", "--rebase", "-q", check=False)
         if pulled.returncode != 0:
-            reason = _driver_reason(pulled.stderr) or _conflicted(root) or _first_line(pulled.stderr)
+            reason = (
+                _driver_reason(pulled.stderr) or _conflicted(root) or _first_line(pulled.stderr)
+            )
             _restore(root, before)
             raise Refused(f"sync stopped, your clone is as it was: {reason}")
         ahead = _count(root, f"{upstream}..HEAD")
@@ -253,9 +265,8 @@ def sync(reg: Register) -> Synced:
             pushed = git.run(root, "push", "-q", check=False)
             if pushed.returncode != 0:
                 _restore(root, before)
-                raise Refused(
-                    f"the server refused the push, your clone is as it was: {_first_line(pushed.stderr)}"
-                )
+                reason = _first_line(pushed.stderr)
+                raise Refused(f"the server refused the push, your clone is as it was: {reason}")
         return Synced(pulled=came, pushed=ahead)
 
 

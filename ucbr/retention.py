@@ -34,10 +34,12 @@ from ucbr.yamlio import dump_plain, load_strict
 Rule = Literal["verbal_abuse", "threats", "violence", "weapons_or_animals"]
 TOMBSTONES = ".ucbr/tombstones.yaml"
 TOMBSTONE_HEADER = (
-    "# Cases deleted at the end of their retention period: ids, dates and rules, no personal data.\n"
+    "# Cases deleted at the end of their retention period: ids, dates, rules; no personal data.\n"
 )
 
-VIOLENCE_BEHAVIOURS: frozenset[str] = frozenset({"physically_aggressive", "damage_to_council_property"})
+VIOLENCE_BEHAVIOURS: frozenset[str] = frozenset(
+    {"physically_aggressive", "damage_to_council_property"}
+)
 THREAT_BEHAVIOURS: frozenset[str] = frozenset({"threats", "threatening_language", "intimidation"})
 WEAPON_OR_ANIMAL_RISKS: frozenset[str] = frozenset({"weapons", "dangerous_animal"})
 
@@ -113,7 +115,9 @@ def case_verdict(case: Case, cfg: PolicyConfig) -> Verdict:
     rule = case_rule(case)
     years = years_for(rule, cfg)
     start = counted_from(case)
-    return Verdict(case.id, rule, years, start, add_months(start, 12 * years), held_because(case), "delete")
+    return Verdict(
+        case.id, rule, years, start, add_months(start, 12 * years), held_because(case), "delete"
+    )
 
 
 def property_verdict(p: PropertyRisk, cfg: PolicyConfig) -> Verdict:
@@ -149,7 +153,13 @@ def tombstones(reg: Register) -> list[dict[str, Any]]:
 
 
 def tombstone(v: Verdict, by: StaffMember, today: dt.date) -> dict[str, Any]:
-    return {"id": v.id, "deleted_on": today.isoformat(), "rule": v.rule, "years": v.years, "by": by.id}
+    return {
+        "id": v.id,
+        "deleted_on": today.isoformat(),
+        "rule": v.rule,
+        "years": v.years,
+        "by": by.id,
+    }
 
 
 def apply(reg: Register, actor: StaffMember, past: list[Verdict], today: dt.date) -> str | None:

@@ -21,10 +21,29 @@ MASK = "•••"
 # Fields that say who a person is or what they did, in their own or an officer's words.
 PERSONAL_FIELDS: frozenset[str] = frozenset(
     {
-        "person", "name", "aliases", "date_of_birth", "address", "postcode", "email", "emails",
-        "phone", "phones", "summary", "note", "details", "reasons", "reject_reason",
-        "late_reason", "no_notify_reason", "not_notified_reason", "considerations",
-        "condition", "scope_reason", "by_representative", "plain",
+        "person",
+        "name",
+        "aliases",
+        "date_of_birth",
+        "address",
+        "postcode",
+        "email",
+        "emails",
+        "phone",
+        "phones",
+        "summary",
+        "note",
+        "details",
+        "reasons",
+        "reject_reason",
+        "late_reason",
+        "no_notify_reason",
+        "not_notified_reason",
+        "considerations",
+        "condition",
+        "scope_reason",
+        "by_representative",
+        "plain",
     }
 )
 

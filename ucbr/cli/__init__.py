@@ -9,6 +9,8 @@ import typer
 
 from ucbr import errors, ui
 from ucbr.cli import cmd_cases, cmd_letters, cmd_register, cmd_reviews  # noqa: F401
+from ucbr.cli import cmd_audit  # noqa: F401 - registers history, audit, git drivers, clone, sync
+from ucbr.cli import cmd_dataprot  # noqa: F401 - staff remove, keys rotate, retention, sar, stats
 from ucbr.cli.app import app
 
 __all__ = ["app", "main"]

@@ -8,7 +8,7 @@ import typer
 
 from ucbr import actions, policy, ui
 from ucbr.cli.app import app
-from ucbr.cli.common import options, parse_date
+from ucbr.cli.common import options, parse_date, warn_free_text
 from ucbr.errors import Refused
 from ucbr.model import (
     AdjustmentKind,
@@ -81,6 +81,7 @@ def add_incident(
         service=service or "Customer Services",
     )
     case, incident = actions.add_incident(session, case_id, person, req)
+    warn_free_text(summary=summary)
     if json:
         ui.print_json({"case": case, "incident": incident})
     else:
@@ -155,6 +156,7 @@ def escalate(
         review_by=parse_date(review_by, "--review-by") if review_by else None,
     )
     decision = actions.escalate(session, case_id, req)
+    warn_free_text(note=note, considerations=considerations)
     if decision.status == "proposed":
         ui.out(f"{decision.id}: {decision.step} proposed for {case_id.upper()}; it needs approval by a manager or head of service")
     else:

@@ -13,7 +13,6 @@ from ucbr.cli.common import Options, options, today
 
 Json = Annotated[bool, typer.Option("--json", help="Data as JSON on stdout.")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Say what would change; write nothing.")]
-Opt = Optional  # typer reads these annotations at run time
 
 
 @staff_app.command("remove")
@@ -86,9 +85,11 @@ def _report_exposure(outcome: rotation.Outcome) -> None:
 def retention_cmd(
     ctx: typer.Context,
     json: Json = False,
-    apply: Annotated[bool, typer.Option("--apply", help="Delete the expired cases, in one commit.")] = False,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Delete the expired cases, in one commit.")
+    ] = False,
 ) -> None:
-    """List what is past its retention period; --apply deletes expired cases, leaving a tombstone."""
+    """List what is past retention; --apply deletes expired cases and keeps a tombstone."""
     opts = options(ctx)
     reg = opts.register()
     past = retention.past_retention(reg, opts.keyring(), today())
@@ -129,7 +130,10 @@ def sar_cmd(
 def stats_cmd(
     ctx: typer.Context,
     json: Json = False,
-    html: Annotated[Opt[Path], typer.Option("--html", help="Write an HTML report with charts.")] = None,
+    html: Annotated[
+        Optional[Path],  # noqa: UP045 - typer reads the annotation at run time
+        typer.Option("--html", help="Write an HTML report with charts."),
+    ] = None,
 ) -> None:
     """Counts safe to publish: no personal data, and counts of 1 or 2 shown as <3."""
     opts = options(ctx)

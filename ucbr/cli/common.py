@@ -77,3 +77,17 @@ def parse_date(value: str, what: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise Refused(f"{what} must be a date, YYYY-MM-DD") from None
+
+
+def warn_free_text(**texts: str | None) -> None:
+    """Warn (on stderr, without echoing it) when free text holds identifiers.
+
+    Summaries and notes are narratives; e-mails, phones, NI numbers and postcodes have
+    structured fields, and an address typed into a notes field is how data leaks start.
+    """
+    from ucbr import ui
+    from ucbr.screening import screen_free_text
+
+    for field_name, text in texts.items():
+        for warning in screen_free_text(text or ""):
+            ui.err(f"ucbr: warning: --{field_name.replace('_', '-')}: {warning}")

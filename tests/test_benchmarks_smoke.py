@@ -1,0 +1,198 @@
+"""The benchmark scripts work on a small register, and the scan's fast reader agrees with YAML."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.regkit import patched_env
+from ucbr import scan
+from ucbr.cli import main
+from ucbr.errors import IntegrityError
+from ucbr.model import Schedule, ScheduleItem
+from ucbr.scan import read_schedule_plain
+from ucbr.store import Register, encode
+from ucbr.vault import load_identity_file
+from ucbr.yamlio import load_strict
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = "2026-11-28"
+# The faults the generator plants on purpose; anything else `check` finds is a bug.
+PLANTED = re.compile(r"review overdue since|letter")
+
+
+def generate(out: Path, cases: int) -> dict[str, object]:
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "generate.py"),
+            str(out),
+            "--cases",
+            str(cases),
+            "--today",
+            TODAY,
+            "--seed",
+            "7",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert isinstance(manifest, dict)
+    return manifest
+
+
+def check_as(out: Path, staff_id: str) -> tuple[int, str]:
+    home = out / "home"
+    env = {
+        "HOME": str(home),
+        "GIT_CONFIG_GLOBAL": str(home / "gitconfig"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": staff_id,
+        "GIT_AUTHOR_EMAIL": f"{staff_id}@benchmark.example",
+        "UCBR_REGISTER": str(out / "register"),
+        "UCBR_IDENTITY_FILE": str(out / "keys" / f"{staff_id}.txt"),
+        "UCBR_TODAY": TODAY,
+    }
+    stdout = io.StringIO()
+    with (
+        patched_env(env),
+        contextlib.redirect_stdout(stdout),
+        contextlib.redirect_stderr(io.StringIO()),
+    ):
+        code = main(["check", "--json"])
+    return code, stdout.getvalue()
+
+
+@pytest.mark.e2e
+def test_generated_register_passes_check(tmp_path: Path) -> None:
+    """A generated register is sound: `ucbr check` finds only the faults planted on purpose."""
+    manifest = generate(tmp_path / "bench", 20)
+    code, out = check_as(tmp_path / "bench", "officer")
+    report = json.loads(out)
+    assert report["files"] == 20 + int(str(manifest["properties"]))
+    assert code in (0, 5)
+    assert [
+        p for p in report["problems"] if p["integrity"] or not PLANTED.search(p["message"])
+    ] == []
+    keys = sorted((tmp_path / "bench" / "keys").iterdir())
+    assert keys and all(k.stat().st_mode & 0o777 == 0o600 for k in keys)
+
+
+@pytest.mark.e2e
+def test_run_prints_medians(tmp_path: Path) -> None:
+    """`run.py --cases 20 --repeat 1` times every command and prints a median for each."""
+    base = tmp_path / "bench"
+    generate(base, 20)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "run.py"),
+            "--cases",
+            "20",
+            "--repeat",
+            "1",
+            "--register",
+            str(base),
+            "--json",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    report = json.loads(proc.stdout)
+    timed = {c["command"]: c for c in report["commands"]}
+    for name in ("list", "check", "add-incident", "review-due"):
+        assert timed[name].get("skipped") or timed[name]["median"] > 0, name
+    assert "check / list" in report["ratios"]
+
+
+@pytest.mark.e2e
+def test_parallel_scan_matches_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scanning in worker processes gives the same schedules, in id order, as one process."""
+    base = tmp_path / "bench"
+    generate(base, 20)
+    reg = Register.open(base / "register")
+    ring = reg.keyring(load_identity_file(base / "keys" / "cron.txt"))
+    alone = list(scan.scan(reg, ring))
+    monkeypatch.setattr(scan, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(scan, "CHUNK", 3)
+    assert scan._workers(len(alone)) == min(2, len(os.sched_getaffinity(0)))
+    assert list(scan.scan(reg, ring)) == alone
+    assert [s.id for s in alone] == sorted(s.id for s in alone)
+
+
+@pytest.mark.e2e
+def test_parallel_scan_stops_at_a_corrupted_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A corrupted schedule stops a parallel scan with one line, after every file before it."""
+    base = tmp_path / "bench"
+    generate(base, 20)
+    reg = Register.open(base / "register")
+    ring = reg.keyring(load_identity_file(base / "keys" / "cron.txt"))
+    ids = reg.ids()
+    path = reg.path_of(ids[7])
+    text = path.read_text()
+    start = text.index("-----BEGIN AGE", text.index("schedule: |"))
+    line_end = text.index("\n", text.index("\n", start) + 1)
+    path.write_text(
+        text[: line_end - 4]
+        + ("AAAA" if text[line_end - 4 : line_end] != "AAAA" else "BBBB")
+        + text[line_end:]
+    )
+    monkeypatch.setattr(scan, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(scan, "CHUNK", 3)
+    seen: list[str] = []
+    with pytest.raises(IntegrityError) as raised:
+        seen.extend(s.id for s in scan.scan(reg, ring))
+    assert seen == ids[:7]
+    assert "\n" not in str(raised.value)
+
+
+dates = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31))
+details = st.one_of(
+    st.none(),
+    st.text(
+        alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+        min_size=1,
+        max_size=40,
+    ),
+    st.sampled_from(["yes", "No", "on", "null", "true", "12", "a: b", "it's", "- x", "#c", " x "]),
+)
+items = st.builds(
+    ScheduleItem,
+    what=st.sampled_from(["restriction_review", "property_review", "approval", "letter"]),
+    due=dates,
+    detail=details,
+)
+schedules = st.builds(
+    Schedule,
+    id=st.just("C-0123456Z"),
+    kind=st.sampled_from(["case", "property"]),
+    status=st.sampled_from(["on_register", "proposed", "Yes", "appeal_pending"]),
+    on_register=st.booleans(),
+    next_review=st.one_of(st.none(), dates),
+    items=st.lists(items, max_size=4).map(tuple),
+)
+
+
+@given(schedules)
+def test_fast_schedule_reader_agrees_with_yaml(schedule: Schedule) -> None:
+    """The scan's fast reader gives what the strict YAML loader gives, or leaves the text to it."""
+    plain = encode(schedule)
+    fast = read_schedule_plain(plain)
+    assert fast is None or fast == load_strict(plain)
+    if fast is not None:
+        assert Schedule.model_validate(fast) == schedule
