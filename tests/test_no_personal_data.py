@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -146,7 +147,7 @@ def busy(template_register: Reg, tmp_path_factory: pytest.TempPathFactory) -> Re
 def git_bytes(reg: Reg, *args: str) -> bytes:
     return subprocess.run(
         ["git", *args], cwd=reg.root, capture_output=True, check=True,
-        env={"PATH": "/usr/bin:/bin", **git_env(reg.home)},
+        env={**os.environ, **git_env(reg.home)},
     ).stdout  # fmt: skip
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -43,15 +45,13 @@ def run_as(home: Path, email_id: str, *args: str) -> Result:
 
 
 def git_in(home: Path, root: Path, *args: str) -> str:
-    import subprocess
-
     return subprocess.run(
         ["git", *args],
         cwd=root,
         capture_output=True,
         text=True,
         check=True,
-        env={**git_env(home), "PATH": "/usr/bin:/bin"},
+        env={**os.environ, **git_env(home)},
     ).stdout
 
 

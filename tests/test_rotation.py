@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -223,3 +224,17 @@ def test_exposure_of_a_leaver_dates_each_file(reg: Reg, tmp_path: Path) -> None:
         out = reg.ok("mgr", "staff", "remove", "newbie")
     assert f"{before_join}\tschedule,entry,record\t2030-02-10" in out
     assert f"{after_join}\tschedule,entry,record\t2030-03-10" in out
+
+
+def test_staging_left_after_its_commit_is_discarded(
+    reg: Reg, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Staged keys already in force (a crash just after the commit) do not block the next change."""
+    cases(reg, 1)
+    monkeypatch.setattr(shutil, "rmtree", lambda *a, **k: None)
+    reg.ok("mgr", "staff", "remove", "officer2")
+    assert rotation.staging_dir(Register.open(reg.root)).exists()
+    monkeypatch.undo()
+    assert "would remove front" in reg.ok("mgr", "staff", "remove", "front", "--dry-run")
+    reg.ok("mgr", "staff", "remove", "front")
+    assert not rotation.staging_dir(Register.open(reg.root)).exists()

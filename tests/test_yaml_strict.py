@@ -84,7 +84,7 @@ json_like = st.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.dictionaries(st.text(max_size=12), json_like, max_size=6))
 def test_section_yaml_round_trips(data: dict[str, Any]) -> None:
     """Whatever a section holds, dump_plain then load_strict gives it back exactly."""

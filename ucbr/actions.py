@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from ucbr import foi, git, letters, policy
 from ucbr.config import StaffMember
 from ucbr.envelope import relpath
@@ -37,6 +39,29 @@ from ucbr.store import Loaded, Register, case_sections, property_sections
 from ucbr.vault import Keyring
 
 
+def ids_in(model: BaseModel) -> set[str]:
+    """Every ``id`` inside a record: incidents, decisions, reviews, appeals, letters, FOI."""
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            if isinstance(value.get("id"), str):
+                found.add(value["id"])
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(model.model_dump(mode="json"))
+    return found
+
+
+def _claim(item_id: str, taken: set[str]) -> str:
+    taken.add(item_id)
+    return item_id
+
+
 @dataclass
 class Session:
     """Who is acting, with which keys, on which register, on which day."""
@@ -46,13 +71,15 @@ class Session:
     actor: StaffMember
     today: dt.date
 
-    def ctx(self) -> policy.Ctx:
+    def ctx(self, within: BaseModel | None = None) -> policy.Ctx:
+        """The policy's context; new item ids are checked against those already in ``within``."""
+        taken = ids_in(within) if within is not None else set()
         return policy.Ctx(
             today=self.today,
             cfg=self.reg.cfg,
             policy_hash=self.reg.policy_hash,
             actor=self.actor,
-            new_id=lambda prefix: new_id(prefix, lambda _candidate: False),
+            new_id=lambda prefix: _claim(new_id(prefix, taken.__contains__), taken),
         )
 
     def message(self, action: str, file_id: str, approves: str | None = None) -> git.CommitMessage:
@@ -94,7 +121,7 @@ def add_incident(
             case = policy.open_case(new_file_id(s.reg, "C"), person, s.ctx())
         else:
             previous, case = s.reg.load_case(case_id, s.ring)
-        case, incident = policy.record_incident(case, req, s.ctx())
+        case, incident = policy.record_incident(case, req, s.ctx(case))
         save_case(s, case, previous, "add-incident")
     return case.id, incident.id
 
@@ -102,7 +129,7 @@ def add_incident(
 def escalate(s: Session, case_id: str, req: policy.EscalationRequest) -> Decision:
     with s.reg.locked():
         previous, case = s.reg.load_case(case_id, s.ring)
-        case, decision = policy.escalate(case, req, s.ctx())
+        case, decision = policy.escalate(case, req, s.ctx(case))
         save_case(s, case, previous, "escalate")
     return decision
 
@@ -110,7 +137,7 @@ def escalate(s: Session, case_id: str, req: policy.EscalationRequest) -> Decisio
 def approve(s: Session, case_id: str) -> Decision:
     with s.reg.locked():
         previous, case = s.reg.load_case(case_id, s.ring)
-        case, decision = policy.approve(case, s.ctx())
+        case, decision = policy.approve(case, s.ctx(case))
         save_case(s, case, previous, "approve", approves=decision.id)
     return decision
 
@@ -118,7 +145,7 @@ def approve(s: Session, case_id: str) -> Decision:
 def reject(s: Session, case_id: str, reason: str) -> Decision:
     with s.reg.locked():
         previous, case = s.reg.load_case(case_id, s.ring)
-        case, decision = policy.reject(case, reason, s.ctx())
+        case, decision = policy.reject(case, reason, s.ctx(case))
         save_case(s, case, previous, "reject")
     return decision
 
@@ -126,7 +153,7 @@ def reject(s: Session, case_id: str, reason: str) -> Decision:
 def add_adjustment(s: Session, case_id: str, kind: AdjustmentKind, note: str | None) -> Case:
     with s.reg.locked():
         previous, case = s.reg.load_case(case_id, s.ring)
-        case = policy.add_adjustment(case, kind, note, s.ctx())
+        case = policy.add_adjustment(case, kind, note, s.ctx(case))
         save_case(s, case, previous, "adjustment")
     return case
 
@@ -134,7 +161,7 @@ def add_adjustment(s: Session, case_id: str, kind: AdjustmentKind, note: str | N
 def review(s: Session, case_id: str, req: policy.ReviewRequest) -> Review:
     with s.reg.locked():
         previous, case = s.reg.load_case(case_id, s.ring)
-        case, done = policy.review(case, req, s.ctx())
+        case, done = policy.review(case, req, s.ctx(case))
         save_case(s, case, previous, "review")
     return done
 
@@ -142,7 +169,7 @@ def review(s: Session, case_id: str, req: policy.ReviewRequest) -> Review:
 def lodge_appeal(s: Session, case_id: str, received: dt.date, late_reason: str | None) -> Appeal:
     with s.reg.locked():
         previous, case = s.reg.load_case(case_id, s.ring)
-        case, appeal = policy.lodge_appeal(case, received, late_reason, s.ctx())
+        case, appeal = policy.lodge_appeal(case, received, late_reason, s.ctx(case))
         save_case(s, case, previous, "appeal-lodge")
     return appeal
 
@@ -176,7 +203,7 @@ def decide_appeal(
     with s.reg.locked():
         previous, case = s.reg.load_case(case_id, s.ring)
         involved = involved_in_history(s.reg, case.id)
-        case, appeal = policy.decide_appeal(case, outcome, reasons, s.ctx(), involved, variation)
+        case, appeal = policy.decide_appeal(case, outcome, reasons, s.ctx(case), involved, variation)
         save_case(s, case, previous, "appeal-decide")
     return appeal
 
@@ -191,7 +218,7 @@ def add_property(s: Session, fields: dict[str, Any]) -> PropertyRisk:
 def approve_property(s: Session, property_id: str) -> PropertyRisk:
     with s.reg.locked():
         previous, prop = s.reg.load_property(property_id, s.ring)
-        prop = policy.approve_property(prop, s.ctx())
+        prop = policy.approve_property(prop, s.ctx(prop))
         save_property(s, prop, previous, "property-approve", approves=prop.id)
     return prop
 
@@ -199,7 +226,7 @@ def approve_property(s: Session, property_id: str) -> PropertyRisk:
 def reject_property(s: Session, property_id: str, reason: str) -> PropertyRisk:
     with s.reg.locked():
         previous, prop = s.reg.load_property(property_id, s.ring)
-        prop = policy.reject_property(prop, reason, s.ctx())
+        prop = policy.reject_property(prop, reason, s.ctx(prop))
         save_property(s, prop, previous, "property-reject")
     return prop
 
@@ -213,7 +240,7 @@ def review_property(
 ) -> PropertyRisk:
     with s.reg.locked():
         previous, prop = s.reg.load_property(property_id, s.ring)
-        prop = policy.review_property(prop, outcome, reasons, s.ctx(), variation)
+        prop = policy.review_property(prop, outcome, reasons, s.ctx(prop), variation)
         save_property(s, prop, previous, "property-review")
     return prop
 
@@ -228,7 +255,7 @@ def record_foi(
 ) -> FoiRecord:
     with s.reg.locked():
         previous, case = s.reg.load_case(case_id, s.ring)
-        case, record = foi.record_foi(case, request_ref, received, decision, reasons, s.ctx())
+        case, record = foi.record_foi(case, request_ref, received, decision, reasons, s.ctx(case))
         save_case(s, case, previous, "foi")
     return record
 
@@ -266,7 +293,7 @@ def issue_letter(s: Session, case_id: str, kind: LetterKind, fmt: Format, out: P
             overrides if overrides.is_dir() else None,
         )
         issued = LetterIssued(
-            id=s.ctx().new_id("L"), kind=kind, date=s.today, about=rendered.about, format=fmt,
+            id=s.ctx(case).new_id("L"), kind=kind, date=s.today, about=rendered.about, format=fmt,
             template_sha256=rendered.template_sha256, sha256=rendered.sha256, by=s.actor.id,
             policy=s.reg.policy_hash,
         )

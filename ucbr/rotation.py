@@ -152,15 +152,27 @@ def staging_dir(reg: Register) -> Path:
     return reg.root / ".git" / STAGING
 
 
-def _change_text(change: KeyChange) -> str:
+def _change_text(change: KeyChange, public: Mapping[Tier, str]) -> str:
     return dump_plain(
         {
             "action": change.action,
             "staff": change.staff_id,
             "recipient": change.recipient,
             "tiers": list(change.tiers),
+            "public": dict(public),
         }
     )
+
+
+def _pending(reg: Register, stage: Path) -> bool:
+    """Whether a change is staged and not yet committed (a crash just after the commit
+    leaves a staging area whose tier keys are already the register's)."""
+    path = stage / "change.yaml"
+    if not path.exists():
+        return False
+    staged = load_strict(path.read_text(), "the staged key change") or {}
+    public = staged.get("public") or {}
+    return not (public and all(reg.public_tier(t) == key for t, key in public.items()))
 
 
 def _same_change(stage: Path, change: KeyChange) -> None:
@@ -177,12 +189,14 @@ def _same_change(stage: Path, change: KeyChange) -> None:
 
 
 def _new_tier_keys(stage: Path, change: KeyChange, members: StaffDirectory) -> None:
+    public: dict[Tier, str] = {}
     for tier in change.tiers:
         identity = pyrage.x25519.Identity.generate()
         wrapped = wrap_tier_key(identity, tier, tier_key_members(tier, members))
         write_file(stage / "tiers" / f"{tier}.next.age", wrapped)
+        public[tier] = str(identity.to_public())
     # The change file last: its presence says the tier keys are complete.
-    write_file(stage / "change.yaml", _change_text(change))
+    write_file(stage / "change.yaml", _change_text(change, public))
 
 
 def _staged_tier_keys(
@@ -246,10 +260,6 @@ def _public_after(
     return public
 
 
-def _already_committed(reg: Register, new_keys: Mapping[Tier, pyrage.x25519.Identity]) -> bool:
-    return all(reg.public_tier(t) == str(k.to_public()) for t, k in new_keys.items())
-
-
 def apply(
     reg: Register,
     ring: Keyring,
@@ -264,7 +274,7 @@ def apply(
         raise AccessDenied(f"your key cannot open the {missing[0]} tier key")
     with reg.locked():
         stage = staging_dir(reg)
-        resumed = (stage / "change.yaml").exists()
+        resumed = _pending(reg, stage)
         if resumed:
             _same_change(stage, change)
         else:
@@ -272,9 +282,6 @@ def apply(
             stage.mkdir(mode=0o700, parents=True)
             _new_tier_keys(stage, change, directory_after(reg.staff, change))
         new_keys = _staged_tier_keys(stage, change, identities)
-        if resumed and _already_committed(reg, new_keys):
-            shutil.rmtree(stage, ignore_errors=True)
-            raise Refused(f"the key change for {change.staff_id} was already committed")
         outcome = Outcome(change, reg.ids(), resumed=resumed)
         files = _reencrypt_all(reg, ring, stage, change, new_keys, outcome, advance)
         files.update(_key_files(reg, change, new_keys))
@@ -338,7 +345,7 @@ def _message(
 def preview(reg: Register, change: KeyChange) -> Outcome:
     """What ``apply`` would do, writing nothing: the files, and how many are staged already."""
     stage = staging_dir(reg)
-    outcome = Outcome(change, reg.ids(), resumed=(stage / "change.yaml").exists())
+    outcome = Outcome(change, reg.ids(), resumed=_pending(reg, stage))
     if outcome.resumed:
         _same_change(stage, change)
         outcome.staged = sum(

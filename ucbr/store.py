@@ -186,7 +186,10 @@ class Register:
         if name not in loaded.plain:
             raise AccessDenied(f"your key cannot read the {name} section of {loaded.id}")
         where = f"{envelope.relpath(loaded.id)} ({name})"
-        return validate(model, load_strict(loaded.plain[name], where), where)
+        section = validate(model, load_strict(loaded.plain[name], where), where)
+        if getattr(section, "id", loaded.id) != loaded.id:
+            raise IntegrityError(f"{where}: the section belongs to another file")
+        return section
 
     def load_case(self, file_id: str, ring: Keyring) -> tuple[Loaded, Case]:
         if not file_id.upper().startswith("C-"):
@@ -245,11 +248,11 @@ class Register:
                 write_file(self.root / rel, content)
             return git.commit(self.root, paths, message.text())
         except BaseException:
-            for rel, old in backups.items():
-                write_file(self.root / rel, old)
-            git.unstage(self.root, paths)
             if head_before is not None and git.head(self.root) != head_before:
                 git.run(self.root, "reset", "-q", "--soft", head_before)
+            git.unstage(self.root, paths)
+            for rel, old in backups.items():
+                write_file(self.root / rel, old)
             raise
 
 

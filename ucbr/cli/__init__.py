@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+from typing import Any
 
 import typer
+import typer.main
 
 from ucbr import errors, ui
 from ucbr.cli import cmd_cases, cmd_letters, cmd_register, cmd_reviews  # noqa: F401
@@ -16,15 +19,24 @@ from ucbr.cli.app import app
 __all__ = ["app", "main"]
 
 
+INTERRUPTED = 130  # what the command layer returns for Ctrl-C
+
+
+@functools.cache
+def _command() -> Any:
+    """The command tree, built once per process."""
+    return typer.main.get_command(app)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command. Every failure becomes one line on stderr and a documented exit code."""
     try:
-        code = app(args=argv, prog_name="ucbr", standalone_mode=False)
+        code = _command().main(args=argv, prog_name="ucbr", standalone_mode=False)
     except errors.UcbrError as exc:
         ui.err(f"ucbr: {exc}")
         return exc.exit_code
     except typer.Exit as exc:
-        return int(exc.exit_code)
+        code = int(exc.exit_code)
     except typer.Abort:
         ui.err("ucbr: aborted")
         return errors.REFUSED
@@ -38,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("UCBR_DEBUG"):
             raise
         ui.err(f"ucbr: internal error ({type(exc).__name__}); nothing was changed")
+        return errors.REFUSED
+    if code == INTERRUPTED:
+        ui.err("ucbr: interrupted; nothing was changed")
         return errors.REFUSED
     return code if isinstance(code, int) else errors.OK
 
