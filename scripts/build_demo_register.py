@@ -33,7 +33,9 @@ STAFF = {
     "demo-frontline": ("frontline", "Fern Demo (customer services)"),
     "demo-scheduler": ("scheduler", "Review-due job"),
 }
-KEY_NOTE = "# DEMO ONLY. A throwaway key for the fictional demo register. Never use it for real data.\n"
+KEY_NOTE = (
+    "# DEMO ONLY. A throwaway key for the fictional demo register. Never use it for real data.\n"
+)
 
 
 class Demo:
@@ -87,7 +89,10 @@ def write_key(path: Path) -> str:
 
 ABUSE = ("--channel", "telephone", "--location", "council_premises", "--category", "A")
 EMAILS = ("--channel", "email", "--location", "community", "--category", "B")
-CARE = "Considered: no protected characteristics or at-risk factors known; no exceptional circumstances."
+CARE = (
+    "Considered: no protected characteristics or at-risk factors known; "
+    "no exceptional circumstances."
+)
 ESSENTIAL = "Essential services stay open by letter to the Council Offices, High Street."
 
 
@@ -98,8 +103,23 @@ def letter(d: Demo, case: str, kind: str, day: str) -> None:
 
 
 def formal(d: Demo, case: str, incident: str, day: str, review_by: str, *restrictions: str) -> None:
-    d.run("demo-officer", day, "escalate", case, "--to", "formal_written_warning", "--incident", incident,
-          "--considerations", CARE, "--essential-services", ESSENTIAL, "--review-by", review_by, *restrictions)
+    d.run(
+        "demo-officer",
+        day,
+        "escalate",
+        case,
+        "--to",
+        "formal_written_warning",
+        "--incident",
+        incident,
+        "--considerations",
+        CARE,
+        "--essential-services",
+        ESSENTIAL,
+        "--review-by",
+        review_by,
+        *restrictions,
+    )
 
 
 def build(target: Path) -> None:
@@ -112,110 +132,389 @@ def build(target: Path) -> None:
     first = "demo-manager"
     with contextlib.redirect_stdout(io.StringIO()):
         os.environ.update(d.env(first, "2026-01-05"))
-        assert main(["init", str(d.root), "--council", "West Exampleshire District Council",
-                     "--privacy-url", "https://www.example.gov.uk/privacy/ucbr"]) == 0
+        assert (
+            main(
+                [
+                    "init",
+                    str(d.root),
+                    "--council",
+                    "West Exampleshire District Council",
+                    "--privacy-url",
+                    "https://www.example.gov.uk/privacy/ucbr",
+                ]
+            )
+            == 0
+        )
     for who, (role, name) in STAFF.items():
         recipient = write_key(keys / f"{who}.txt")
-        d.run(first, "2026-01-05", "staff", "add", who, "--name", name, "--email", f"{who}@demo.invalid",
-              "--role", role, "--recipient", recipient)
+        d.run(
+            first,
+            "2026-01-05",
+            "staff",
+            "add",
+            who,
+            "--name",
+            name,
+            "--email",
+            f"{who}@demo.invalid",
+            "--role",
+            role,
+            "--recipient",
+            recipient,
+        )
 
     # 1. Incident only: not on the register.
-    d.incident("demo-officer", "2026-11-02", None, "--name", "Avery Incidentonly", "--postcode", "OX29 9ZZ",
-               "--date", "2026-11-02", *ABUSE, "--behaviour", "offensive",
-               "--summary", "Used offensive language on the telephone after being told the collection date.")
+    d.incident(
+        "demo-officer",
+        "2026-11-02",
+        None,
+        "--name",
+        "Avery Incidentonly",
+        "--postcode",
+        "OX29 9ZZ",
+        "--date",
+        "2026-11-02",
+        *ABUSE,
+        "--behaviour",
+        "offensive",
+        "--summary",
+        "Used offensive language on the telephone after being told the collection date.",
+    )
 
     # 2. A verbal warning, recorded as a file note.
-    c, i = d.incident("demo-officer", "2026-10-12", None, "--name", "Blake Verbalwarning",
-                      "--date", "2026-10-12", *ABUSE, "--behaviour", "abusive",
-                      "--summary", "Shouted at the reception officer about a parking fine.")
-    d.run("demo-officer", "2026-10-12", "escalate", c, "--incident", i,
-          "--note", "Told the behaviour was unacceptable and asked to stop; they agreed.")
+    c, i = d.incident(
+        "demo-officer",
+        "2026-10-12",
+        None,
+        "--name",
+        "Blake Verbalwarning",
+        "--date",
+        "2026-10-12",
+        *ABUSE,
+        "--behaviour",
+        "abusive",
+        "--summary",
+        "Shouted at the reception officer about a parking fine.",
+    )
+    d.run(
+        "demo-officer",
+        "2026-10-12",
+        "escalate",
+        c,
+        "--incident",
+        i,
+        "--note",
+        "Told the behaviour was unacceptable and asked to stop; they agreed.",
+    )
 
     # 3. An informal written warning after the verbal one.
-    c, i = d.incident("demo-officer", "2026-09-01", None, "--name", "Casey Informalwarning",
-                      "--email", "casey.demo@example.invalid", "--date", "2026-09-01", *EMAILS,
-                      "--behaviour", "repeated_contact", "--summary", "Sent 35 e-mails about one planning decision in a day.")
-    d.run("demo-officer", "2026-09-01", "escalate", c, "--incident", i, "--note", "Asked to keep to one e-mail a week.")
-    _, i2 = d.incident("demo-officer", "2026-09-20", c, "--date", "2026-09-20", *EMAILS,
-                       "--behaviour", "extensive_communications", "--summary", "Re-sent the same 20 e-mails.")
+    c, i = d.incident(
+        "demo-officer",
+        "2026-09-01",
+        None,
+        "--name",
+        "Casey Informalwarning",
+        "--email",
+        "casey.demo@example.invalid",
+        "--date",
+        "2026-09-01",
+        *EMAILS,
+        "--behaviour",
+        "repeated_contact",
+        "--summary",
+        "Sent 35 e-mails about one planning decision in a day.",
+    )
+    d.run(
+        "demo-officer",
+        "2026-09-01",
+        "escalate",
+        c,
+        "--incident",
+        i,
+        "--note",
+        "Asked to keep to one e-mail a week.",
+    )
+    _, i2 = d.incident(
+        "demo-officer",
+        "2026-09-20",
+        c,
+        "--date",
+        "2026-09-20",
+        *EMAILS,
+        "--behaviour",
+        "extensive_communications",
+        "--summary",
+        "Re-sent the same 20 e-mails.",
+    )
     d.run("demo-officer", "2026-09-21", "escalate", c, "--incident", i2)
 
     # 4. Formal warning: e-mail only, on set days and hours.
-    c, i = d.incident("demo-officer", "2026-10-01", None, "--name", "Devon Singlechannel",
-                      "--alias", "Dev Singlechannel", "--phone", "01993 123456", "--postcode", "OX28 1ZZ",
-                      "--address", "1 Demo Row, Witney", "--date", "2026-10-01", "--serious", *ABUSE,
-                      "--behaviour", "threats", "--summary", "Threatened to harm the officer at the front desk.")
-    formal(d, c, i, "2026-10-02", "2027-04-01", "--only-channel", "email",
-           "--contact-days", "mon,thu", "--contact-hours", "09:00-12:00")
+    c, i = d.incident(
+        "demo-officer",
+        "2026-10-01",
+        None,
+        "--name",
+        "Devon Singlechannel",
+        "--alias",
+        "Dev Singlechannel",
+        "--phone",
+        "01993 123456",
+        "--postcode",
+        "OX28 1ZZ",
+        "--address",
+        "1 Demo Row, Witney",
+        "--date",
+        "2026-10-01",
+        "--serious",
+        *ABUSE,
+        "--behaviour",
+        "threats",
+        "--summary",
+        "Threatened to harm the officer at the front desk.",
+    )
+    formal(
+        d,
+        c,
+        i,
+        "2026-10-02",
+        "2027-04-01",
+        "--only-channel",
+        "email",
+        "--contact-days",
+        "mon,thu",
+        "--contact-hours",
+        "09:00-12:00",
+    )
     d.run("demo-manager", "2026-10-03", "approve", c)
     letter(d, c, "formal-warning", "2026-10-03")
 
     # 5. Formal warning: a designated e-mail address and a single point of contact.
-    c, i = d.incident("demo-officer", "2026-08-03", None, "--name", "Emerson Designated",
-                      "--email", "emerson.demo@example.invalid", "--date", "2026-08-03", *EMAILS,
-                      "--behaviour", "contacting_multiple_employees",
-                      "--summary", "Wrote to eleven officers about the same housing matter.", "--service", "Housing")
-    d.run("demo-officer", "2026-08-03", "escalate", c, "--incident", i, "--note", "Asked to write to one officer only.")
+    c, i = d.incident(
+        "demo-officer",
+        "2026-08-03",
+        None,
+        "--name",
+        "Emerson Designated",
+        "--email",
+        "emerson.demo@example.invalid",
+        "--date",
+        "2026-08-03",
+        *EMAILS,
+        "--behaviour",
+        "contacting_multiple_employees",
+        "--summary",
+        "Wrote to eleven officers about the same housing matter.",
+        "--service",
+        "Housing",
+    )
+    d.run(
+        "demo-officer",
+        "2026-08-03",
+        "escalate",
+        c,
+        "--incident",
+        i,
+        "--note",
+        "Asked to write to one officer only.",
+    )
     d.run("demo-officer", "2026-08-10", "escalate", c, "--incident", i)
-    _, i2 = d.incident("demo-officer", "2026-08-24", c, "--date", "2026-08-24", *EMAILS,
-                       "--behaviour", "same_issue_after_explanation", "--service", "Housing",
-                       "--summary", "Kept writing to several officers after the decision was explained.")
-    formal(d, c, i2, "2026-08-25", "2027-02-20", "--designated-email", "housing.casework@example.gov.uk",
-           "--spoc", "demo-officer2")
+    _, i2 = d.incident(
+        "demo-officer",
+        "2026-08-24",
+        c,
+        "--date",
+        "2026-08-24",
+        *EMAILS,
+        "--behaviour",
+        "same_issue_after_explanation",
+        "--service",
+        "Housing",
+        "--summary",
+        "Kept writing to several officers after the decision was explained.",
+    )
+    formal(
+        d,
+        c,
+        i2,
+        "2026-08-25",
+        "2027-02-20",
+        "--designated-email",
+        "housing.casework@example.gov.uk",
+        "--spoc",
+        "demo-officer2",
+    )
     d.run("demo-head", "2026-08-26", "approve", c)
     letter(d, c, "formal-warning", "2026-08-26")
 
     # 6. Formal warning with a premises ban for a period and no further responses; appeal pending.
-    c, i = d.incident("demo-officer", "2026-10-20", None, "--name", "Finley Appealing",
-                      "--date", "2026-10-20", "--serious", *ABUSE, "--behaviour", "physically_aggressive",
-                      "--summary", "Pushed a chair towards the officer at the Council Offices.")
-    formal(d, c, i, "2026-10-21", "2027-04-20", "--premises-ban", "Council Offices, High Street",
-           "--ban-until", "2027-04-20", "--no-further-responses", "the 2025 council tax refund")
+    c, i = d.incident(
+        "demo-officer",
+        "2026-10-20",
+        None,
+        "--name",
+        "Finley Appealing",
+        "--date",
+        "2026-10-20",
+        "--serious",
+        *ABUSE,
+        "--behaviour",
+        "physically_aggressive",
+        "--summary",
+        "Pushed a chair towards the officer at the Council Offices.",
+    )
+    formal(
+        d,
+        c,
+        i,
+        "2026-10-21",
+        "2027-04-20",
+        "--premises-ban",
+        "Council Offices, High Street",
+        "--ban-until",
+        "2027-04-20",
+        "--no-further-responses",
+        "the 2025 council tax refund",
+    )
     d.run("demo-manager", "2026-10-22", "approve", c)
     letter(d, c, "formal-warning", "2026-10-22")
     d.run("demo-officer2", "2026-11-10", "appeal", "lodge", c, "--received", "2026-11-10")
     letter(d, c, "appeal-acknowledgement", "2026-11-11")
 
     # 7. Contact refused: after a formal warning, the behaviour continued.
-    c, i = d.incident("demo-officer", "2026-05-04", None, "--name", "Gray Refused",
-                      "--date", "2026-05-04", "--serious", *ABUSE, "--behaviour", "threats",
-                      "--summary", "Threatened staff during a telephone call about benefits.")
+    c, i = d.incident(
+        "demo-officer",
+        "2026-05-04",
+        None,
+        "--name",
+        "Gray Refused",
+        "--date",
+        "2026-05-04",
+        "--serious",
+        *ABUSE,
+        "--behaviour",
+        "threats",
+        "--summary",
+        "Threatened staff during a telephone call about benefits.",
+    )
     formal(d, c, i, "2026-05-05", "2026-11-01", "--only-channel", "letter")
     d.run("demo-manager", "2026-05-06", "approve", c)
     letter(d, c, "formal-warning", "2026-05-06")
-    _, i2 = d.incident("demo-officer", "2026-06-15", c, "--date", "2026-06-15", *ABUSE,
-                       "--behaviour", "harassment", "--summary", "Kept calling the contact centre despite the restriction.")
-    d.run("demo-officer", "2026-06-16", "escalate", c, "--to", "contact_refused", "--incident", i2,
-          "--considerations", CARE, "--essential-services", ESSENTIAL, "--review-by", "2026-12-10",
-          "--premises-ban", "all council premises", "--only-channel", "letter")
+    _, i2 = d.incident(
+        "demo-officer",
+        "2026-06-15",
+        c,
+        "--date",
+        "2026-06-15",
+        *ABUSE,
+        "--behaviour",
+        "harassment",
+        "--summary",
+        "Kept calling the contact centre despite the restriction.",
+    )
+    d.run(
+        "demo-officer",
+        "2026-06-16",
+        "escalate",
+        c,
+        "--to",
+        "contact_refused",
+        "--incident",
+        i2,
+        "--considerations",
+        CARE,
+        "--essential-services",
+        ESSENTIAL,
+        "--review-by",
+        "2026-12-10",
+        "--premises-ban",
+        "all council premises",
+        "--only-channel",
+        "letter",
+    )
     d.run("demo-head", "2026-06-17", "approve", c)
     letter(d, c, "contact-refused", "2026-06-17")
 
     # 8. A review overdue: approved in March, due in September, not yet held.
-    c, i = d.incident("demo-officer", "2026-03-02", None, "--name", "Harper Overdue",
-                      "--date", "2026-03-02", "--serious", *ABUSE, "--behaviour", "intimidation",
-                      "--summary", "Waited outside the depot to intimidate a refuse collector.", "--service", "Waste")
+    c, i = d.incident(
+        "demo-officer",
+        "2026-03-02",
+        None,
+        "--name",
+        "Harper Overdue",
+        "--date",
+        "2026-03-02",
+        "--serious",
+        *ABUSE,
+        "--behaviour",
+        "intimidation",
+        "--summary",
+        "Waited outside the depot to intimidate a refuse collector.",
+        "--service",
+        "Waste",
+    )
     formal(d, c, i, "2026-03-03", "2026-09-01", "--premises-ban", "Depot, Station Road")
     d.run("demo-manager", "2026-03-04", "approve", c)
     letter(d, c, "formal-warning", "2026-03-04")
 
     # Properties: two risks in force (one review overdue), one awaiting approval.
-    p1 = d.run("demo-officer", "2026-02-02", "property", "add", "--address", "3 Demo Cottages, Exampleton",
-               "--postcode", "OX18 9ZZ", "--uprn", "100120000001", "--risk", "dangerous_animal",
-               "--guidance", "Phone ahead so the dog is secured; do not enter the garden alone.",
-               "--not-notified-reason", "A risk to visiting staff, not a restriction on the resident.").split(":")[0]
+    p1 = d.run(
+        "demo-officer",
+        "2026-02-02",
+        "property",
+        "add",
+        "--address",
+        "3 Demo Cottages, Exampleton",
+        "--postcode",
+        "OX18 9ZZ",
+        "--uprn",
+        "100120000001",
+        "--risk",
+        "dangerous_animal",
+        "--guidance",
+        "Phone ahead so the dog is secured; do not enter the garden alone.",
+        "--not-notified-reason",
+        "A risk to visiting staff, not a restriction on the resident.",
+    ).split(":")[0]
     d.run("demo-manager", "2026-02-03", "property", "approve", p1)
-    p2 = d.run("demo-officer", "2026-09-14", "property", "add", "--address", "Flat 9, Demo Tower, Exampleton",
-               "--postcode", "OX18 8ZZ", "--risk", "weapons", "--risk", "violent_household_member",
-               "--guidance", "Attend in pairs; stay near the door; leave if a weapon is seen.",
-               "--details", "Police advised of a knife in the home (reference held by the community safety team).",
-               "--condition", "Vital interests of staff; DPA 2018 Sch 1 para 10 (preventing unlawful acts).",
-               "--not-notified-reason", "Telling the household could itself provoke violence.").split(":")[0]
+    p2 = d.run(
+        "demo-officer",
+        "2026-09-14",
+        "property",
+        "add",
+        "--address",
+        "Flat 9, Demo Tower, Exampleton",
+        "--postcode",
+        "OX18 8ZZ",
+        "--risk",
+        "weapons",
+        "--risk",
+        "violent_household_member",
+        "--guidance",
+        "Attend in pairs; stay near the door; leave if a weapon is seen.",
+        "--details",
+        "Police advised of a knife in the home (reference held by the community safety team).",
+        "--condition",
+        "Vital interests of staff; DPA 2018 Sch 1 para 10 (preventing unlawful acts).",
+        "--not-notified-reason",
+        "Telling the household could itself provoke violence.",
+    ).split(":")[0]
     d.run("demo-head", "2026-09-15", "property", "approve", p2)
-    d.run("demo-officer", "2026-11-25", "property", "add", "--address", "Unit 4, Demo Trading Estate",
-          "--postcode", "OX28 4ZZ", "--risk", "environmental_hazard",
-          "--guidance", "Unlit service road after dark; visit in daylight.",
-          "--not-notified-reason", "A hazard of the location, not of any person.")
+    d.run(
+        "demo-officer",
+        "2026-11-25",
+        "property",
+        "add",
+        "--address",
+        "Unit 4, Demo Trading Estate",
+        "--postcode",
+        "OX28 4ZZ",
+        "--risk",
+        "environmental_hazard",
+        "--guidance",
+        "Unlit service road after dark; visit in daylight.",
+        "--not-notified-reason",
+        "A hazard of the location, not of any person.",
+    )
 
     export(d, work, target)
     shutil.rmtree(work)
@@ -227,8 +526,12 @@ def export(d: Demo, work: Path, target: Path) -> None:
         shutil.rmtree(target)
     shutil.copytree(d.root, target, ignore=shutil.ignore_patterns(".git"))
     env = {**os.environ, **d.env("demo-manager", "2026-11-28")}
-    subprocess.run(["git", "bundle", "create", "-q", str(target / "history.bundle"), "main"],
-                   cwd=d.root, check=True, env=env)
+    subprocess.run(
+        ["git", "bundle", "create", "-q", str(target / "history.bundle"), "main"],
+        cwd=d.root,
+        check=True,
+        env=env,
+    )
     shutil.copytree(d.keys, target / "demo-keys")
     (target / "demo-keys" / "README.txt").write_text(
         "DEMO ONLY. These keys open the fictional demo register and nothing else.\n"

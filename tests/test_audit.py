@@ -124,7 +124,8 @@ def test_section_swapped_from_another_case(reg: Reg) -> None:
     hand_commit(reg, "officer", message, f"cases/{case_a}.yaml")
     checked = reg.run("officer", "check")
     assert checked.code == 6
-    assert f"cases/{case_a}.yaml: the record section belongs to another file" in checked.out
+    assert checked.out.startswith(f"cases/{case_a}.yaml: ")
+    assert "belongs to another file" in checked.out
     # Done without forged trailers, the audit names the commit.
     replace_section(path_a, "entry", sections_of(reg.root / "cases" / f"{case_b}.yaml")["entry"])
     sha = hand_commit(reg, "officer", "swap", f"cases/{case_a}.yaml")

@@ -40,5 +40,13 @@ def test_exit_codes_documented() -> None:
     """The README's exit-code table lists every code the tool uses."""
     from ucbr import errors
 
-    for code in (errors.OK, errors.REFUSED, errors.USAGE, errors.DUE, errors.OVERDUE, errors.PROBLEMS, errors.INTEGRITY):
+    for code in (
+        errors.OK,
+        errors.REFUSED,
+        errors.USAGE,
+        errors.DUE,
+        errors.OVERDUE,
+        errors.PROBLEMS,
+        errors.INTEGRITY,
+    ):
         assert f"| {code} |" in README

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.regkit import Reg, git_env
+from tests.regkit import Reg, git_env, write_key
 
 pytestmark = pytest.mark.e2e
 
@@ -156,3 +156,18 @@ def test_git_log_shows_decrypted_field_diffs_and_never_caches_them(reg: Reg) -> 
         ["git", "config", "--get", "diff.ucbr.cachetextconv"], cwd=reg.root, env=env, check=False
     )
     assert cached.returncode == 1
+
+
+def test_history_reads_revisions_sealed_with_tier_keys_since_rotated(reg: Reg) -> None:
+    """After `keys rotate` renews the tier keys, old revisions open with the keys of their day."""
+    case, incident = reg.new_case()
+    new_key = reg.root.parent / "keys" / "officer-new.txt"
+    recipient = write_key(new_key)
+    reg.ok("mgr", "keys", "rotate", "officer", "--recipient", recipient)
+    revisions = history(reg, "ig", case)
+    assert [r["action"] for r in revisions] == ["add-incident", "keys-rotate"]
+    first = {c["field"]: c["new"] for c in revisions[0]["changes"]}
+    assert first[f"incidents[{incident}].summary"] == "Shouted and swore at the officer."
+    assert revisions[1]["changes"] == [] and revisions[1]["unreadable"] == []
+    audited = reg.run("ig", "audit")
+    assert audited.code == 0, audited.out

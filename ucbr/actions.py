@@ -7,8 +7,8 @@ they never print.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -180,7 +180,10 @@ def involved_in_history(reg: Register, file_id: str) -> frozenset[str]:
     The appeal rule is checked against the record and, independently, against the
     history's own trailers, so a record edited to hide an officer does not hide them.
     """
-    fmt = "%(trailers:key=Ucbr-Action,valueonly,separator=%x1f)%x1e%(trailers:key=Ucbr-Officer,valueonly,separator=%x1f)%x1e%ae%x1d"
+    fmt = (
+        "%(trailers:key=Ucbr-Action,valueonly,separator=%x1f)%x1e"
+        "%(trailers:key=Ucbr-Officer,valueonly,separator=%x1f)%x1e%ae%x1d"
+    )
     log = git.run(reg.root, "log", f"--format={fmt}", "--", relpath(file_id)).stdout.decode()
     involved: set[str] = set()
     for record in filter(None, (r.strip() for r in log.split("\x1d"))):
@@ -203,7 +206,9 @@ def decide_appeal(
     with s.reg.locked():
         previous, case = s.reg.load_case(case_id, s.ring)
         involved = involved_in_history(s.reg, case.id)
-        case, appeal = policy.decide_appeal(case, outcome, reasons, s.ctx(case), involved, variation)
+        case, appeal = policy.decide_appeal(
+            case, outcome, reasons, s.ctx(case), involved, variation
+        )
         save_case(s, case, previous, "appeal-decide")
     return appeal
 
@@ -280,7 +285,9 @@ def create_private_file(path: Path, content: bytes) -> None:
         fh.write(content)
 
 
-def issue_letter(s: Session, case_id: str, kind: LetterKind, fmt: Format, out: Path) -> LetterIssued:
+def issue_letter(
+    s: Session, case_id: str, kind: LetterKind, fmt: Format, out: Path
+) -> LetterIssued:
     """Render a letter to ``out`` (0600, outside the register) and record that it was issued."""
     target = outside_register(s.reg, out)
     if case_id.upper().startswith("P-"):
@@ -289,12 +296,24 @@ def issue_letter(s: Session, case_id: str, kind: LetterKind, fmt: Format, out: P
         previous, case = s.reg.load_case(case_id, s.ring)
         overrides = s.reg.root / ".ucbr" / "templates"
         rendered = letters.render_letter(
-            case, kind, fmt, s.reg.cfg, s.reg.policy_hash, s.reg.staff, s.today,
+            case,
+            kind,
+            fmt,
+            s.reg.cfg,
+            s.reg.policy_hash,
+            s.reg.staff,
+            s.today,
             overrides if overrides.is_dir() else None,
         )
         issued = LetterIssued(
-            id=s.ctx(case).new_id("L"), kind=kind, date=s.today, about=rendered.about, format=fmt,
-            template_sha256=rendered.template_sha256, sha256=rendered.sha256, by=s.actor.id,
+            id=s.ctx(case).new_id("L"),
+            kind=kind,
+            date=s.today,
+            about=rendered.about,
+            format=fmt,
+            template_sha256=rendered.template_sha256,
+            sha256=rendered.sha256,
+            by=s.actor.id,
             policy=s.reg.policy_hash,
         )
         case = policy.record_letter(case, issued)

@@ -63,18 +63,22 @@ def init_register(path: Path, council: str, privacy_url: str | None) -> Register
     if privacy_url:
         cfg = cfg.model_copy(update={"privacy_notice_url": privacy_url})
     files: dict[str, str] = {
-        POLICY_FILE: "# The numbers the council's policy leaves to it. Every decision records this file's hash.\n"
+        POLICY_FILE: "# The numbers the council's policy leaves to it.\n"
+        "# Every decision and letter records this file's hash.\n"
         + dump_plain(cfg.model_dump(mode="json")),
         STAFF_FILE: dump_plain({"staff": []}),
         ".gitattributes": GITATTRIBUTES,
         ".gitignore": GITIGNORE,
     }
     for tier in TIERS:
-        files[recipients_file(tier)] = f"# ucbr {tier} tier: public key, set when the first staff member is added\n"
+        files[recipients_file(tier)] = (
+            f"# ucbr {tier} tier: public key, set when the first staff member is added\n"
+        )
     reg = Register(path.resolve())
     install_drivers(reg.root)
     reg.commit_files(
-        files, git.CommitMessage("init", "", officer="-", policy=policy_hash(files[POLICY_FILE].encode()))
+        files,
+        git.CommitMessage("init", "", officer="-", policy=policy_hash(files[POLICY_FILE].encode())),
     )
     return reg
 
@@ -107,7 +111,9 @@ def add_staff(
     parse_recipient(recipient)
     member = StaffMember(id=staff_id, name=name, email=email, role=role, recipients=[recipient])
     updated = StaffDirectory(staff=[*directory.staff, member])
-    files: dict[str, str] = {STAFF_FILE: dump_plain(updated.model_dump(mode="json", exclude_none=True))}
+    files: dict[str, str] = {
+        STAFF_FILE: dump_plain(updated.model_dump(mode="json", exclude_none=True))
+    }
     if first:
         files.update(_new_tier_keys(updated))
     else:
@@ -116,7 +122,11 @@ def add_staff(
     reg.commit_files(
         files,
         git.CommitMessage(
-            "staff-add", staff_id, officer=actor_id, policy=reg.policy_hash, extra=[("Ucbr-Staff", staff_id)]
+            "staff-add",
+            staff_id,
+            officer=actor_id,
+            policy=reg.policy_hash,
+            extra=[("Ucbr-Staff", staff_id)],
         ),
     )
     return member
@@ -130,8 +140,13 @@ def _new_tier_keys(directory: StaffDirectory) -> dict[str, str]:
     files: dict[str, str] = {}
     for tier in TIERS:
         identity = pyrage.x25519.Identity.generate()
-        files[recipients_file(tier)] = f"# ucbr {tier} tier: sections for this tier are encrypted to this key\n{identity.to_public()}\n"
-        files[tier_key_file(tier)] = wrap_tier_key(identity, tier, tier_key_members(tier, directory))
+        files[recipients_file(tier)] = (
+            f"# ucbr {tier} tier: sections for this tier are encrypted to this key\n"
+            f"{identity.to_public()}\n"
+        )
+        files[tier_key_file(tier)] = wrap_tier_key(
+            identity, tier, tier_key_members(tier, directory)
+        )
     return files
 
 
@@ -141,6 +156,10 @@ def _rewrap(
     files: dict[str, str] = {}
     for tier in tiers:
         if ring is None or tier not in ring.tiers:
-            raise AccessDenied(f"your key cannot open the {tier} tier key, so cannot grant access to it")
-        files[tier_key_file(tier)] = wrap_tier_key(ring.tiers[tier], tier, tier_key_members(tier, directory))
+            raise AccessDenied(
+                f"your key cannot open the {tier} tier key, so cannot grant access to it"
+            )
+        files[tier_key_file(tier)] = wrap_tier_key(
+            ring.tiers[tier], tier, tier_key_members(tier, directory)
+        )
     return files

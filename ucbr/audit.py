@@ -46,7 +46,7 @@ _ACTION = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 _OFFICER = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
 _POLICY = re.compile(r"^[0-9a-f]{12}$")
 _FILE_ID = re.compile(r"^[CP]-[0-9A-HJKMNP-TV-Z]{8}$")
-_TOKEN = re.compile(r"^[A-Za-z0-9_.:@+-]{1,80}$")
+_TOKEN = re.compile(r"^[A-Za-z0-9_.,:@+-]{1,80}$")
 _SUBJECT = re.compile(r"^ucbr: ([a-z][a-z0-9-]*)( [A-Za-z0-9_.@-]+)?$")
 _ARMOR_BODY = re.compile(r"^[A-Za-z0-9+/=]*$")
 # Keys that hold personal data in a record; seen outside an age section, they are plaintext.
@@ -177,12 +177,20 @@ def _parent(c: Commit) -> str | None:
 # --- the audit ----------------------------------------------------------------------------
 
 
+# Actions whose role the policy names; any other change to a record needs a casework role.
+APPROVER_ACTIONS = frozenset(
+    {"approve", "reject", "property-approve", "property-reject", "appeal-decide"}
+)
+ADMIN_ACTIONS = frozenset(
+    {"staff-add", "staff-remove", "keys-rotate", "retention", "sar", "policy"}
+)
+
+
 def allowed_roles(action: str, touches_records: bool) -> frozenset[str] | None:
     """The roles that may take an action; None where any member of staff may."""
-    words = set(action.split("-"))
-    if words & {"approve", "reject"}:
+    if action in APPROVER_ACTIONS:
         return APPROVER_ROLES
-    if words & {"staff", "keys", "policy"}:
+    if action in ADMIN_ACTIONS:
         return STAFF_ADMIN_ROLES
     if touches_records:
         return CASEWORK_ROLES

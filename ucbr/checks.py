@@ -58,12 +58,19 @@ def check_register(reg: Register, ring: Keyring, today: dt.date) -> Report:
 
 def _check_setup(reg: Register, ring: Keyring, report: Report) -> None:
     if not drivers_installed(reg.root):
-        report.add(".git/config", "the ucbr diff and merge drivers are not installed; run `ucbr clone` or `ucbr init`")
+        report.add(
+            ".git/config",
+            "the ucbr diff and merge drivers are not installed; run `ucbr clone` or `ucbr init`",
+        )
     for tier in TIERS:
         public = reg.public_tier(tier)
         held = ring.tiers.get(tier)
         if public is not None and held is not None and str(held.to_public()) != public:
-            report.add(recipients_file(tier), f"the {tier} recipient is not the {tier} tier key", integrity=True)
+            report.add(
+                recipients_file(tier),
+                f"the {tier} recipient is not the {tier} tier key",
+                integrity=True,
+            )
 
 
 def _check_file(reg: Register, ring: Keyring, file_id: str, today: dt.date, report: Report) -> None:
@@ -76,7 +83,11 @@ def _check_file(reg: Register, ring: Keyring, file_id: str, today: dt.date, repo
     for name, armored in loaded.env.sections.items():
         expected = len(SECTION_TIERS[name])
         if stanza_count(armored) != expected:
-            report.add(path, f"the {name} section is not encrypted to exactly its {expected} tier key(s)", integrity=True)
+            report.add(
+                path,
+                f"the {name} section is not encrypted to exactly its {expected} tier key(s)",
+                integrity=True,
+            )
     kind = envelope.kind_of(file_id)
     sections: dict[str, BaseModel] = {}
     for name in loaded.plain:
@@ -94,17 +105,24 @@ def _check_file(reg: Register, ring: Keyring, file_id: str, today: dt.date, repo
         _check_policy(record, reg, today, report, path)
 
 
-def _check_agreement(loaded: Loaded, record: BaseModel, reg: Register, report: Report, path: str) -> None:
+def _check_agreement(
+    loaded: Loaded, record: BaseModel, reg: Register, report: Report, path: str
+) -> None:
     derived = (
-        case_sections(record, reg.cfg) if isinstance(record, Case)
-        else property_sections(record) if isinstance(record, PropertyRisk) else {}
+        case_sections(record, reg.cfg)
+        if isinstance(record, Case)
+        else property_sections(record)
+        if isinstance(record, PropertyRisk)
+        else {}
     )
     for name in ("schedule", "entry"):
         if name in loaded.plain and name in derived and encode(derived[name]) != loaded.plain[name]:
             report.add(path, f"the {name} section does not agree with the record", integrity=True)
 
 
-def _check_policy(record: BaseModel, reg: Register, today: dt.date, report: Report, path: str) -> None:
+def _check_policy(
+    record: BaseModel, reg: Register, today: dt.date, report: Report, path: str
+) -> None:
     if isinstance(record, Case):
         found = views.case_problems(record, reg.cfg, today)
     elif isinstance(record, PropertyRisk):

@@ -27,7 +27,9 @@ SECTIONS: tuple[str, ...] = ("schedule", "entry", "record")
 
 APPROVER_ROLES: frozenset[str] = frozenset({"manager", "head_of_service"})
 STAFF_ADMIN_ROLES: frozenset[str] = frozenset({"manager", "head_of_service", "ig_officer"})
-CASEWORK_ROLES: frozenset[str] = frozenset({"case_officer", "manager", "head_of_service", "ig_officer"})
+CASEWORK_ROLES: frozenset[str] = frozenset(
+    {"case_officer", "manager", "head_of_service", "ig_officer"}
+)
 
 
 def tier_of(role: Role) -> Tier:

@@ -55,7 +55,9 @@ class DueItem:
 def due_items(reg: Register, ring: Keyring, as_of: dt.date, within: int) -> list[DueItem]:
     horizon = as_of + dt.timedelta(days=within)
     found = [
-        DueItem(s.id, WHAT.get(item.what, item.what), item.due, (item.due - as_of).days, item.detail)
+        DueItem(
+            s.id, WHAT.get(item.what, item.what), item.due, (item.due - as_of).days, item.detail
+        )
         for s in scan(reg, ring)
         for item in s.schedule.items
         if item.due <= horizon

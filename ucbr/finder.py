@@ -41,7 +41,12 @@ class Found:
 
     def as_dict(self) -> dict[str, Any]:
         data = self.entry.model_dump(mode="json", exclude_none=True)
-        return {"id": self.match.id, "score": self.match.score, "matched_on": self.match.matched_on, "entry": data}
+        return {
+            "id": self.match.id,
+            "score": self.match.score,
+            "matched_on": self.match.matched_on,
+            "entry": data,
+        }
 
     def text(self) -> str:
         e = self.entry
@@ -49,7 +54,9 @@ class Found:
         if isinstance(e, CaseEntry):
             person = e.person
             if person is not None:
-                lines.append(f"  {person.name}" + (f", {person.postcode}" if person.postcode else ""))
+                lines.append(
+                    f"  {person.name}" + (f", {person.postcode}" if person.postcode else "")
+                )
             lines.append("  ON THE REGISTER: contact is restricted.")
             for r in e.restrictions:
                 lines.append(f"  - {r.plain}")
@@ -60,9 +67,14 @@ class Found:
             if e.review_date:
                 lines.append(f"  Review date: {long_date(e.review_date)}")
             if e.appeal_in_progress:
-                lines.append("  APPEAL IN PROGRESS: the restrictions stay in force until it is decided.")
+                lines.append(
+                    "  APPEAL IN PROGRESS: the restrictions stay in force until it is decided."
+                )
         else:
-            lines.append(f"  PROPERTY RISK at {e.address}, {e.postcode}" + (f" (UPRN {e.uprn})" if e.uprn else ""))
+            lines.append(
+                f"  PROPERTY RISK at {e.address}, {e.postcode}"
+                + (f" (UPRN {e.uprn})" if e.uprn else "")
+            )
             lines.append("  Risks: " + ", ".join(RISK_NAMES[r] for r in e.risks))
             lines.append(f"  Guidance for attending: {e.guidance}")
             if e.review_date:

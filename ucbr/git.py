@@ -79,7 +79,9 @@ class CommitMessage:
     def text(self) -> str:
         lines = [f"ucbr: {self.action} {self.subject_id}".rstrip(), ""]
         lines.append(f"Ucbr-Action: {self.action}")
-        for case_id in self.ids or ([self.subject_id] if self.subject_id[:2] in ("C-", "P-") else []):
+        for case_id in self.ids or (
+            [self.subject_id] if self.subject_id[:2] in ("C-", "P-") else []
+        ):
             lines.append(f"Ucbr-Case: {case_id}")
         lines.append(f"Ucbr-Officer: {self.officer}")
         lines.append(f"Ucbr-Policy: {self.policy}")

@@ -101,7 +101,9 @@ RiskKind = Literal[
 ]
 RISK_KINDS: tuple[str, ...] = get_args(RiskKind)
 # Special-category or criminal-offence data: recorded only with a stated condition.
-SPECIAL_CATEGORY_RISKS: frozenset[str] = frozenset({"sexual_offender", "mental_health", "substance_abuse"})
+SPECIAL_CATEGORY_RISKS: frozenset[str] = frozenset(
+    {"sexual_offender", "mental_health", "substance_abuse"}
+)
 
 DecisionStatus = Literal[
     "recorded",  # steps 1 and 2: a warning given, no approval needed

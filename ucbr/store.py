@@ -126,7 +126,9 @@ class Register:
         found = {t: self.public_tier(t) for t in TIERS}
         missing = [t for t, key in found.items() if key is None]
         if missing:
-            raise Refused("this register has no staff yet: add the first member with `ucbr staff add`")
+            raise Refused(
+                "this register has no staff yet: add the first member with `ucbr staff add`"
+            )
         return {t: key for t, key in found.items() if key is not None}
 
     def wrapped_tiers(self) -> dict[Tier, str]:
@@ -196,7 +198,9 @@ class Register:
             raise Refused(f"not a case id: {parse_file_id(file_id)}")
         loaded = self.load(file_id, ring)
         if "record" not in loaded.plain:
-            raise AccessDenied(f"your key cannot read the record of {loaded.id}; a casework key is needed")
+            raise AccessDenied(
+                f"your key cannot read the record of {loaded.id}; a casework key is needed"
+            )
         return loaded, self.section(loaded, "record", Case)
 
     def load_property(self, file_id: str, ring: Keyring) -> tuple[Loaded, PropertyRisk]:
@@ -204,7 +208,9 @@ class Register:
             raise Refused(f"not a property id: {parse_file_id(file_id)}")
         loaded = self.load(file_id, ring)
         if "record" not in loaded.plain:
-            raise AccessDenied(f"your key cannot read the record of {loaded.id}; a casework key is needed")
+            raise AccessDenied(
+                f"your key cannot read the record of {loaded.id}; a casework key is needed"
+            )
         return loaded, self.section(loaded, "record", PropertyRisk)
 
     # --- writing ----------------------------------------------------------------
@@ -235,7 +241,9 @@ class Register:
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
-    def commit_files(self, files: Mapping[str, str | bytes | None], message: git.CommitMessage) -> str:
+    def commit_files(
+        self, files: Mapping[str, str | bytes | None], message: git.CommitMessage
+    ) -> str:
         """Write ``files`` (None deletes) and commit them, or leave everything as it was."""
         paths = sorted(files)
         dirty = git.dirty_paths(self.root, paths)

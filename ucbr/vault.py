@@ -17,15 +17,16 @@ import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import TypeAlias, Union
 
 import pyrage
 
 from ucbr.config import SECTION_TIERS, TIERS, Tier
 from ucbr.errors import AccessDenied, IntegrityError, Refused
 
-Identity = Union[pyrage.x25519.Identity, pyrage.ssh.Identity]
-Recipient = Union[pyrage.x25519.Recipient, pyrage.ssh.Recipient]
+# pyrage ships no type stubs, so its classes are Any to mypy; Union keeps the alias valid.
+Identity: TypeAlias = Union[pyrage.x25519.Identity, pyrage.ssh.Identity]  # noqa: UP007
+Recipient: TypeAlias = Union[pyrage.x25519.Recipient, pyrage.ssh.Recipient]  # noqa: UP007
 ARMOR_BEGIN = "-----BEGIN AGE ENCRYPTED FILE-----"
 ARMOR_END = "-----END AGE ENCRYPTED FILE-----"
 
@@ -124,7 +125,9 @@ def stanza_count(armored: str) -> int:
     except ValueError:
         return -1
     header = raw.split(b"\n---", 1)[0]
-    return sum(1 for line in header.split(b"\n") if line.startswith((b"-> X25519 ", b"-> ssh-ed25519 ")))
+    return sum(
+        1 for line in header.split(b"\n") if line.startswith((b"-> X25519 ", b"-> ssh-ed25519 "))
+    )
 
 
 @dataclass

@@ -60,8 +60,13 @@ def load_strict(text: str | bytes, what: str = "YAML") -> Any:
 
 def dump_plain(data: Any) -> str:
     """Section plaintext: block-style YAML with keys in model order."""
-    return yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
-                     sort_keys=False, allow_unicode=True, default_flow_style=False)
+    return yaml.dump(
+        data,
+        Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+    )
 
 
 def round_trip() -> YAML:

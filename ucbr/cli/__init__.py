@@ -11,9 +11,14 @@ import typer
 import typer.main
 
 from ucbr import errors, ui
-from ucbr.cli import cmd_cases, cmd_letters, cmd_register, cmd_reviews  # noqa: F401
-from ucbr.cli import cmd_audit  # noqa: F401 - registers history, audit, git drivers, clone, sync
-from ucbr.cli import cmd_dataprot  # noqa: F401 - staff remove, keys rotate, retention, sar, stats
+from ucbr.cli import (  # noqa: F401
+    cmd_audit,
+    cmd_cases,
+    cmd_dataprot,
+    cmd_letters,
+    cmd_register,
+    cmd_reviews,
+)
 from ucbr.cli.app import app
 
 __all__ = ["app", "main"]

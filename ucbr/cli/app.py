@@ -17,7 +17,9 @@ app = typer.Typer(
     add_completion=False,
 )
 keys_app = typer.Typer(help="Staff age keys.", no_args_is_help=True)
-staff_app = typer.Typer(help="The staff directory and who can read which tier.", no_args_is_help=True)
+staff_app = typer.Typer(
+    help="The staff directory and who can read which tier.", no_args_is_help=True
+)
 schema_app = typer.Typer(help="JSON Schemas of the sections.", no_args_is_help=True)
 appeal_app = typer.Typer(help="Appeals against a restriction.", no_args_is_help=True)
 property_app = typer.Typer(help="Properties that put visiting staff at risk.", no_args_is_help=True)
@@ -42,7 +44,8 @@ def main_options(
     identity: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
-            help="Your age identity (default: UCBR_IDENTITY_FILE or $XDG_CONFIG_HOME/ucbr/identity.txt)."
+            help="Your age identity "
+            "(default: UCBR_IDENTITY_FILE or $XDG_CONFIG_HOME/ucbr/identity.txt)."
         ),
     ] = None,
 ) -> None:

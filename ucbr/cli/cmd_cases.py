@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -22,30 +22,41 @@ from ucbr.model import (
 )
 
 Json = Annotated[bool, typer.Option("--json", help="Data as JSON on stdout.")]
-Opt = Optional  # typer reads these annotations at run time
 
 
 @app.command("add-incident")
 def add_incident(
     ctx: typer.Context,
-    case_id: Annotated[Opt[str], typer.Argument(metavar="[CASE_ID]")] = None,
-    new: Annotated[bool, typer.Option("--new", help="Open a new case for a person not yet recorded.")] = False,
-    name: Annotated[Opt[str], typer.Option()] = None,
-    alias: Annotated[Opt[list[str]], typer.Option()] = None,
-    dob: Annotated[Opt[str], typer.Option(help="Date of birth, YYYY-MM-DD.")] = None,
-    address: Annotated[Opt[str], typer.Option()] = None,
-    postcode: Annotated[Opt[str], typer.Option()] = None,
-    email: Annotated[Opt[list[str]], typer.Option()] = None,
-    phone: Annotated[Opt[list[str]], typer.Option()] = None,
+    case_id: Annotated[str | None, typer.Argument(metavar="[CASE_ID]")] = None,
+    new: Annotated[
+        bool, typer.Option("--new", help="Open a new case for a person not yet recorded.")
+    ] = False,
+    name: Annotated[str | None, typer.Option()] = None,
+    alias: Annotated[list[str] | None, typer.Option()] = None,
+    dob: Annotated[str | None, typer.Option(help="Date of birth, YYYY-MM-DD.")] = None,
+    address: Annotated[str | None, typer.Option()] = None,
+    postcode: Annotated[str | None, typer.Option()] = None,
+    email: Annotated[list[str] | None, typer.Option()] = None,
+    phone: Annotated[list[str] | None, typer.Option()] = None,
     date: Annotated[str, typer.Option(help="When it happened, YYYY-MM-DD.")] = "",
-    channel: Annotated[Opt[Channel], typer.Option()] = None,
-    location: Annotated[Opt[Location], typer.Option()] = None,
-    category: Annotated[Opt[Category], typer.Option(help="A: aggressive or abusive; B: unreasonable demands.")] = None,
-    behaviour: Annotated[Opt[list[str]], typer.Option(help="One of the policy's behaviours for the category.")] = None,
+    channel: Annotated[Channel | None, typer.Option()] = None,
+    location: Annotated[Location | None, typer.Option()] = None,
+    category: Annotated[
+        Category | None, typer.Option(help="A: aggressive or abusive; B: unreasonable demands.")
+    ] = None,
+    behaviour: Annotated[
+        list[str] | None, typer.Option(help="One of the policy's behaviours for the category.")
+    ] = None,
     summary: Annotated[str, typer.Option(help="What happened, stated factually.")] = "",
-    serious: Annotated[bool, typer.Option("--serious", help="Violence or a serious threat.")] = False,
-    by_representative: Annotated[Opt[str], typer.Option(help="Who acted, if a representative did.")] = None,
-    service: Annotated[Opt[str], typer.Option(help="The service that suffered the behaviour.")] = None,
+    serious: Annotated[
+        bool, typer.Option("--serious", help="Violence or a serious threat.")
+    ] = False,
+    by_representative: Annotated[
+        str | None, typer.Option(help="Who acted, if a representative did.")
+    ] = None,
+    service: Annotated[
+        str | None, typer.Option(help="The service that suffered the behaviour.")
+    ] = None,
     json: Json = False,
 ) -> None:
     """Record an incident, on a new case (--new) or an existing one."""
@@ -105,7 +116,11 @@ def _restrictions(
         if not (contact_days and contact_hours):
             raise Refused("--contact-days and --contact-hours go together")
         days = tuple(d.strip().lower() for d in contact_days.split(",") if d.strip())
-        found.append(Restriction.model_validate({"kind": "contact_times", "days": days, "hours": contact_hours}))
+        found.append(
+            Restriction.model_validate(
+                {"kind": "contact_times", "days": days, "hours": contact_hours}
+            )
+        )
     if designated_email:
         found.append(Restriction(kind="designated_email", email=designated_email))
     until = parse_date(ban_until, "--ban-until") if ban_until else None
@@ -120,22 +135,37 @@ def _restrictions(
 def escalate(
     ctx: typer.Context,
     case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
-    incident: Annotated[list[str], typer.Option("--incident", help="An incident relied on (one or more).")],
-    to: Annotated[Opt[Step], typer.Option("--to", help="The step; default: the next on the ladder.")] = None,
-    note: Annotated[Opt[str], typer.Option(help="For a verbal warning: what was said.")] = None,
-    considerations: Annotated[Opt[str], typer.Option(help="Protected characteristics, exceptional circumstances, at-risk factors.")] = None,
-    only_channel: Annotated[Opt[OnlyChannel], typer.Option()] = None,
-    contact_days: Annotated[Opt[str], typer.Option(help="e.g. mon,thu")] = None,
-    contact_hours: Annotated[Opt[str], typer.Option(help="e.g. 09:00-12:00")] = None,
-    designated_email: Annotated[Opt[str], typer.Option()] = None,
-    premises_ban: Annotated[Opt[list[str]], typer.Option()] = None,
-    ban_until: Annotated[Opt[str], typer.Option(help="End of a premises ban; none means indefinite.")] = None,
-    spoc: Annotated[Opt[str], typer.Option(help="The single point of contact's staff id.")] = None,
-    no_further_responses: Annotated[Opt[list[str]], typer.Option(help="A topic that gets no further responses.")] = None,
-    essential_services: Annotated[Opt[str], typer.Option(help="How the person still reaches essential services.")] = None,
-    scope: Annotated[Opt[str], typer.Option(help="A service, or council-wide.")] = None,
-    scope_reason: Annotated[Opt[str], typer.Option()] = None,
-    review_by: Annotated[Opt[str], typer.Option(help="The review date, YYYY-MM-DD.")] = None,
+    incident: Annotated[
+        list[str], typer.Option("--incident", help="An incident relied on (one or more).")
+    ],
+    to: Annotated[
+        Step | None, typer.Option("--to", help="The step; default: the next on the ladder.")
+    ] = None,
+    note: Annotated[str | None, typer.Option(help="For a verbal warning: what was said.")] = None,
+    considerations: Annotated[
+        str | None,
+        typer.Option(help="Protected characteristics, exceptional circumstances, at-risk factors."),
+    ] = None,
+    only_channel: Annotated[OnlyChannel | None, typer.Option()] = None,
+    contact_days: Annotated[str | None, typer.Option(help="e.g. mon,thu")] = None,
+    contact_hours: Annotated[str | None, typer.Option(help="e.g. 09:00-12:00")] = None,
+    designated_email: Annotated[str | None, typer.Option()] = None,
+    premises_ban: Annotated[list[str] | None, typer.Option()] = None,
+    ban_until: Annotated[
+        str | None, typer.Option(help="End of a premises ban; none means indefinite.")
+    ] = None,
+    spoc: Annotated[
+        str | None, typer.Option(help="The single point of contact's staff id.")
+    ] = None,
+    no_further_responses: Annotated[
+        list[str] | None, typer.Option(help="A topic that gets no further responses.")
+    ] = None,
+    essential_services: Annotated[
+        str | None, typer.Option(help="How the person still reaches essential services.")
+    ] = None,
+    scope: Annotated[str | None, typer.Option(help="A service, or council-wide.")] = None,
+    scope_reason: Annotated[str | None, typer.Option()] = None,
+    review_by: Annotated[str | None, typer.Option(help="The review date, YYYY-MM-DD.")] = None,
 ) -> None:
     """Take the next step on the warning ladder (or the step given with --to)."""
     session = options(ctx).session()
@@ -147,8 +177,14 @@ def escalate(
         considerations=considerations,
         note=note,
         restrictions=_restrictions(
-            only_channel, contact_days, contact_hours, designated_email,
-            premises_ban or [], ban_until, spoc, no_further_responses or [],
+            only_channel,
+            contact_days,
+            contact_hours,
+            designated_email,
+            premises_ban or [],
+            ban_until,
+            spoc,
+            no_further_responses or [],
         ),
         essential_services=essential_services,
         scope=scope,
@@ -158,7 +194,10 @@ def escalate(
     decision = actions.escalate(session, case_id, req)
     warn_free_text(note=note, considerations=considerations)
     if decision.status == "proposed":
-        ui.out(f"{decision.id}: {decision.step} proposed for {case_id.upper()}; it needs approval by a manager or head of service")
+        ui.out(
+            f"{decision.id}: {decision.step} proposed for {case_id.upper()}; "
+            "it needs approval by a manager or head of service"
+        )
     else:
         ui.out(f"{decision.id}: {decision.step} recorded for {case_id.upper()}")
 
@@ -167,7 +206,10 @@ def escalate(
 def approve(ctx: typer.Context, case_id: Annotated[str, typer.Argument(metavar="CASE_ID")]) -> None:
     """Approve the proposed decision on a case: its restrictions come into force."""
     decision = actions.approve(options(ctx).session(), case_id)
-    ui.out(f"{decision.id}: approved; {case_id.upper()} is on the register until review by {decision.review_by}")
+    ui.out(
+        f"{decision.id}: approved; {case_id.upper()} is on the register "
+        f"until review by {decision.review_by}"
+    )
 
 
 @app.command()
@@ -186,7 +228,7 @@ def adjustments(
     ctx: typer.Context,
     case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
     add: Annotated[AdjustmentKind, typer.Option("--add", help="The reasonable adjustment.")],
-    note: Annotated[Opt[str], typer.Option()] = None,
+    note: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Record a reasonable adjustment; restrictions that contradict it are refused."""
     actions.add_adjustment(options(ctx).session(), case_id, add, note)

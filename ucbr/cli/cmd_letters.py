@@ -19,7 +19,9 @@ def letter(
     ctx: typer.Context,
     file_id: Annotated[str, typer.Argument(metavar="ID")],
     kind: Annotated[LetterKind, typer.Option(help="Which letter.")],
-    out: Annotated[Path, typer.Option(help="The file to create (mode 0600, outside the register).")],
+    out: Annotated[
+        Path, typer.Option(help="The file to create (mode 0600, outside the register).")
+    ],
     format: Annotated[Format, typer.Option("--format")] = "pdf",
 ) -> None:
     """Render a letter from the case's own facts and record that it was issued."""
@@ -34,10 +36,22 @@ def foi_record(
     request_ref: Annotated[str, typer.Option(help="The council's reference for the request.")],
     received: Annotated[str, typer.Option(help="When the request arrived, YYYY-MM-DD.")],
     decision: Annotated[FoiDecisionKind, typer.Option()],
-    reasons: Annotated[str, typer.Option(help="Value and purpose weighed against burden, distress, context and history.")],
+    reasons: Annotated[
+        str,
+        typer.Option(
+            help="Value and purpose weighed against burden, distress, context and history."
+        ),
+    ],
 ) -> None:
     """Record a section 14 decision on a request; the refusal notice is due in 20 working days."""
     record = actions.record_foi(
-        options(ctx).session(), case_id, request_ref, parse_date(received, "--received"), decision, reasons
+        options(ctx).session(),
+        case_id,
+        request_ref,
+        parse_date(received, "--received"),
+        decision,
+        reasons,
     )
-    ui.out(f"{record.id}: {record.decision} recorded; refusal notice due by {record.due.isoformat()}")
+    ui.out(
+        f"{record.id}: {record.decision} recorded; refusal notice due by {record.due.isoformat()}"
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -23,7 +23,7 @@ Json = Annotated[bool, typer.Option("--json", help="Data as JSON on stdout.")]
 def init(
     path: Path,
     council: Annotated[str, typer.Option(help="The council's name, as letters print it.")],
-    privacy_url: Annotated[Optional[str], typer.Option(help="The privacy notice's address.")] = None,  # noqa: UP045
+    privacy_url: Annotated[str | None, typer.Option(help="The privacy notice's address.")] = None,
 ) -> None:
     """Create a new register: a git repository with its policy, staff and tier files."""
     reg = admin.init_register(path, council, privacy_url)
@@ -32,9 +32,15 @@ def init(
 
 
 @keys_app.command("new")
-def keys_new(out: Annotated[Path, typer.Option("--out", help="Where to write the new identity (mode 0600).")]) -> None:
+def keys_new(
+    out: Annotated[
+        Path, typer.Option("--out", help="Where to write the new identity (mode 0600).")
+    ],
+) -> None:
     """Create a new age identity and print its public recipient."""
-    ui.out(new_identity_file(out, comment="ucbr staff identity: keep private, never share or commit"))
+    ui.out(
+        new_identity_file(out, comment="ucbr staff identity: keep private, never share or commit")
+    )
 
 
 @staff_app.command("add")
@@ -65,14 +71,16 @@ def staff_list(ctx: typer.Context, json: Json = False) -> None:
 
 
 @app.command()
-def show(ctx: typer.Context, file_id: Annotated[str, typer.Argument(metavar="ID")], json: Json = False) -> None:
+def show(
+    ctx: typer.Context, file_id: Annotated[str, typer.Argument(metavar="ID")], json: Json = False
+) -> None:
     """Show what your key can read of one case or property."""
     opts = options(ctx)
     reg = opts.register()
     loaded = reg.load(file_id, opts.keyring())
     kind = "case" if loaded.id.startswith("C-") else "property"
     readable: dict[str, Any] = {}
-    for name, raw in loaded.plain.items():
+    for name in loaded.plain:
         model = reg.section(loaded, name, SECTION_MODELS[kind][name])
         readable[name] = model.model_dump(mode="json", exclude_none=True)
     if json:
@@ -96,19 +104,27 @@ def list_files(ctx: typer.Context, json: Json = False) -> None:
     if json:
         ui.print_json(
             [
-                {"id": r.id, "kind": r.kind, "status": r.status, "on_register": r.on_register,
-                 "next_review": r.next_review.isoformat() if r.next_review else None}
+                {
+                    "id": r.id,
+                    "kind": r.kind,
+                    "status": r.status,
+                    "on_register": r.on_register,
+                    "next_review": r.next_review.isoformat() if r.next_review else None,
+                }
                 for r in rows
             ]
         )
         return
-    ui.table(None, ["id", "kind", "status", "next review"],
-             [(r.id, r.kind, r.status, r.next_review or "") for r in rows])
+    ui.table(
+        None,
+        ["id", "kind", "status", "next review"],
+        [(r.id, r.kind, r.status, r.next_review or "") for r in rows],
+    )
 
 
 @app.command()
 def check(ctx: typer.Context, json: Json = False) -> None:
-    """Check every file: format, schemas, sections agree, recipients, and the policy's fault patterns."""
+    """Check every file: format, schemas, agreement, recipients, and the Ombudsman's faults."""
     opts = options(ctx)
     report = checks.check_register(opts.register(), opts.keyring(), today())
     if json:

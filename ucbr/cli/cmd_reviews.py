@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -17,16 +17,17 @@ from ucbr.finder import find
 from ucbr.model import RISK_KINDS, AppealOutcome, OnlyChannel, ReviewOutcome
 
 Json = Annotated[bool, typer.Option("--json", help="Data as JSON on stdout.")]
-Opt = Optional  # typer reads these annotations at run time
 
 
 @app.command("review-due")
 def review_due(
     ctx: typer.Context,
     within: Annotated[int, typer.Option(help="Days ahead to look.")] = 14,
-    as_of: Annotated[Opt[str], typer.Option(help="The day to count from, YYYY-MM-DD.")] = None,
+    as_of: Annotated[str | None, typer.Option(help="The day to count from, YYYY-MM-DD.")] = None,
     json: Json = False,
-    show_names: Annotated[bool, typer.Option(help="Add names (needs a key that reads entries).")] = False,
+    show_names: Annotated[
+        bool, typer.Option(help="Add names (needs a key that reads entries).")
+    ] = False,
 ) -> None:
     """List what needs action. Silent, exit 0, when nothing is due; 3 when due; 4 when overdue."""
     opts = options(ctx)
@@ -35,18 +36,27 @@ def review_due(
     if within < 0:
         raise Refused("--within must be zero or more days")
     if show_names and not ring.can_read("entry"):
-        raise Refused("--show-names needs a key that can read register entries; a scheduler key cannot")
+        raise Refused(
+            "--show-names needs a key that can read register entries; a scheduler key cannot"
+        )
     items = due_items(reg, ring, day, within)
     names = _names(reg, ring, items) if show_names else {}
     if json:
-        ui.print_json([{**i.as_dict(), **({"name": names.get(i.id)} if show_names else {})} for i in items])
+        ui.print_json(
+            [{**i.as_dict(), **({"name": names.get(i.id)} if show_names else {})} for i in items]
+        )
     elif items:
         columns = ["id", "what", "due", "days", "detail"] + (["name"] if show_names else [])
         rows = [
-            [i.id, i.what, i.due.isoformat(), i.when, i.detail or ""] + ([names.get(i.id, "")] if show_names else [])
+            [i.id, i.what, i.due.isoformat(), i.when, i.detail or ""]
+            + ([names.get(i.id, "")] if show_names else [])
             for i in items
         ]
-        ui.table(f"Due by {(day + dt.timedelta(days=within)).isoformat()} (as of {day.isoformat()})", columns, rows)
+        ui.table(
+            f"Due by {(day + dt.timedelta(days=within)).isoformat()} (as of {day.isoformat()})",
+            columns,
+            rows,
+        )
     raise typer.Exit(exit_code_for(items))
 
 
@@ -59,7 +69,9 @@ def _names(reg: Any, ring: Any, items: list[DueItem]) -> dict[str, str]:
 def risk_kinds(given: list[str]) -> tuple[str, ...]:
     unknown = [r for r in given if r not in RISK_KINDS]
     if unknown:
-        raise Refused(f"unknown risk kind {unknown[0][:40]!r}; the kinds are: {', '.join(RISK_KINDS)}")
+        raise Refused(
+            f"unknown risk kind {unknown[0][:40]!r}; the kinds are: {', '.join(RISK_KINDS)}"
+        )
     return tuple(given)
 
 
@@ -70,23 +82,29 @@ def review(
     outcome: Annotated[ReviewOutcome, typer.Option()],
     reasons: Annotated[str, typer.Option()],
     significant_change: Annotated[bool, typer.Option("--significant-change")] = False,
-    next_review: Annotated[Opt[str], typer.Option(help="YYYY-MM-DD; at most the review interval on.")] = None,
-    notify: Annotated[bool, typer.Option("--notify/--no-notify", help="Tell the person the outcome.")] = True,
-    no_notify_reason: Annotated[Opt[str], typer.Option()] = None,
-    incident: Annotated[Opt[list[str]], typer.Option("--incident", help="For vary: incidents relied on.")] = None,
-    considerations: Annotated[Opt[str], typer.Option()] = None,
-    only_channel: Annotated[Opt[OnlyChannel], typer.Option()] = None,
-    contact_days: Annotated[Opt[str], typer.Option()] = None,
-    contact_hours: Annotated[Opt[str], typer.Option()] = None,
-    designated_email: Annotated[Opt[str], typer.Option()] = None,
-    premises_ban: Annotated[Opt[list[str]], typer.Option()] = None,
-    ban_until: Annotated[Opt[str], typer.Option()] = None,
-    spoc: Annotated[Opt[str], typer.Option()] = None,
-    no_further_responses: Annotated[Opt[list[str]], typer.Option()] = None,
-    essential_services: Annotated[Opt[str], typer.Option()] = None,
-    review_by: Annotated[Opt[str], typer.Option()] = None,
+    next_review: Annotated[
+        str | None, typer.Option(help="YYYY-MM-DD; at most the review interval on.")
+    ] = None,
+    notify: Annotated[
+        bool, typer.Option("--notify/--no-notify", help="Tell the person the outcome.")
+    ] = True,
+    no_notify_reason: Annotated[str | None, typer.Option()] = None,
+    incident: Annotated[
+        list[str] | None, typer.Option("--incident", help="For vary: incidents relied on.")
+    ] = None,
+    considerations: Annotated[str | None, typer.Option()] = None,
+    only_channel: Annotated[OnlyChannel | None, typer.Option()] = None,
+    contact_days: Annotated[str | None, typer.Option()] = None,
+    contact_hours: Annotated[str | None, typer.Option()] = None,
+    designated_email: Annotated[str | None, typer.Option()] = None,
+    premises_ban: Annotated[list[str] | None, typer.Option()] = None,
+    ban_until: Annotated[str | None, typer.Option()] = None,
+    spoc: Annotated[str | None, typer.Option()] = None,
+    no_further_responses: Annotated[list[str] | None, typer.Option()] = None,
+    essential_services: Annotated[str | None, typer.Option()] = None,
+    review_by: Annotated[str | None, typer.Option()] = None,
 ) -> None:
-    """Review a restriction: continue, vary (needs approval) or lift (needs a significant change)."""
+    """Review a restriction: continue, vary (needs approval), or lift (a significant change)."""
     session = options(ctx).session()
     variation = None
     if outcome == "vary":
@@ -94,8 +112,14 @@ def review(
             incidents=tuple(i.upper() for i in incident or ()),
             considerations=considerations,
             restrictions=_restrictions(
-                only_channel, contact_days, contact_hours, designated_email,
-                premises_ban or [], ban_until, spoc, no_further_responses or [],
+                only_channel,
+                contact_days,
+                contact_hours,
+                designated_email,
+                premises_ban or [],
+                ban_until,
+                spoc,
+                no_further_responses or [],
             ),
             essential_services=essential_services,
             review_by=parse_date(review_by, "--review-by") if review_by else None,
@@ -119,11 +143,16 @@ def appeal_lodge(
     ctx: typer.Context,
     case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
     received: Annotated[str, typer.Option(help="When the appeal arrived, YYYY-MM-DD.")],
-    late_reason: Annotated[Opt[str], typer.Option(help="Why a late appeal is accepted.")] = None,
+    late_reason: Annotated[str | None, typer.Option(help="Why a late appeal is accepted.")] = None,
 ) -> None:
     """Record an appeal; the entry stays in force with an "appeal in progress" note."""
-    appeal = actions.lodge_appeal(options(ctx).session(), case_id, parse_date(received, "--received"), late_reason)
-    ui.out(f"{appeal.id}: appeal against {appeal.decision} recorded; the restriction stays until it is decided")
+    appeal = actions.lodge_appeal(
+        options(ctx).session(), case_id, parse_date(received, "--received"), late_reason
+    )
+    ui.out(
+        f"{appeal.id}: appeal against {appeal.decision} recorded; "
+        "the restriction stays until it is decided"
+    )
 
 
 @appeal_app.command("decide")
@@ -132,17 +161,17 @@ def appeal_decide(
     case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
     outcome: Annotated[AppealOutcome, typer.Option()],
     reasons: Annotated[str, typer.Option()],
-    only_channel: Annotated[Opt[OnlyChannel], typer.Option()] = None,
-    contact_days: Annotated[Opt[str], typer.Option()] = None,
-    contact_hours: Annotated[Opt[str], typer.Option()] = None,
-    designated_email: Annotated[Opt[str], typer.Option()] = None,
-    premises_ban: Annotated[Opt[list[str]], typer.Option()] = None,
-    ban_until: Annotated[Opt[str], typer.Option()] = None,
-    spoc: Annotated[Opt[str], typer.Option()] = None,
-    no_further_responses: Annotated[Opt[list[str]], typer.Option()] = None,
-    essential_services: Annotated[Opt[str], typer.Option()] = None,
-    considerations: Annotated[Opt[str], typer.Option()] = None,
-    review_by: Annotated[Opt[str], typer.Option()] = None,
+    only_channel: Annotated[OnlyChannel | None, typer.Option()] = None,
+    contact_days: Annotated[str | None, typer.Option()] = None,
+    contact_hours: Annotated[str | None, typer.Option()] = None,
+    designated_email: Annotated[str | None, typer.Option()] = None,
+    premises_ban: Annotated[list[str] | None, typer.Option()] = None,
+    ban_until: Annotated[str | None, typer.Option()] = None,
+    spoc: Annotated[str | None, typer.Option()] = None,
+    no_further_responses: Annotated[list[str] | None, typer.Option()] = None,
+    essential_services: Annotated[str | None, typer.Option()] = None,
+    considerations: Annotated[str | None, typer.Option()] = None,
+    review_by: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Decide an appeal, as an officer with no part in the original decision."""
     variation = None
@@ -150,8 +179,14 @@ def appeal_decide(
         variation = policy.EscalationRequest(
             considerations=considerations,
             restrictions=_restrictions(
-                only_channel, contact_days, contact_hours, designated_email,
-                premises_ban or [], ban_until, spoc, no_further_responses or [],
+                only_channel,
+                contact_days,
+                contact_hours,
+                designated_email,
+                premises_ban or [],
+                ban_until,
+                spoc,
+                no_further_responses or [],
             ),
             essential_services=essential_services,
             review_by=parse_date(review_by, "--review-by") if review_by else None,
@@ -165,12 +200,25 @@ def property_add(
     ctx: typer.Context,
     address: Annotated[str, typer.Option()],
     postcode: Annotated[str, typer.Option()],
-    risk: Annotated[list[str], typer.Option("--risk", help="A kind of risk (one or more): " + ", ".join(RISK_KINDS))],
-    guidance: Annotated[str, typer.Option(help="How to attend, e.g. 'attend in pairs; phone ahead'.")],
-    uprn: Annotated[Opt[str], typer.Option(help="Unique Property Reference Number, 1 to 12 digits.")] = None,
-    details: Annotated[Opt[str], typer.Option(help="Casework-only details; never shown to frontline.")] = None,
-    condition: Annotated[Opt[str], typer.Option(help="The lawful condition for special-category data.")] = None,
-    not_notified_reason: Annotated[Opt[str], typer.Option(help="Why the owner is not told.")] = None,
+    risk: Annotated[
+        list[str],
+        typer.Option("--risk", help="A kind of risk (one or more): " + ", ".join(RISK_KINDS)),
+    ],
+    guidance: Annotated[
+        str, typer.Option(help="How to attend, e.g. 'attend in pairs; phone ahead'.")
+    ],
+    uprn: Annotated[
+        str | None, typer.Option(help="Unique Property Reference Number, 1 to 12 digits.")
+    ] = None,
+    details: Annotated[
+        str | None, typer.Option(help="Casework-only details; never shown to frontline.")
+    ] = None,
+    condition: Annotated[
+        str | None, typer.Option(help="The lawful condition for special-category data.")
+    ] = None,
+    not_notified_reason: Annotated[
+        str | None, typer.Option(help="Why the owner is not told.")
+    ] = None,
 ) -> None:
     """Propose a risk at a property; it needs approval, has no end date, and is reviewed."""
     prop = actions.add_property(
@@ -190,7 +238,9 @@ def property_add(
 
 
 @property_app.command("approve")
-def property_approve(ctx: typer.Context, property_id: Annotated[str, typer.Argument(metavar="PROPERTY_ID")]) -> None:
+def property_approve(
+    ctx: typer.Context, property_id: Annotated[str, typer.Argument(metavar="PROPERTY_ID")]
+) -> None:
     """Approve a proposed property risk (or its variation)."""
     prop = actions.approve_property(options(ctx).session(), property_id)
     ui.out(f"{prop.id}: approved; next review {prop.next_review}")
@@ -213,13 +263,19 @@ def property_review(
     property_id: Annotated[str, typer.Argument(metavar="PROPERTY_ID")],
     outcome: Annotated[ReviewOutcome, typer.Option()],
     reasons: Annotated[str, typer.Option()],
-    risk: Annotated[Opt[list[str]], typer.Option("--risk", help="For vary: the new risks.")] = None,
-    guidance: Annotated[Opt[str], typer.Option(help="For vary: the new guidance.")] = None,
+    risk: Annotated[
+        list[str] | None, typer.Option("--risk", help="For vary: the new risks.")
+    ] = None,
+    guidance: Annotated[str | None, typer.Option(help="For vary: the new guidance.")] = None,
 ) -> None:
     """Review a property risk: continue, vary (needs approval) or lift."""
     variation: dict[str, Any] | None = None
     if outcome == "vary":
-        variation = {k: v for k, v in {"risks": risk_kinds(risk) if risk else None, "guidance": guidance}.items() if v}
+        variation = {
+            k: v
+            for k, v in {"risks": risk_kinds(risk) if risk else None, "guidance": guidance}.items()
+            if v
+        }
     prop = actions.review_property(options(ctx).session(), property_id, outcome, reasons, variation)
     ui.out(f"{prop.id}: review recorded ({outcome}); next review {prop.next_review or 'none'}")
 
