@@ -527,7 +527,7 @@ def export(d: Demo, work: Path, target: Path) -> None:
     shutil.copytree(d.root, target, ignore=shutil.ignore_patterns(".git"))
     env = {**os.environ, **d.env("demo-manager", "2026-11-28")}
     subprocess.run(
-        ["git", "bundle", "create", "-q", str(target / "history.bundle"), "main"],
+        ["git", "bundle", "create", "-q", str(target / "history.bundle"), "HEAD", "main"],
         cwd=d.root,
         check=True,
         env=env,

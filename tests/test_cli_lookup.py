@@ -134,7 +134,7 @@ def test_lookup_shows_what_staff_may_do(world: Populated) -> None:
     assert "ON THE REGISTER" in out
     assert "Contact only by e-mail. Do not accept contact by any other channel." in out
     assert "All contact goes through the single point of contact (officer2)" in out
-    assert "Single point of contact: officer2" in out
+    assert "Single point of contact: Otto Second (officer2)" in out
     assert "Review date: 1 May 2027" in out
     assert "APPEAL IN PROGRESS" not in out
     never_incident_details(out)

@@ -38,6 +38,7 @@ def entries(reg: Register, ring: Keyring) -> Iterator[Entry]:
 class Found:
     match: lookup.Match
     entry: Entry
+    spoc_name: str | None = None  # the single point of contact, named from the staff directory
 
     def as_dict(self) -> dict[str, Any]:
         data = self.entry.model_dump(mode="json", exclude_none=True)
@@ -61,7 +62,8 @@ class Found:
             for r in e.restrictions:
                 lines.append(f"  - {r.plain}")
             if e.single_point_of_contact:
-                lines.append(f"  Single point of contact: {e.single_point_of_contact}")
+                who = self.spoc_name or e.single_point_of_contact
+                lines.append(f"  Single point of contact: {who} ({e.single_point_of_contact})")
             if e.essential_services:
                 lines.append(f"  Essential services: {e.essential_services}")
             if e.review_date:
@@ -84,7 +86,16 @@ class Found:
 
 def find(reg: Register, ring: Keyring, query: str) -> list[Found]:
     by_id = {e.id: e for e in entries(reg, ring)}
-    return [Found(m, by_id[m.id]) for m in lookup.lookup(query, by_id.values())]
+    return [
+        Found(m, by_id[m.id], _spoc_name(reg, by_id[m.id]))
+        for m in lookup.lookup(query, by_id.values())
+    ]
+
+
+def _spoc_name(reg: Register, entry: Entry) -> str | None:
+    spoc = getattr(entry, "single_point_of_contact", None)
+    member = reg.staff.by_id(spoc) if spoc else None
+    return member.name if member else None
 
 
 def entry_label(reg: Register, ring: Keyring, file_id: str) -> str:
