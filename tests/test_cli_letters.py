@@ -350,10 +350,6 @@ def test_foi_refusal_due_in_20_working_days(reg: Reg) -> None:
     assert (record["decision"], record["due"]) == ("s14-1", "2027-01-14")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="views.schedule_of leaves out foi_refusal_notice items from foi.foi_refusal_due",
-)
 def test_foi_refusal_notice_is_in_review_due(reg: Reg, tmp_path: Path) -> None:
     """review-due lists a section 14 refusal notice until it is issued.
 

@@ -48,7 +48,10 @@ def continued(case: Case, day: dt.date = LATER) -> tuple[Case, str]:
 
 
 def test_add_months_clamps_to_month_end() -> None:
-    """Reviews are counted in calendar months: 31 January plus one month is the end of February."""
+    """Review dates count calendar months, clamped to the end of a shorter month.
+
+    Policy: "All restrictions will be reviewed on a six-monthly basis".
+    """
     assert policy.add_months(dt.date(2025, 1, 31), 1) == dt.date(2025, 2, 28)
     assert policy.add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
     assert policy.add_months(dt.date(2025, 9, 30), 6) == dt.date(2026, 3, 30)
@@ -59,29 +62,41 @@ def test_add_months_clamps_to_month_end() -> None:
 
 
 def test_incident_date_not_in_future() -> None:
-    """ "A marker rests on a specific incident, accurately recorded": it cannot be dated ahead."""
+    """An incident cannot be dated in the future.
+
+    DOMAIN (ICO): "A marker rests on a specific incident, accurately recorded."
+    """
     with refused("in the future"):
         make_incident(make_case(), date=TODAY + dt.timedelta(days=1))
 
 
 def test_incident_behaviours_from_category_list() -> None:
-    """ "A. Aggressive or abusive behaviour / This includes the following behaviours": only those."""
+    """Behaviours come from the policy's own list for the category.
+
+    Policy: "A. Aggressive or abusive behaviour. This includes the following behaviours".
+    """
     with refused("'repeated_contact' is not in the policy's list for category A"):
         make_incident(make_case(), category="A", behaviours=("repeated_contact",))
-    case, incident = make_incident(make_case(), category="B", behaviours=("repeated_contact",))
+    _case, incident = make_incident(make_case(), category="B", behaviours=("repeated_contact",))
     assert incident.behaviours == ("repeated_contact",)
     with refused("at least one behaviour"):
         make_incident(make_case(), behaviours=())
 
 
 def test_incident_needs_summary() -> None:
-    """ "A marker rests on a specific incident, accurately recorded" (ICO): a factual summary."""
+    """An incident needs a factual summary.
+
+    DOMAIN (ICO): "A marker rests on a specific incident, accurately recorded."
+    """
     with refused("factual summary"):
         make_incident(make_case(), summary="   ")
 
 
 def test_incident_reporter_is_actor() -> None:
-    """ "Council representatives ... report incidents": the reporter is the officer recording it."""
+    """The reporter of an incident is the officer recording it, on the day they record it.
+
+    Policy: "This Policy covers all employees undertaking work on behalf of the Council."
+    """
     case, incident = make_incident(make_case(), actor="front")
     assert incident.reported_by == "front"
     assert incident.recorded_on == TODAY
@@ -89,7 +104,10 @@ def test_incident_reporter_is_actor() -> None:
 
 
 def test_scheduler_cannot_report_incident() -> None:
-    """ "This Policy covers all employees": a service account is not an employee and reports nothing."""
+    """A scheduler service account cannot report an incident.
+
+    Policy: "This Policy covers all employees undertaking work on behalf of the Council."
+    """
     with refused("the role scheduler may not report an incident"):
         make_incident(make_case(), actor="cron")
 
@@ -98,7 +116,11 @@ def test_scheduler_cannot_report_incident() -> None:
 
 
 def test_next_step_without_to() -> None:
-    """ "Following a verbal warning, if the behaviour continues ... an informal written warning"."""
+    """Without --to, the next step on the ladder is taken.
+
+    Policy: "Following a verbal warning, if the behaviour continues to be unacceptable, an
+    informal written warning letter will be sent".
+    """
     case, incident = make_incident(make_case())
     case = warn(case, "verbal_warning", incident.id)
     req = policy.EscalationRequest(incidents=(incident.id,))
@@ -110,7 +132,11 @@ def test_next_step_without_to() -> None:
 
 
 def test_verbal_warning_is_file_note() -> None:
-    """ "Step 1 - A Verbal Warning ... we will tell you why and ask that you stop": what, when, who."""
+    """A verbal warning is a file note of what was said, when and by whom.
+
+    Policy: "Step 1 - A Verbal Warning. If we consider that your behaviour or communication
+    has been unacceptable and / or unreasonable, then we will tell you why and ask that you stop."
+    """
     case, incident = make_incident(make_case())
     with refused("file note of what was said"):
         policy.escalate(case, policy.EscalationRequest(incidents=(incident.id,)), ctx())
@@ -121,7 +147,10 @@ def test_verbal_warning_is_file_note() -> None:
 
 
 def test_warning_steps_need_no_approval() -> None:
-    """Steps 1 and 2 are warnings; only a decision "to manage a person's contact" needs approval."""
+    """Steps 1 and 2 are recorded without approval and do not put the case on the register.
+
+    Policy: "Where you are the subject of a contact restriction, it will be recorded in the UCBR."
+    """
     case, _ = case_with_warnings(2)
     assert [d.status for d in case.decisions] == ["recorded", "recorded"]
     assert not views.on_register(case)
@@ -129,7 +158,10 @@ def test_warning_steps_need_no_approval() -> None:
 
 
 def test_warning_steps_carry_no_restrictions() -> None:
-    """ "Step 3 - A Formal Written Warning with restrictions": restrictions come with step 3."""
+    """Steps 1 and 2 carry no restrictions.
+
+    Policy: "Step 3 - A Formal Written Warning with restrictions".
+    """
     case, incident = make_incident(make_case())
     req = policy.EscalationRequest(
         to="verbal_warning",
@@ -142,7 +174,11 @@ def test_warning_steps_carry_no_restrictions() -> None:
 
 
 def test_serious_incident_bypasses_steps_1_and_2() -> None:
-    """ "In the case of violence or serious threats, the warning stages (1 and 2) will be bypassed"."""
+    """A serious incident bypasses steps 1 and 2, and the decision names it.
+
+    Policy: "Please note that in the case of violence or serious threats, the warning stages
+    (1 and 2) will be bypassed."
+    """
     case, calm = make_incident(make_case())
     case, serious = make_incident(case, serious=True, behaviours=("physically_aggressive",))
     case, decision = policy.escalate(case, restricting_req((calm.id, serious.id)), ctx())
@@ -151,7 +187,11 @@ def test_serious_incident_bypasses_steps_1_and_2() -> None:
 
 
 def test_no_skip_without_serious_incident() -> None:
-    """ "Following a verbal warning ... an informal written warning": no step is skipped otherwise."""
+    """Any other skip is refused, naming the missing step.
+
+    Policy: "Following a verbal warning, if the behaviour continues to be unacceptable, an
+    informal written warning letter will be sent".
+    """
     case, incident = case_with_warnings(1)
     with refused(
         r"^refused: step 2 \(informal_written_warning\) has not been given; only an incident of "
@@ -165,7 +205,11 @@ def test_no_skip_without_serious_incident() -> None:
 
 
 def test_relied_on_incidents_exist() -> None:
-    """ "Any action taken would be appropriate to the circumstances": it rests on recorded incidents."""
+    """A decision relies on at least one incident recorded in the case.
+
+    Policy: "Each case will be reviewed and considered on an individual case by case basis,
+    and any action taken would be appropriate to the circumstances."
+    """
     case, _ = make_incident(make_case())
     req = policy.EscalationRequest(to="verbal_warning", incidents=("I-ZZZZZZZZ",), note="Asked.")
     with refused("incident I-ZZZZZZZZ is not in case"):
@@ -175,7 +219,11 @@ def test_relied_on_incidents_exist() -> None:
 
 
 def test_only_casework_staff_propose() -> None:
-    """ "The decision to manage a person's contact" is proposed by casework staff, not frontline."""
+    """Frontline staff report incidents but do not propose warnings or restrictions.
+
+    Policy: "The decision to manage a person's contact in an alternative way with a Council
+    service must be reviewed and approved by the relevant business manager / Head of Service."
+    """
     case, incident = case_with_warnings()
     with refused("the role frontline may not give a warning or propose a restriction"):
         policy.escalate(case, restricting_req((incident.id,)), ctx("front"))
@@ -185,30 +233,45 @@ def test_only_casework_staff_propose() -> None:
 
 
 def test_restriction_needs_at_least_one_restriction() -> None:
-    """ "A formal written warning letter ... will advise you of the action we will take"."""
+    """Step 3 needs at least one restriction.
+
+    Policy: "a formal written warning letter will be issued ... and will advise you of the
+    action we will take to address this."
+    """
     case, incident = case_with_warnings()
     with refused("at least one restriction"):
         policy.escalate(case, restricting_req((incident.id,), restrictions=()), ctx())
 
 
 def test_restriction_needs_considerations() -> None:
-    """ "This decision will consider all factors including exceptional circumstances or barriers
-    faced by yourself due to any known or advised protected characteristics, at risk factors"."""
+    """A restricting decision records its considerations.
+
+    Policy: "This decision will consider all factors including exceptional circumstances or
+    barriers faced by yourself due to any known or advised protected characteristics, at risk
+    factors, or other relevant reasons."
+    """
     case, incident = case_with_warnings()
     with refused("protected characteristics, exceptional circumstances"):
         policy.escalate(case, restricting_req((incident.id,), considerations=" "), ctx())
 
 
 def test_restriction_needs_essential_services_route() -> None:
-    """ "Any restrictions imposed will ... ensure that you are not prevented from accessing
-    essential services"."""
+    """A restricting decision says how essential services stay reachable.
+
+    Policy: "Any restrictions imposed will take into account your individual circumstances and
+    ensure that you are not prevented from accessing essential services."
+    """
     case, incident = case_with_warnings()
     with refused("essential services"):
         policy.escalate(case, restricting_req((incident.id,), essential_services=None), ctx())
 
 
 def test_review_date_within_interval() -> None:
-    """ "All restrictions will be reviewed on a six-monthly basis or sooner"."""
+    """A restriction's review date is set, not in the past, and within six months.
+
+    Policy: "All restrictions will be reviewed on a six-monthly basis or sooner if there are
+    reasonable grounds to do so."
+    """
     case, incident = case_with_warnings()
     too_late = policy.add_months(TODAY, 6) + dt.timedelta(days=1)
     with refused("later than the policy allows"):
@@ -225,13 +288,20 @@ def test_review_date_within_interval() -> None:
 
 
 def test_scope_defaults_to_service() -> None:
-    """ "By default restrict only the service that suffered the behaviour" (LGSCO guide ch. 6)."""
+    """The scope defaults to the service that suffered the behaviour.
+
+    DOMAIN (LGSCO guide ch. 6): "By default restrict only the service that suffered the behaviour".
+    """
     _, decision = proposed_case()
     assert decision.scope == "Waste"
 
 
 def test_council_wide_scope_needs_reason() -> None:
-    """Council-wide restriction only "for significant risk to staff or behaviour across services"."""
+    """A council-wide restriction needs a recorded reason.
+
+    DOMAIN (LGSCO guide ch. 6): "council-wide only for significant risk to staff or behaviour
+    across services."
+    """
     case, incident = case_with_warnings()
     with refused("council-wide restriction needs a reason"):
         policy.escalate(case, restricting_req((incident.id,), scope="council-wide"), ctx())
@@ -243,8 +313,11 @@ def test_council_wide_scope_needs_reason() -> None:
 
 
 def test_restriction_is_a_proposal_until_approved() -> None:
-    """ "The decision to manage a person's contact ... must be reviewed and approved by the
-    relevant business manager / Head of Service"."""
+    """A step-3 decision is a proposal, not on the register, until approved.
+
+    Policy: "The decision to manage a person's contact in an alternative way with a Council
+    service must be reviewed and approved by the relevant business manager / Head of Service."
+    """
     case, decision = proposed_case()
     assert decision.status == "proposed"
     assert not views.on_register(case)
@@ -252,21 +325,31 @@ def test_restriction_is_a_proposal_until_approved() -> None:
 
 
 def test_one_proposal_at_a_time() -> None:
-    """ "Each case will be reviewed and considered on an individual case by case basis": one at a time."""
+    """Only one proposal may await approval at a time.
+
+    Policy: "must be reviewed and approved by the relevant business manager / Head of Service."
+    """
     case, decision = proposed_case()
     with refused(f"decision {decision.id} is awaiting approval"):
         policy.escalate(case, restricting_req(decision.incidents), ctx("officer2"))
 
 
 def test_restricting_step_in_force_is_varied_not_repeated() -> None:
-    """ "All restrictions will be reviewed": a restriction in force changes at review, not anew."""
+    """A restriction in force is varied at review, not proposed again.
+
+    Policy: "All restrictions will be reviewed on a six-monthly basis or sooner".
+    """
     case, decision = registered_case()
     with refused(f"decision {decision.id} \\(formal_written_warning\\) is in force"):
         policy.escalate(case, restricting_req(decision.incidents), ctx())
 
 
 def test_contact_refused_only_after_formal_warning() -> None:
-    """ "If the behaviour continues after warnings letters are issued, we may refuse further contact"."""
+    """Contact is refused only after a formal written warning, even after a serious incident.
+
+    Policy: "If the behaviour continues after warnings letters are issued, we may refuse
+    further contact and refuse further responses."
+    """
     case, incident = case_with_warnings()
     req = restricting_req((incident.id,), to="contact_refused")
     with refused(r"step 3 \(formal_written_warning\) has not been given"):
@@ -277,7 +360,11 @@ def test_contact_refused_only_after_formal_warning() -> None:
 
 
 def test_contact_refused_needs_behaviour_to_continue() -> None:
-    """ "If the behaviour continues after warnings letters are issued": a later incident is relied on."""
+    """Refusal of contact relies on an incident after the formal warning was approved.
+
+    Policy: "If the behaviour continues after warnings letters are issued, we may refuse
+    further contact and refuse further responses."
+    """
     case, decision = registered_case()
     day = ctx(today=LATER)
     req = restricting_req(decision.incidents, to="contact_refused", today=LATER)
@@ -290,22 +377,28 @@ def test_contact_refused_needs_behaviour_to_continue() -> None:
     assert refusal.status == "proposed" and refusal.step == "contact_refused"
 
 
-# --- approval --------------------------------------------------------------------------------------
+# --- approval -------------------------------------------------------------------------------------
 
 
 def test_approver_is_manager_or_head_of_service() -> None:
-    """ "Must be reviewed and approved by the relevant business manager / Head of Service"."""
+    """Only a manager or Head of Service approves or rejects.
+
+    Policy: "must be reviewed and approved by the relevant business manager / Head of Service."
+    """
     case, _ = proposed_case()
     with refused("the role case_officer may not approve"):
         policy.approve(case, ctx("officer2"))
     with refused("the role case_officer may not approve"):
         policy.reject(case, "Not proportionate.", ctx("officer2"))
-    approved, decision = policy.approve(case, ctx("head"))
+    _approved, decision = policy.approve(case, ctx("head"))
     assert decision.approved_by == "head"
 
 
 def test_approver_not_proposer() -> None:
-    """ "Reviewed and approved by the relevant business manager": someone other than the proposer."""
+    """The proposer cannot approve their own proposal.
+
+    Policy: "must be reviewed and approved by the relevant business manager / Head of Service."
+    """
     case, incident = case_with_warnings()
     case, decision = policy.escalate(case, restricting_req((incident.id,)), ctx("manager"))
     with refused(
@@ -315,7 +408,10 @@ def test_approver_not_proposer() -> None:
 
 
 def test_approver_not_reporter() -> None:
-    """The approver reviews the decision, so is "not a reporter of the incidents relied on"."""
+    """The reporter of a relied-on incident cannot approve.
+
+    Policy: "must be reviewed and approved by the relevant business manager / Head of Service."
+    """
     case, incident = make_incident(make_case(), actor="manager2", serious=True)
     case, decision = policy.escalate(case, restricting_req((incident.id,)), ctx("officer"))
     with refused(f"you reported incident {incident.id}, which decision {decision.id} relies on"):
@@ -323,14 +419,21 @@ def test_approver_not_reporter() -> None:
 
 
 def test_approval_puts_case_on_register() -> None:
-    """ "Where you are the subject of a contact restriction, it will be recorded in the UCBR"."""
+    """Approval brings the restriction into force and the case onto the register.
+
+    Policy: "Where you are the subject of a contact restriction, it will be recorded in the UCBR."
+    """
     case, decision = registered_case()
     assert decision.status == "approved" and decision.approved_on == TODAY
     assert views.on_register(case) and views.decision_in_force(case) == decision
 
 
 def test_approval_supersedes_decision_in_force() -> None:
-    """ "We may refuse further contact": refusal replaces the formal warning in force."""
+    """Approving refusal of contact supersedes the formal warning in force.
+
+    Policy: "If the behaviour continues after warnings letters are issued, we may refuse
+    further contact and refuse further responses."
+    """
     case, formal = registered_case()
     case, later = continued(case)
     req = restricting_req((later,), to="contact_refused", today=LATER)
@@ -342,7 +445,10 @@ def test_approval_supersedes_decision_in_force() -> None:
 
 
 def test_reject_records_reason() -> None:
-    """ "Must be reviewed and approved": a manager may also say no, with a reason."""
+    """A manager may reject a proposal, with a reason; nothing comes into force.
+
+    Policy: "must be reviewed and approved by the relevant business manager / Head of Service."
+    """
     case, _ = proposed_case()
     with refused("needs a reason"):
         policy.reject(case, " ", ctx("manager"))
@@ -353,7 +459,7 @@ def test_reject_records_reason() -> None:
         policy.approve(case, ctx("manager"))
 
 
-# --- adjustments ------------------------------------------------------------------------------------
+# --- adjustments ----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -369,7 +475,10 @@ def test_reject_records_reason() -> None:
 def test_restriction_contradicting_adjustment_refused(
     adjustment: str, restriction: Restriction
 ) -> None:
-    """ "Any restrictions imposed will take into account your individual circumstances"."""
+    """A restriction that contradicts a recorded adjustment is refused, naming it.
+
+    Policy: "Any restrictions imposed will take into account your individual circumstances".
+    """
     case, incident = case_with_warnings()
     case = policy.add_adjustment(case, adjustment, None, ctx())  # type: ignore[arg-type]
     req = restricting_req((incident.id,), restrictions=(restriction,))
@@ -379,7 +488,10 @@ def test_restriction_contradicting_adjustment_refused(
 
 
 def test_adjustment_checked_again_at_approval() -> None:
-    """ "Any restrictions imposed will take into account your individual circumstances", as they are."""
+    """An adjustment recorded after the proposal blocks its approval.
+
+    Policy: "Any restrictions imposed will take into account your individual circumstances".
+    """
     case, _ = proposed_case()
     case = policy.add_adjustment(case, "no_written", "Cannot read letters.", ctx())
     with refused("no_written"):
@@ -387,7 +499,10 @@ def test_adjustment_checked_again_at_approval() -> None:
 
 
 def test_adjustment_may_always_be_recorded() -> None:
-    """Reasonable adjustments are recorded whenever known, even against a restriction in force."""
+    """An adjustment is recorded even against a restriction in force, but only once.
+
+    Policy: "Any restrictions imposed will take into account your individual circumstances".
+    """
     case, _ = registered_case()
     case = policy.add_adjustment(case, "no_written", None, ctx())
     assert [a.kind for a in case.adjustments] == ["no_written"]
@@ -395,7 +510,7 @@ def test_adjustment_may_always_be_recorded() -> None:
         policy.add_adjustment(case, "no_written", None, ctx())
 
 
-# --- restriction details ------------------------------------------------------------------------------
+# --- restriction details --------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -415,16 +530,23 @@ def test_adjustment_may_always_be_recorded() -> None:
     ],
 )
 def test_restriction_details_required(restriction: Restriction, message: str) -> None:
-    """ "Restrictions may be ... specific method ... particular day or time ... specified e-mail
-    address ... Council premises ... a Single Point of Contact": each says which."""
+    """Each restriction carries exactly the details its kind needs.
+
+    Policy: "specific method of communication only ... contact is only made at a particular day
+    or time or to a specified e-mail address ... restricting correspondence to a designated
+    person, a Single Point of Contact".
+    """
     case, incident = case_with_warnings()
     with refused(message):
         policy.escalate(case, restricting_req((incident.id,), restrictions=(restriction,)), ctx())
 
 
 def test_premises_ban_for_period_or_indefinitely() -> None:
-    """ "Persistent offenders may be banned from accessing the Council premises for a specified
-    period or indefinitely"."""
+    """A premises ban runs to a future date or indefinitely.
+
+    Policy: "persistent offenders may be banned from accessing the Council premises for a
+    specified period or indefinitely."
+    """
     case, incident = case_with_warnings()
     past = Restriction(kind="premises_ban", premises="Town Hall", until=TODAY - dt.timedelta(1))
     with refused("in the past"):
@@ -438,14 +560,17 @@ def test_premises_ban_for_period_or_indefinitely() -> None:
 
 
 def test_contradictory_restrictions_refused() -> None:
-    """ "Specific method of communication only": two different only-channels cannot both hold."""
+    """Two different only-channels in one decision are refused.
+
+    Policy: "specific method of communication only, such as e-mail or writing".
+    """
     case, incident = case_with_warnings()
     both = (LETTER_ONLY, Restriction(kind="single_channel", channel="email"))
     with refused("only one single_channel"):
         policy.escalate(case, restricting_req((incident.id,), restrictions=both), ctx())
 
 
-# --- reviews -----------------------------------------------------------------------------------------
+# --- reviews --------------------------------------------------------------------------------------
 
 
 def review_req(outcome: str = "continue", **changes: object) -> policy.ReviewRequest:
@@ -454,15 +579,21 @@ def review_req(outcome: str = "continue", **changes: object) -> policy.ReviewReq
 
 
 def test_review_only_with_restriction_in_force() -> None:
-    """ "All restrictions will be reviewed": a review is of a restriction in force."""
+    """Only a restriction in force is reviewed.
+
+    Policy: "All restrictions will be reviewed on a six-monthly basis".
+    """
     case, _ = proposed_case()
     with refused("no restriction in force to review"):
         policy.review(case, review_req(), ctx())
 
 
 def test_continue_sets_next_review_within_interval() -> None:
-    """ "Restrictions will stay in place where there is no evident change" and are "reviewed on a
-    six-monthly basis"."""
+    """Continue sets the next review at most six months on.
+
+    Policy: "Restrictions will stay in place where there is no evident change in the behaviours
+    described within this Policy" and "All restrictions will be reviewed on a six-monthly basis".
+    """
     case, _ = registered_case()
     day = dt.date(2025, 8, 31)
     case, done = policy.review(case, review_req(), ctx(today=day))
@@ -473,7 +604,11 @@ def test_continue_sets_next_review_within_interval() -> None:
 
 
 def test_reviews_may_be_early_and_late_is_recorded() -> None:
-    """ "Reviewed on a six-monthly basis or sooner if there are reasonable grounds to do so"."""
+    """A review may be early; one after its due date is recorded as late.
+
+    Policy: "All restrictions will be reviewed on a six-monthly basis or sooner if there are
+    reasonable grounds to do so."
+    """
     case, decision = registered_case()
     assert decision.review_by is not None
     _, early = policy.review(case, review_req(), ctx(today=TODAY + dt.timedelta(days=5)))
@@ -484,8 +619,11 @@ def test_reviews_may_be_early_and_late_is_recorded() -> None:
 
 
 def test_lift_only_with_significant_change() -> None:
-    """ "Restrictions will only be removed if there has been significant change in your
-    communication and / or behaviour or if there is a change in circumstances"."""
+    """A restriction is lifted only after a significant change.
+
+    Policy: "Restrictions will only be removed if there has been significant change in your
+    communication and / or behaviour or if there is a change in circumstances".
+    """
     case, _ = registered_case()
     with refused("significant change"):
         policy.review(case, review_req("lift"), ctx())
@@ -495,7 +633,10 @@ def test_lift_only_with_significant_change() -> None:
 
 
 def test_lift_takes_case_off_register() -> None:
-    """ "Where you are the subject of a contact restriction, it will be recorded": no restriction, no entry."""
+    """Lifting takes the case off the register.
+
+    Policy: "Where you are the subject of a contact restriction, it will be recorded in the UCBR."
+    """
     case, _ = registered_case()
     case, _ = policy.review(case, review_req("lift", significant_change=True), ctx())
     assert not views.on_register(case)
@@ -504,7 +645,10 @@ def test_lift_takes_case_off_register() -> None:
 
 
 def test_vary_needs_approval() -> None:
-    """ "Must be reviewed and approved by the relevant business manager": a variation too."""
+    """A variation at review is a proposal needing approval; the old one stays until then.
+
+    Policy: "must be reviewed and approved by the relevant business manager / Head of Service."
+    """
     case, current = registered_case()
     new_terms = restricting_req(
         (), restrictions=(Restriction(kind="single_channel", channel="email"),)
@@ -521,7 +665,11 @@ def test_vary_needs_approval() -> None:
 
 
 def test_not_notifying_needs_reason() -> None:
-    """ "Where it is appropriate, we will notify you that the restriction has been reviewed"."""
+    """Not telling the person the outcome of a review needs a recorded reason.
+
+    Policy: "Where it is appropriate, we will notify you that the restriction has been reviewed
+    and the outcome of that review."
+    """
     case, _ = registered_case()
     with refused("needs a recorded reason"):
         policy.review(case, review_req(notify=False), ctx())
@@ -530,11 +678,15 @@ def test_not_notifying_needs_reason() -> None:
     assert not done.notify and done.no_notify_reason == reason
 
 
-# --- appeals -------------------------------------------------------------------------------------------
+# --- appeals --------------------------------------------------------------------------------------
 
 
 def test_appeal_within_one_month_or_late_reason() -> None:
-    """ "You have the right to appeal the decision ... within one month of the decision made"."""
+    """An appeal after one month needs a recorded reason.
+
+    Policy: "You have the right to appeal the decision to be added to the UCBR ... within one
+    month of the decision made".
+    """
     case, _ = registered_case()
     late = policy.add_months(TODAY, 1) + dt.timedelta(days=1)
     with refused("after the deadline"):
@@ -546,7 +698,11 @@ def test_appeal_within_one_month_or_late_reason() -> None:
 
 
 def test_one_pending_appeal() -> None:
-    """ "The UCBR entry and restrictions remain in place until the outcome of the appeal is decided"."""
+    """Only one appeal may be pending at a time.
+
+    Policy: "The UCBR entry and restrictions remain in place until the outcome of the appeal is
+    decided."
+    """
     case, _ = registered_case()
     case, appeal = policy.lodge_appeal(case, TODAY, None, ctx())
     with refused(f"appeal {appeal.id} is still awaiting a decision"):
@@ -554,8 +710,11 @@ def test_one_pending_appeal() -> None:
 
 
 def test_entry_stays_during_appeal() -> None:
-    """ "The UCBR entry and restrictions remain in place until the outcome of the appeal is decided.
-    A note is added to the register entry to denote that the appeal is in progress"."""
+    """The entry stays on the register, with an appeal note, while an appeal is pending.
+
+    Policy: "The UCBR entry and restrictions remain in place until the outcome of the appeal is
+    decided. A note is added to the register entry to denote that the appeal is in progress."
+    """
     case, _ = registered_case()
     case, _ = policy.lodge_appeal(case, TODAY, None, ctx())
     entry = views.entry_of(case)
@@ -573,8 +732,11 @@ def test_entry_stays_during_appeal() -> None:
 def test_appeal_decided_by_officer_not_involved(
     decider: str, involved: frozenset[str], message: str
 ) -> None:
-    """ "It will be considered by an Officer who was not involved in the original decision to
-    restrict access"."""
+    """The approver, or anyone git history shows was involved, cannot decide the appeal.
+
+    Policy: "it will be considered by an Officer who was not involved in the original decision
+    to restrict access."
+    """
     case, _ = registered_case()
     case, _ = policy.lodge_appeal(case, TODAY, None, ctx())
     with refused(message):
@@ -582,7 +744,11 @@ def test_appeal_decided_by_officer_not_involved(
 
 
 def test_appeal_decider_not_proposer_or_reporter() -> None:
-    """ "An Officer who was not involved in the original decision": not its proposer or reporter."""
+    """The proposer or a reporter cannot decide the appeal.
+
+    Policy: "it will be considered by an Officer who was not involved in the original decision
+    to restrict access."
+    """
     case, incident = make_incident(make_case(), actor="manager2", serious=True)
     case, decision = policy.escalate(case, restricting_req((incident.id,)), ctx("manager"))
     case, _ = policy.approve(case, ctx("head"))
@@ -594,7 +760,11 @@ def test_appeal_decider_not_proposer_or_reporter() -> None:
 
 
 def test_overturned_appeal_ends_restriction() -> None:
-    """ "The UCBR entry and restrictions remain in place until the outcome of the appeal is decided"."""
+    """An overturned appeal ends the restriction and takes the case off the register.
+
+    Policy: "The UCBR entry and restrictions remain in place until the outcome of the appeal is
+    decided."
+    """
     case, decision = registered_case()
     case, _ = policy.lodge_appeal(case, TODAY, None, ctx())
     case, appeal = policy.decide_appeal(
@@ -607,7 +777,11 @@ def test_overturned_appeal_ends_restriction() -> None:
 
 
 def test_upheld_appeal_changes_nothing() -> None:
-    """ "The UCBR entry and restrictions remain in place" when the appeal is not successful."""
+    """An upheld decision stays in force.
+
+    Policy: "The UCBR entry and restrictions remain in place until the outcome of the appeal is
+    decided."
+    """
     case, decision = registered_case()
     case, _ = policy.lodge_appeal(case, TODAY, None, ctx())
     case, _ = policy.decide_appeal(case, "upheld", "Proportionate.", ctx("head"))
@@ -615,7 +789,10 @@ def test_upheld_appeal_changes_nothing() -> None:
 
 
 def test_varied_appeal_needs_approval() -> None:
-    """An appeal that varies the decision is a new decision, "reviewed and approved" by a manager."""
+    """An appeal that varies the decision proposes a variation that someone else approves.
+
+    Policy: "must be reviewed and approved by the relevant business manager / Head of Service."
+    """
     case, decision = registered_case()
     case, _ = policy.lodge_appeal(case, TODAY, None, ctx())
     with refused("needs its new terms"):
@@ -632,11 +809,15 @@ def test_varied_appeal_needs_approval() -> None:
     assert views.decision_in_force(case) == varied
 
 
-# --- letters ----------------------------------------------------------------------------------------------
+# --- letters --------------------------------------------------------------------------------------
 
 
 def test_letter_is_about_the_case() -> None:
-    """ "The UCBR will provide ... the nature and duration of the restriction": letters name their decision."""
+    """A letter recorded on a case is about one of that case's own records.
+
+    Policy: "The UCBR will provide your personal details and the nature and duration of the
+    restriction in place, together with when this is to be reviewed."
+    """
     case, decision = registered_case()
     letter = LetterIssued(
         id=new_id("L"),
@@ -655,17 +836,24 @@ def test_letter_is_about_the_case() -> None:
     assert len(case.letters) == 1
 
 
-# --- property risks --------------------------------------------------------------------------------------
+# --- property risks -------------------------------------------------------------------------------
 
 
 def test_property_risk_needs_guidance() -> None:
-    """ "We are instead highlighting risks at the property and providing guidance for attendance"."""
+    """A property risk needs guidance for attending.
+
+    Policy: "we are instead highlighting risks at the property and providing guidance for
+    attendance."
+    """
     with refused("guidance for attending"):
         proposed_property(guidance=" ")
 
 
 def test_property_risk_kinds_from_policy_list() -> None:
-    """ "Examples of potential property / premise risk could include": the policy's own list."""
+    """Property risk kinds come from the policy's list.
+
+    Policy: "Examples of potential property / premise risk could include".
+    """
     with refused("risks"):
         proposed_property(risks=("ghosts",))
     with refused("at least one risk"):
@@ -673,7 +861,11 @@ def test_property_risk_kinds_from_policy_list() -> None:
 
 
 def test_uprn_is_1_to_12_digits() -> None:
-    """A property is identified by its UPRN, which is 1 to 12 digits."""
+    """A UPRN is 1 to 12 digits.
+
+    Policy: "Council representatives may be required to undertake visits to the home /
+    community as part of their role".
+    """
     for bad in ("", "1234567890123", "12a"):
         with refused("UPRN"):
             proposed_property(uprn=bad)
@@ -681,23 +873,31 @@ def test_uprn_is_1_to_12_digits() -> None:
 
 
 def test_property_owner_not_notified_reason() -> None:
-    """ "Restrictions on properties can be added to the UCBR without notifying the owner of the
-    property": the file records why."""
+    """A property risk records why the owner is not notified.
+
+    Policy: "Restrictions on properties can be added to the UCBR without notifying the owner of
+    the property."
+    """
     with refused("why the owner is not notified"):
         proposed_property(not_notified_reason=None)
 
 
 def test_special_category_risk_needs_condition() -> None:
-    """ "The quantity of personal data added to the UCBR will be limited to what the Council
-    considers necessary": special-category data only with a stated condition."""
+    """A special-category risk needs a stated condition.
+
+    Policy: "The quantity of personal data added to the UCBR will be limited to what the
+    Council considers necessary to meet the stated purposes of the UCBR."
+    """
     with refused("mental_health is special-category data"):
         proposed_property(risks=("mental_health",))
     assert proposed_property(risks=("mental_health",), condition="Vital interests of staff.")
 
 
 def test_property_risk_needs_approval() -> None:
-    """ "The decision ... must be reviewed and approved by the relevant business manager / Head of
-    Service": a property risk too."""
+    """A property risk needs approval by a manager who did not propose it.
+
+    Policy: "must be reviewed and approved by the relevant business manager / Head of Service."
+    """
     p = proposed_property()
     assert p.decision.status == "proposed" and not views.property_entry_of(p).in_force
     with refused("the role case_officer may not approve"):
@@ -709,8 +909,11 @@ def test_property_risk_needs_approval() -> None:
 
 
 def test_property_risk_has_no_end_date_but_is_reviewed() -> None:
-    """ "Restrictions on properties do not require defined timescales as they can be left on
-    indefinitely if the risk continues to exist"."""
+    """A property risk has no end date but is reviewed six-monthly.
+
+    Policy: "Restrictions on properties do not require defined timescales as they can be left on
+    indefinitely if the risk continues to exist".
+    """
     p = policy.approve_property(proposed_property(), ctx("manager"))
     assert p.decision.status == "approved" and p.decision.ended_on is None
     assert p.next_review == policy.add_months(TODAY, 6)
@@ -720,7 +923,11 @@ def test_property_risk_has_no_end_date_but_is_reviewed() -> None:
 
 
 def test_property_review_vary_and_lift() -> None:
-    """ "Restrictions on properties ... can be left on indefinitely if the risk continues to exist"."""
+    """A property review may vary (with approval) or lift the risk.
+
+    Policy: "Restrictions on properties do not require defined timescales as they can be left on
+    indefinitely if the risk continues to exist".
+    """
     p = policy.approve_property(proposed_property(), ctx("manager"))
     with refused("needs its new terms"):
         policy.review_property(p, "vary", "Dog gone, weapons found.", ctx())
@@ -735,11 +942,18 @@ def test_property_review_vary_and_lift() -> None:
 
 
 def test_refusals_name_no_personal_data() -> None:
-    """ "All details on UCBR are strictly confidential": a refusal line holds ids, never a person."""
+    """A refusal line holds ids and rule names, never personal data.
+
+    Policy: "All details on UCBR are strictly confidential."
+    """
     case, incident = case_with_warnings(1)
     with refused("refused") as caught:
         policy.escalate(case, restricting_req((incident.id,)), ctx())
     no_personal_data(str(caught.value))
-    with refused("refused") as caught:
-        policy.record_incident(case, incident_req(summary=PERSON.name, behaviours=("nope",)), ctx())
+    with refused("a behaviour given is not in the policy's list") as caught:
+        policy.record_incident(case, incident_req(behaviours=(PERSON.name,)), ctx())
+    no_personal_data(str(caught.value))
+    req = policy.EscalationRequest(to="verbal_warning", incidents=(PERSON.name,), note="Asked.")
+    with refused("incident given is not in case") as caught:
+        policy.escalate(case, req, ctx())
     no_personal_data(str(caught.value))

@@ -62,6 +62,8 @@ RESTRICTIONS = st.sampled_from(
         Restriction(kind="no_further_responses", topic="the 2019 planning decision"),
     ]
 )
+# Mostly within six months; some just beyond it, to be refused.
+REVIEW_IN_DAYS = st.sampled_from([0, 7, 30, 60, 90, 120, 150, 170, 180, 184, 186, 200])
 RISKS = st.lists(
     st.sampled_from(["dangerous_animal", "weapons", "mental_health", "squalor"]),
     min_size=1,
@@ -151,7 +153,7 @@ class RegisterMachine(RuleBasedStateMachine):
                 )
             ),
             essential_services="By letter to the offices.",
-            review_by=self.today + dt.timedelta(days=data.draw(st.integers(0, 190))),
+            review_by=self.today + dt.timedelta(days=data.draw(REVIEW_IN_DAYS)),
         )
 
     def expected_step(self) -> str:

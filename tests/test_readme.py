@@ -34,7 +34,10 @@ def crontab_command() -> str:
 
 
 def ci_jobs() -> tuple[dict[str, Any], dict[str, Any]]:
-    github, gitlab = (yaml.safe_load(block) for block in fenced("yaml"))
+    """The GitHub Actions workflow and the GitLab CI job of the morning-job section."""
+    jobs = [yaml.safe_load(block) for block in fenced("yaml") if "review-due" in block]
+    [github] = [job for job in jobs if "jobs" in job]
+    [gitlab] = [job for job in jobs if "jobs" not in job]
     return github, gitlab
 
 

@@ -142,7 +142,9 @@ def test_review_due_lists_everything_needing_action(reg: Reg) -> None:
     assert by_what[(case_id, "appeal awaiting a decision")]["due"] == "2026-12-28"
     assert by_what[(case_id, "letter to send")]["detail"] == "formal-warning"
     assert by_what[(prop, "property review")]["due"] == "2027-05-28"
-    assert by_what[(pending, "approval pending")]["days_left"] == 0
+    # Proposed on Saturday 28 November: due five working days on, Friday 4 December.
+    assert by_what[(pending, "approval pending")]["due"] == "2026-12-04"
+    assert by_what[(pending, "approval pending")]["days_left"] == 6
     no_names(result.out)
 
 

@@ -21,7 +21,8 @@ from tests.policy_helpers import (
     registered_case,
 )
 from ucbr import policy, views
-from ucbr.model import Case, Decision, LetterIssued, Person, Restriction
+from ucbr.dates import working_days_after
+from ucbr.model import Decision, LetterIssued, Person, Restriction
 
 LIFT = policy.ReviewRequest(
     outcome="lift", reasons="Behaviour has changed.", significant_change=True
@@ -51,7 +52,7 @@ def letter(kind: str, day: dt.date, about: str | None) -> LetterIssued:
     email_user=st.from_regex(r"[a-z]{3}[0-9]{4}[a-z]{3}", fullmatch=True),
 )
 def test_schedule_holds_no_personal_data(first: str, last: str, email_user: str) -> None:
-    """The schedule section is read by the scheduler key, so a name or e-mail never appears in it."""
+    """The schedule, read by the scheduler key, never holds a name or e-mail address."""
     name = f"{first} {last}"
     person = Person(name=name, emails=(f"{email_user}@example.com",), address=f"{name} House")
     case, _ = proposed_case()
@@ -72,7 +73,7 @@ def test_entry_holds_person_only_on_register() -> None:
 
 
 def test_entry_content_on_register() -> None:
-    """The entry holds the personal details, each restriction in plain words, the SPOC and review date."""
+    """The entry holds the person, each restriction in plain words, the SPOC and review date."""
     case, incident = case_with_warnings()
     restrictions = (
         Restriction(kind="single_channel", channel="letter"),
@@ -89,7 +90,7 @@ def test_entry_content_on_register() -> None:
     )
     case, _ = policy.escalate(case, req, ctx())
     case = policy.add_adjustment(case, "needs_large_print", None, ctx())
-    case, decision = policy.approve(case, ctx("manager"))
+    case, _decision = policy.approve(case, ctx("manager"))
     entry = views.entry_of(case)
     assert entry.on_register and entry.person == PERSON
     assert entry.step == "formal_written_warning"
@@ -105,10 +106,13 @@ def test_entry_content_on_register() -> None:
 
 
 def test_schedule_items() -> None:
-    """The schedule lists the review, a pending approval, an appeal to decide and letters owed."""
-    case, proposal = proposed_case()
+    """The schedule lists the review, a pending approval, an appeal to decide and letters owed.
+
+    A proposal is due for a decision five working days after it is made.
+    """
+    case, _proposal = proposed_case()
     items = views.schedule_of(case, CFG).items
-    assert [(i.what, i.due) for i in items] == [("approval", TODAY)]
+    assert [(i.what, i.due) for i in items] == [("approval", working_days_after(TODAY, 5))]
     case, decision = policy.approve(case, ctx("manager"))
     case, appeal = policy.lodge_appeal(case, TODAY, None, ctx())
     schedule = views.schedule_of(case, CFG)
@@ -122,7 +126,10 @@ def test_schedule_items() -> None:
 
 
 def test_restriction_ended_letter_owed_until_issued() -> None:
-    """ "Person not told the restriction had ended" (LGSCO 21 002 029): the letter stays owed."""
+    """A restriction-ended letter stays owed until one dated on or after the end is issued.
+
+    DOMAIN: "person not told the restriction had ended" (LGSCO 21 002 029).
+    """
     case, decision = registered_case()
     case = policy.record_letter(case, letter("formal-warning", TODAY, decision.id))
     day = TODAY + dt.timedelta(days=30)
@@ -136,8 +143,8 @@ def test_restriction_ended_letter_owed_until_issued() -> None:
 
 
 def test_status_of_follows_the_ladder() -> None:
-    """The status word names where the case stands: incidents, warnings, proposed, on register, lifted."""
-    case, incident = make_incident(make_case())
+    """The status names where the case stands on the ladder."""
+    case, _incident = make_incident(make_case())
     assert views.status_of(make_case()) == "opened"
     assert views.status_of(case) == "incident_only"
     case, _ = case_with_warnings(1)
@@ -149,7 +156,7 @@ def test_status_of_follows_the_ladder() -> None:
 
 
 def test_property_entry_never_shows_details() -> None:
-    """Lookup "shows the risk kinds and the guidance, never the details"."""
+    """A property entry shows the risk kinds and guidance, never the details."""
     p = proposed_property()
     assert views.property_entry_of(p).address is None
     p = policy.approve_property(p, ctx("manager"))
@@ -165,7 +172,10 @@ def test_property_entry_never_shows_details() -> None:
 
 
 def test_problem_review_overdue() -> None:
-    """ "Review held two years late" (LGSCO 20 006 664): an overdue review is flagged."""
+    """An overdue review is flagged.
+
+    DOMAIN: "review held two years late" (LGSCO 20 006 664).
+    """
     case, decision = registered_case()
     case = policy.record_letter(case, letter("formal-warning", TODAY, decision.id))
     assert decision.review_by is not None
@@ -177,7 +187,10 @@ def test_problem_review_overdue() -> None:
 
 
 def test_problem_restriction_ended_without_letter() -> None:
-    """ "Person not told the restriction had ended" (LGSCO 21 002 029)."""
+    """A restriction ended with no restriction-ended letter is flagged after a grace period.
+
+    DOMAIN: "person not told the restriction had ended" (LGSCO 21 002 029).
+    """
     case, decision = registered_case()
     case = policy.record_letter(case, letter("formal-warning", TODAY, decision.id))
     case, _ = policy.review(case, LIFT, ctx())
@@ -189,7 +202,10 @@ def test_problem_restriction_ended_without_letter() -> None:
 
 
 def test_problem_restriction_in_force_without_letter() -> None:
-    """ "Letter did not explain the decision" (LGSCO 20 006 664): a restriction needs its letter."""
+    """A restriction in force with no letter is flagged after a grace period.
+
+    DOMAIN: "letter did not explain the decision" (LGSCO 20 006 664).
+    """
     case, decision = registered_case()
     late = TODAY + dt.timedelta(days=views.LETTER_GRACE_DAYS + 1)
     problems = views.case_problems(case, CFG, late)
@@ -200,7 +216,10 @@ def test_problem_restriction_in_force_without_letter() -> None:
 
 
 def test_problem_step_skipped_without_serious_incident() -> None:
-    """ "Ban with no proper warning first" (LGSCO 24 000 202): a skipped step is flagged."""
+    """A step skipped without a serious incident is flagged.
+
+    DOMAIN: "ban with no proper warning first" (LGSCO 24 000 202).
+    """
     case, incident = make_incident(make_case())
     hand_made = Decision(
         id=new_id("D"),
@@ -228,7 +247,10 @@ def test_problem_step_skipped_without_serious_incident() -> None:
 
 
 def test_problem_no_appeal_route_offered() -> None:
-    """ "No review of, or appeal against, a restriction offered" (LGSCO 21 001 276)."""
+    """A restriction never put in a letter, nor appealed, is flagged.
+
+    DOMAIN: "no review of, or appeal against, a restriction offered" (LGSCO 21 001 276).
+    """
     case, decision = registered_case()
     case, _ = policy.review(case, LIFT, ctx())
     case = policy.record_letter(case, letter("restriction-ended", TODAY, decision.id))
@@ -245,7 +267,10 @@ def test_problem_no_appeal_route_offered() -> None:
 
 
 def test_problem_property_review_overdue() -> None:
-    """ "All restrictions will be reviewed on a six-monthly basis": property risks too."""
+    """An overdue property review is flagged.
+
+    Policy: "All restrictions will be reviewed on a six-monthly basis".
+    """
     p = policy.approve_property(proposed_property(), ctx("manager"))
     assert p.next_review is not None
     assert views.property_problems(p, CFG, p.next_review) == []

@@ -9,6 +9,7 @@ Refusal messages hold ids, steps, kinds and dates only, never personal data.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -54,6 +55,8 @@ COUNCIL_WIDE = "council-wide"
 GIVEN_STATUSES: frozenset[str] = frozenset({"recorded", "approved", "superseded", "lifted"})
 
 M = TypeVar("M", bound=BaseModel)
+# An id is safe to echo in a refusal; anything else typed in its place may not be.
+_ID = re.compile(r"[A-Z]-[0-9A-HJKMNP-TV-Z]{8}")
 
 
 @dataclass(frozen=True)
@@ -168,14 +171,15 @@ def record_incident(case: Case, req: IncidentRequest, ctx: Ctx) -> tuple[Case, I
         raise _refuse(f"the incident date {req.date} is in the future")
     allowed = BEHAVIOURS.get(req.category)
     if allowed is None:
-        raise _refuse(f"category {req.category!r} is not A or B")
+        raise _refuse("the category must be A or B")
     if not req.behaviours:
         raise _refuse("an incident needs at least one behaviour")
     for behaviour in req.behaviours:
         if behaviour not in allowed:
-            raise _refuse(
-                f"behaviour {behaviour!r} is not in the policy's list for category {req.category}"
-            )
+            # Echo only the policy's own codes: free text typed here could be personal data.
+            known = behaviour in BEHAVIOURS["A"] or behaviour in BEHAVIOURS["B"]
+            named = f"behaviour {behaviour!r}" if known else "a behaviour given"
+            raise _refuse(f"{named} is not in the policy's list for category {req.category}")
     if _blank(req.summary):
         raise _refuse("an incident needs a factual summary")
     if _blank(req.service):
@@ -208,7 +212,8 @@ def _relied_on(case: Case, ids: Iterable[str]) -> tuple[Incident, ...]:
         raise _refuse("a decision must rely on at least one recorded incident")
     for incident_id in wanted:
         if incident_id not in by_id:
-            raise _refuse(f"incident {incident_id} is not in case {case.id}")
+            named = incident_id if _ID.fullmatch(incident_id) else "given"
+            raise _refuse(f"incident {named} is not in case {case.id}")
     return tuple(by_id[i] for i in wanted)
 
 
@@ -595,18 +600,10 @@ def _check_notify(req: ReviewRequest) -> None:
         raise _refuse("a no-notify reason is recorded only when the person is not told")
 
 
-def review(case: Case, req: ReviewRequest, ctx: Ctx) -> tuple[Case, Review]:
-    """Review the restriction in force: continue, vary (needs approval) or lift."""
-    _require_role(ctx, PROPOSER_ROLES, "review a restriction")
-    current = _in_force(case, "review")
-    if _blank(req.reasons):
-        raise _refuse("a review needs its reasons")
-    _check_notify(req)
-    due = next_review(case) or add_months(
-        current.approved_on or ctx.today, ctx.cfg.review_interval_months
-    )
-    fields: dict[str, Any] = {"next_review": None}
-    decisions = case.decisions
+def _review_outcome(
+    case: Case, current: Decision, req: ReviewRequest, ctx: Ctx
+) -> tuple[Case, dt.date | None]:
+    """Apply a review's outcome; returns the case and the next review date (none if lifted)."""
     if req.outcome == "lift":
         if not req.significant_change:
             raise _refuse(
@@ -614,14 +611,26 @@ def review(case: Case, req: ReviewRequest, ctx: Ctx) -> tuple[Case, Review]:
                 "in behaviour or circumstances"
             )
         ended = current.model_copy(update={"status": "lifted", "ended_on": ctx.today})
-        decisions = _replace(decisions, current, ended)
-    else:
-        fields["next_review"] = _next_review_date(req.next_review, ctx)
+        return case.model_copy(update={"decisions": _replace(case.decisions, current, ended)}), None
+    next_on = _next_review_date(req.next_review, ctx)
     if req.outcome == "vary":
         if req.variation is None:
             raise _refuse("a varied restriction needs its new terms")
+        # The restriction in force stays, and keeps its review, until the variation is approved.
         case, _ = _propose_variation(case, current, req.variation, ctx)
-        decisions = case.decisions
+    return case, next_on
+
+
+def review(case: Case, req: ReviewRequest, ctx: Ctx) -> tuple[Case, Review]:
+    """Review the restriction in force: continue, vary (needs approval) or lift."""
+    _require_role(ctx, PROPOSER_ROLES, "review a restriction")
+    current = _in_force(case, "review")
+    if _blank(req.reasons):
+        raise _refuse("a review needs its reasons")
+    _check_notify(req)
+    interval = ctx.cfg.review_interval_months
+    due = next_review(case) or add_months(current.approved_on or ctx.today, interval)
+    case, next_on = _review_outcome(case, current, req, ctx)
     done = _make(
         Review,
         id=ctx.new_id("R"),
@@ -632,14 +641,13 @@ def review(case: Case, req: ReviewRequest, ctx: Ctx) -> tuple[Case, Review]:
         outcome=req.outcome,
         reasons=req.reasons,
         significant_change=req.significant_change,
+        next_review=next_on,
         notify=req.notify,
         no_notify_reason=req.no_notify_reason,
         by=ctx.actor.id,
         policy=ctx.policy_hash,
-        **fields,
     )
-    update = {"decisions": decisions, "reviews": (*case.reviews, done)}
-    return _valid(case.model_copy(update=update)), done
+    return _valid(case.model_copy(update={"reviews": (*case.reviews, done)})), done
 
 
 # --- appeals -----------------------------------------------------------------------------------
@@ -712,7 +720,7 @@ def _check_not_involved(case: Case, appeal: Appeal, ctx: Ctx, involved: frozense
                 )
     if me in involved:
         raise _refuse(
-            f"git history shows you worked on decision {appeal.decision}; "
+            f"git history shows you worked on decision {appeal.decision} or its case; "
             "the appeal needs an officer not involved"
         )
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 from ucbr.config import PolicyConfig
-from ucbr.dates import add_months
+from ucbr.dates import add_months, working_days_after
+from ucbr.foi import foi_refusal_due
 from ucbr.model import (
     LADDER,
     RESTRICTING_STEPS,
@@ -28,6 +29,8 @@ from ucbr.model import (
 )
 from ucbr.plain import describe_restriction
 
+# A proposal should be approved or rejected within a working week.
+APPROVAL_WORKING_DAYS = 5
 # An appeal should be decided within a month of arriving.
 APPEAL_DECISION_MONTHS = 1
 # Days a letter may take to go out before `check` calls it missing.
@@ -115,7 +118,10 @@ def letters_owed(case: Case) -> list[tuple[str, dt.date, str]]:
 
 
 def schedule_of(case: Case, cfg: PolicyConfig) -> Schedule:
-    """The schedule section: what needs doing by when, with ids and dates only."""
+    """The schedule section: what needs doing by when, with ids and dates only.
+
+    ``cfg`` is taken so a council's settings may shape deadlines; today none do.
+    """
     items: list[ScheduleItem] = []
     review_on = next_review(case)
     current = decision_in_force(case)
@@ -124,13 +130,16 @@ def schedule_of(case: Case, cfg: PolicyConfig) -> Schedule:
     proposal = pending_proposal(case)
     if proposal is not None:
         detail = f"{proposal.step} {proposal.id}"
-        items.append(ScheduleItem(what="approval", due=proposal.proposed_on, detail=detail))
+        due = working_days_after(proposal.proposed_on, APPROVAL_WORKING_DAYS)
+        items.append(ScheduleItem(what="approval", due=due, detail=detail))
     appeal = pending_appeal(case)
     if appeal is not None:
         due = add_months(appeal.received, APPEAL_DECISION_MONTHS)
         items.append(ScheduleItem(what="appeal_decision", due=due, detail=appeal.id))
     for kind, due, _decision in letters_owed(case):
         items.append(ScheduleItem(what="letter", due=due, detail=kind))
+    for record_id, due in foi_refusal_due(case):
+        items.append(ScheduleItem(what="foi_refusal_notice", due=due, detail=record_id))
     return Schedule(
         id=case.id,
         kind="case",
@@ -177,9 +186,10 @@ def property_schedule_of(p: PropertyRisk) -> Schedule:
     if in_force and p.next_review is not None:
         items.append(ScheduleItem(what="property_review", due=p.next_review))
     if p.decision.status == "proposed":
-        items.append(ScheduleItem(what="approval", due=p.decision.proposed_on, detail="property"))
+        due = working_days_after(p.decision.proposed_on, APPROVAL_WORKING_DAYS)
+        items.append(ScheduleItem(what="approval", due=due, detail="property"))
     elif p.proposal is not None and p.proposal.decision.status == "proposed":
-        due = p.proposal.decision.proposed_on
+        due = working_days_after(p.proposal.decision.proposed_on, APPROVAL_WORKING_DAYS)
         items.append(ScheduleItem(what="approval", due=due, detail="property variation"))
     return Schedule(
         id=p.id,
