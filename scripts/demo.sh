@@ -10,9 +10,7 @@ mkdir -p "$HOME" "$work/keys" "$work/letters" && : > "$GIT_CONFIG_GLOBAL"
 chmod 700 "$work/keys" "$work/letters"
 export PATH="$PWD/.venv/bin:$PATH" UCBR_TODAY=2026-11-28 UCBR_REGISTER="$work/register"
 
-git clone -q -b main register/history.bundle "$work/register" 2>/dev/null
-git -C "$work/register" config diff.ucbr.textconv "ucbr git textconv"
-git -C "$work/register" config merge.ucbr.driver "ucbr git merge %O %A %B"
+"$UCBR" clone register/history.bundle "$work/register" >/dev/null
 for key in register/demo-keys/*.txt; do
   case "$key" in */README.txt) continue ;; esac
   install -m 600 "$key" "$work/keys/"

@@ -228,7 +228,8 @@ def clone(url: str, directory: Path) -> Register:
     if directory.exists() and any(directory.iterdir()):
         raise Refused(f"{directory} is not empty")
     directory.parent.mkdir(parents=True, exist_ok=True)
-    git.run(directory.parent, "clone", "-q", "--", url, str(directory))
+    # From the caller's folder, so a relative path to a local repository means what it says.
+    git.run(Path.cwd(), "clone", "-q", "--", url, str(directory.resolve()))
     admin.install_drivers(directory)
     return Register.open(directory)
 
