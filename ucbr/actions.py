@@ -7,7 +7,6 @@ they never print.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from ucbr.model import (
     Review,
     ReviewOutcome,
 )
+from ucbr.private import create_private_file, outside_register
 from ucbr.store import Loaded, Register, case_sections, property_sections
 from ucbr.vault import Keyring
 
@@ -265,31 +265,11 @@ def record_foi(
     return record
 
 
-def outside_register(reg: Register, out: Path) -> Path:
-    """Letters and exports are never written inside the register's working tree."""
-    target = out.expanduser().resolve()
-    if target == reg.root or reg.root in target.parents:
-        raise Refused("refusing to write inside the register's working tree; choose another folder")
-    return target
-
-
-def create_private_file(path: Path, content: bytes) -> None:
-    """Create a new file readable by its owner only (0600), never overwriting."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise Refused(f"{path} already exists; ucbr never overwrites an output file") from None
-    except OSError as exc:
-        raise Refused(f"cannot create {path}: {exc.strerror}") from None
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(content)
-
-
 def issue_letter(
     s: Session, case_id: str, kind: LetterKind, fmt: Format, out: Path
 ) -> LetterIssued:
     """Render a letter to ``out`` (0600, outside the register) and record that it was issued."""
-    target = outside_register(s.reg, out)
+    target = outside_register(s.reg.root, out)
     if case_id.upper().startswith("P-"):
         letters.render_property_letter()
     with s.reg.locked():

@@ -32,6 +32,7 @@ from ucbr.envelope import relpath
 from ucbr.errors import Refused
 from ucbr.model import Case
 from ucbr.plain import STEP_NAMES, long_date
+from ucbr.private import create_private_file, outside_register
 from ucbr.store import Register
 from ucbr.yamlio import dump_plain, load_strict
 
@@ -229,14 +230,6 @@ def render_pdf(data: dict[str, Any]) -> bytes:
 # --- writing and recording ----------------------------------------------------------------------
 
 
-def outside_register(reg: Register, out: Path) -> Path:
-    """The resolved folder, refused if it is inside the register's working tree."""
-    folder = out.expanduser().resolve()
-    if folder == reg.root or reg.root in folder.parents:
-        raise Refused("exports never go inside the register's working tree; choose another folder")
-    return folder
-
-
 def _check_unused(folder: Path) -> None:
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise Refused(f"{folder} already exists and is not empty; give a new folder")
@@ -251,13 +244,6 @@ def _new_folder(folder: Path) -> bool:
     folder.mkdir(mode=0o700, parents=True)
     os.chmod(folder, 0o700)  # mkdir's mode is masked by the umask
     return True
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """A new file only its owner can read; never overwrites."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
 
 
 def _sha256(data: bytes) -> str:
@@ -284,7 +270,7 @@ def disclose(s: Session, case_id: str, out: Path, redact: bool = True) -> Export
         raise Refused(
             "only an IG officer, manager or head of service may answer a subject access request"
         )
-    folder = outside_register(s.reg, out)
+    folder = outside_register(s.reg.root, out)
     _check_unused(folder)  # before the slow part, so a mistake is told at once
     _, case = s.reg.load_case(case_id, s.ring)
     data = subject_data(
@@ -300,7 +286,7 @@ def disclose(s: Session, case_id: str, out: Path, redact: bool = True) -> Export
         written: list[Path] = []
         try:
             for name, content in files.items():
-                write_private(folder / name, content)
+                create_private_file(folder / name, content)
                 written.append(folder / name)
             commit = _record(s, case.id, redact, _sha256(files["manifest.json"]))
         except BaseException:

@@ -18,10 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from ucbr import views
-from ucbr.errors import Refused
 from ucbr.model import BEHAVIOURS, LADDER, Case, PropertyRisk
 from ucbr.plain import RISK_NAMES, STEP_NAMES
-from ucbr.sar import outside_register, write_private
+from ucbr.private import create_private_file, outside_register
 from ucbr.store import Register
 from ucbr.vault import Keyring
 
@@ -192,9 +191,7 @@ def render_html(f: Figures, council: str) -> str:
 
 def write_html(reg: Register, f: Figures, out: Path) -> Path:
     """Write the report outside the register, mode 0600, never over an existing file."""
-    path = outside_register(reg, out)
-    if path.exists():
-        raise Refused(f"{path} already exists; give a new file name")
+    path = outside_register(reg.root, out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_private(path, render_html(f, reg.cfg.council).encode())
+    create_private_file(path, render_html(f, reg.cfg.council).encode())
     return path

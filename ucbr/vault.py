@@ -12,7 +12,6 @@ sections. Plaintext is only ever held in memory.
 
 from __future__ import annotations
 
-import os
 import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ import pyrage
 
 from ucbr.config import SECTION_TIERS, TIERS, Tier
 from ucbr.errors import AccessDenied, IntegrityError, Refused
+from ucbr.private import create_private_file
 
 # pyrage ships no type stubs, so its classes are Any to mypy; Union keeps the alias valid.
 Identity: TypeAlias = Union[pyrage.x25519.Identity, pyrage.ssh.Identity]  # noqa: UP007
@@ -82,14 +82,7 @@ def new_identity_file(path: Path, comment: str = "") -> str:
     recipient = str(identity.to_public())
     header = f"# {comment}\n" if comment else ""
     body = f"{header}# public key: {recipient}\n{identity}\n"
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise Refused(f"{path} already exists; ucbr never overwrites a key") from None
-    except OSError as exc:
-        raise Refused(f"cannot create {path}: {exc.strerror}") from None
-    with os.fdopen(fd, "w") as fh:
-        fh.write(body)
+    create_private_file(path, body.encode())
     return recipient
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import typer
 import typer.main
+from pydantic import ValidationError
 
 from ucbr import errors, ui
 from ucbr.cli import (  # noqa: F401
@@ -20,6 +21,7 @@ from ucbr.cli import (  # noqa: F401
     cmd_reviews,
 )
 from ucbr.cli.app import app
+from ucbr.store import readable_errors
 
 __all__ = ["app", "main"]
 
@@ -40,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     except errors.UcbrError as exc:
         ui.err(f"ucbr: {exc}")
         return exc.exit_code
+    except ValidationError as exc:  # an option's value the models refuse, e.g. --contact-hours 9-5
+        ui.err(f"ucbr: {readable_errors(exc, 'invalid value')}")
+        return errors.REFUSED
     except typer.Exit as exc:
         code = int(exc.exit_code)
     except typer.Abort:

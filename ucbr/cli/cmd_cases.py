@@ -9,15 +9,28 @@ import typer
 from ucbr import actions, policy, ui
 from ucbr.cli.app import app
 from ucbr.cli.common import options, parse_date, warn_free_text
+from ucbr.cli.terms import (
+    BanUntilOpt,
+    ConsiderationsOpt,
+    ContactDaysOpt,
+    ContactHoursOpt,
+    DesignatedEmailOpt,
+    EssentialOpt,
+    NoFurtherOpt,
+    OnlyChannelOpt,
+    PremisesBanOpt,
+    ReviewByOpt,
+    SpocOpt,
+    restrictions,
+    terms,
+)
 from ucbr.errors import Refused
 from ucbr.model import (
     AdjustmentKind,
     Category,
     Channel,
     Location,
-    OnlyChannel,
     Person,
-    Restriction,
     Step,
 )
 
@@ -99,97 +112,51 @@ def add_incident(
         ui.out(f"case {case}: incident {incident} recorded")
 
 
-def _restrictions(
-    only_channel: OnlyChannel | None,
-    contact_days: str | None,
-    contact_hours: str | None,
-    designated_email: str | None,
-    premises_ban: list[str],
-    ban_until: str | None,
-    spoc: str | None,
-    no_further_responses: list[str],
-) -> tuple[Restriction, ...]:
-    found: list[Restriction] = []
-    if only_channel:
-        found.append(Restriction(kind="single_channel", channel=only_channel))
-    if contact_days or contact_hours:
-        if not (contact_days and contact_hours):
-            raise Refused("--contact-days and --contact-hours go together")
-        days = tuple(d.strip().lower() for d in contact_days.split(",") if d.strip())
-        found.append(
-            Restriction.model_validate(
-                {"kind": "contact_times", "days": days, "hours": contact_hours}
-            )
-        )
-    if designated_email:
-        found.append(Restriction(kind="designated_email", email=designated_email))
-    until = parse_date(ban_until, "--ban-until") if ban_until else None
-    found.extend(Restriction(kind="premises_ban", premises=p, until=until) for p in premises_ban)
-    if spoc:
-        found.append(Restriction(kind="single_point_of_contact", staff=spoc))
-    found.extend(Restriction(kind="no_further_responses", topic=t) for t in no_further_responses)
-    return tuple(found)
-
-
 @app.command()
 def escalate(
     ctx: typer.Context,
     case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
-    incident: Annotated[
-        list[str], typer.Option("--incident", help="An incident relied on (one or more).")
-    ],
-    to: Annotated[
-        Step | None, typer.Option("--to", help="The step; default: the next on the ladder.")
-    ] = None,
+    incident: Annotated[list[str], typer.Option("--incident", help="An incident relied on.")],
+    to: Annotated[Step | None, typer.Option("--to", help="The step; default: the next.")] = None,
     note: Annotated[str | None, typer.Option(help="For a verbal warning: what was said.")] = None,
-    considerations: Annotated[
-        str | None,
-        typer.Option(help="Protected characteristics, exceptional circumstances, at-risk factors."),
-    ] = None,
-    only_channel: Annotated[OnlyChannel | None, typer.Option()] = None,
-    contact_days: Annotated[str | None, typer.Option(help="e.g. mon,thu")] = None,
-    contact_hours: Annotated[str | None, typer.Option(help="e.g. 09:00-12:00")] = None,
-    designated_email: Annotated[str | None, typer.Option()] = None,
-    premises_ban: Annotated[list[str] | None, typer.Option()] = None,
-    ban_until: Annotated[
-        str | None, typer.Option(help="End of a premises ban; none means indefinite.")
-    ] = None,
-    spoc: Annotated[
-        str | None, typer.Option(help="The single point of contact's staff id.")
-    ] = None,
-    no_further_responses: Annotated[
-        list[str] | None, typer.Option(help="A topic that gets no further responses.")
-    ] = None,
-    essential_services: Annotated[
-        str | None, typer.Option(help="How the person still reaches essential services.")
-    ] = None,
+    considerations: ConsiderationsOpt = None,
+    only_channel: OnlyChannelOpt = None,
+    contact_days: ContactDaysOpt = None,
+    contact_hours: ContactHoursOpt = None,
+    designated_email: DesignatedEmailOpt = None,
+    premises_ban: PremisesBanOpt = None,
+    ban_until: BanUntilOpt = None,
+    spoc: SpocOpt = None,
+    no_further_responses: NoFurtherOpt = None,
+    essential_services: EssentialOpt = None,
     scope: Annotated[str | None, typer.Option(help="A service, or council-wide.")] = None,
-    scope_reason: Annotated[str | None, typer.Option()] = None,
-    review_by: Annotated[str | None, typer.Option(help="The review date, YYYY-MM-DD.")] = None,
+    scope_reason: Annotated[str | None, typer.Option(help="Why council-wide.")] = None,
+    review_by: ReviewByOpt = None,
 ) -> None:
     """Take the next step on the warning ladder (or the step given with --to)."""
     session = options(ctx).session()
     if spoc and session.reg.staff.by_id(spoc) is None:
         raise Refused(f"--spoc {spoc} is not in the staff directory")
-    req = policy.EscalationRequest(
+    restricted = restrictions(
+        only_channel,
+        contact_days,
+        contact_hours,
+        designated_email,
+        premises_ban,
+        ban_until,
+        spoc,
+        no_further_responses,
+    )
+    req = terms(
+        restricted,
+        incidents=incident,
         to=to,
-        incidents=tuple(i.strip().upper() for i in incident),
-        considerations=considerations,
         note=note,
-        restrictions=_restrictions(
-            only_channel,
-            contact_days,
-            contact_hours,
-            designated_email,
-            premises_ban or [],
-            ban_until,
-            spoc,
-            no_further_responses or [],
-        ),
+        considerations=considerations,
         essential_services=essential_services,
         scope=scope,
         scope_reason=scope_reason,
-        review_by=parse_date(review_by, "--review-by") if review_by else None,
+        review_by=review_by,
     )
     decision = actions.escalate(session, case_id, req)
     warn_free_text(note=note, considerations=considerations)

@@ -9,12 +9,26 @@ import typer
 
 from ucbr import actions, policy, ui
 from ucbr.cli.app import app, appeal_app, property_app
-from ucbr.cli.cmd_cases import _restrictions
 from ucbr.cli.common import options, parse_date, today
+from ucbr.cli.terms import (
+    BanUntilOpt,
+    ConsiderationsOpt,
+    ContactDaysOpt,
+    ContactHoursOpt,
+    DesignatedEmailOpt,
+    EssentialOpt,
+    NoFurtherOpt,
+    OnlyChannelOpt,
+    PremisesBanOpt,
+    ReviewByOpt,
+    SpocOpt,
+    restrictions,
+    terms,
+)
 from ucbr.due import DueItem, due_items, exit_code_for
 from ucbr.errors import Refused
 from ucbr.finder import find
-from ucbr.model import RISK_KINDS, AppealOutcome, OnlyChannel, ReviewOutcome
+from ucbr.model import RISK_KINDS, AppealOutcome, ReviewOutcome
 
 Json = Annotated[bool, typer.Option("--json", help="Data as JSON on stdout.")]
 
@@ -92,37 +106,38 @@ def review(
     incident: Annotated[
         list[str] | None, typer.Option("--incident", help="For vary: incidents relied on.")
     ] = None,
-    considerations: Annotated[str | None, typer.Option()] = None,
-    only_channel: Annotated[OnlyChannel | None, typer.Option()] = None,
-    contact_days: Annotated[str | None, typer.Option()] = None,
-    contact_hours: Annotated[str | None, typer.Option()] = None,
-    designated_email: Annotated[str | None, typer.Option()] = None,
-    premises_ban: Annotated[list[str] | None, typer.Option()] = None,
-    ban_until: Annotated[str | None, typer.Option()] = None,
-    spoc: Annotated[str | None, typer.Option()] = None,
-    no_further_responses: Annotated[list[str] | None, typer.Option()] = None,
-    essential_services: Annotated[str | None, typer.Option()] = None,
-    review_by: Annotated[str | None, typer.Option()] = None,
+    considerations: ConsiderationsOpt = None,
+    only_channel: OnlyChannelOpt = None,
+    contact_days: ContactDaysOpt = None,
+    contact_hours: ContactHoursOpt = None,
+    designated_email: DesignatedEmailOpt = None,
+    premises_ban: PremisesBanOpt = None,
+    ban_until: BanUntilOpt = None,
+    spoc: SpocOpt = None,
+    no_further_responses: NoFurtherOpt = None,
+    essential_services: EssentialOpt = None,
+    review_by: ReviewByOpt = None,
 ) -> None:
     """Review a restriction: continue, vary (needs approval), or lift (a significant change)."""
     session = options(ctx).session()
     variation = None
     if outcome == "vary":
-        variation = policy.EscalationRequest(
-            incidents=tuple(i.upper() for i in incident or ()),
+        restricted = restrictions(
+            only_channel,
+            contact_days,
+            contact_hours,
+            designated_email,
+            premises_ban,
+            ban_until,
+            spoc,
+            no_further_responses,
+        )
+        variation = terms(
+            restricted,
+            incidents=incident,
             considerations=considerations,
-            restrictions=_restrictions(
-                only_channel,
-                contact_days,
-                contact_hours,
-                designated_email,
-                premises_ban or [],
-                ban_until,
-                spoc,
-                no_further_responses or [],
-            ),
             essential_services=essential_services,
-            review_by=parse_date(review_by, "--review-by") if review_by else None,
+            review_by=review_by,
         )
     req = policy.ReviewRequest(
         outcome=outcome,
@@ -161,35 +176,36 @@ def appeal_decide(
     case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
     outcome: Annotated[AppealOutcome, typer.Option()],
     reasons: Annotated[str, typer.Option()],
-    only_channel: Annotated[OnlyChannel | None, typer.Option()] = None,
-    contact_days: Annotated[str | None, typer.Option()] = None,
-    contact_hours: Annotated[str | None, typer.Option()] = None,
-    designated_email: Annotated[str | None, typer.Option()] = None,
-    premises_ban: Annotated[list[str] | None, typer.Option()] = None,
-    ban_until: Annotated[str | None, typer.Option()] = None,
-    spoc: Annotated[str | None, typer.Option()] = None,
-    no_further_responses: Annotated[list[str] | None, typer.Option()] = None,
-    essential_services: Annotated[str | None, typer.Option()] = None,
-    considerations: Annotated[str | None, typer.Option()] = None,
-    review_by: Annotated[str | None, typer.Option()] = None,
+    only_channel: OnlyChannelOpt = None,
+    contact_days: ContactDaysOpt = None,
+    contact_hours: ContactHoursOpt = None,
+    designated_email: DesignatedEmailOpt = None,
+    premises_ban: PremisesBanOpt = None,
+    ban_until: BanUntilOpt = None,
+    spoc: SpocOpt = None,
+    no_further_responses: NoFurtherOpt = None,
+    essential_services: EssentialOpt = None,
+    considerations: ConsiderationsOpt = None,
+    review_by: ReviewByOpt = None,
 ) -> None:
     """Decide an appeal, as an officer with no part in the original decision."""
     variation = None
     if outcome == "varied":
-        variation = policy.EscalationRequest(
+        restricted = restrictions(
+            only_channel,
+            contact_days,
+            contact_hours,
+            designated_email,
+            premises_ban,
+            ban_until,
+            spoc,
+            no_further_responses,
+        )
+        variation = terms(
+            restricted,
             considerations=considerations,
-            restrictions=_restrictions(
-                only_channel,
-                contact_days,
-                contact_hours,
-                designated_email,
-                premises_ban or [],
-                ban_until,
-                spoc,
-                no_further_responses or [],
-            ),
             essential_services=essential_services,
-            review_by=parse_date(review_by, "--review-by") if review_by else None,
+            review_by=review_by,
         )
     appeal = actions.decide_appeal(options(ctx).session(), case_id, outcome, reasons, variation)
     ui.out(f"{appeal.id}: appeal {appeal.outcome}")

@@ -1,0 +1,90 @@
+"""The options that set a decision's terms, shared by escalate, review and appeal decide."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ucbr import policy
+from ucbr.cli.common import parse_date
+from ucbr.errors import Refused
+from ucbr.model import OnlyChannel, Restriction, Step
+
+OnlyChannelOpt = Annotated[OnlyChannel | None, typer.Option(help="Contact only by this channel.")]
+ContactDaysOpt = Annotated[str | None, typer.Option(help="Days contact is taken, e.g. mon,thu.")]
+ContactHoursOpt = Annotated[str | None, typer.Option(help="Hours contact is taken, 09:00-12:00.")]
+DesignatedEmailOpt = Annotated[str | None, typer.Option(help="The one address to write to.")]
+PremisesBanOpt = Annotated[list[str] | None, typer.Option(help="Premises they may not enter.")]
+BanUntilOpt = Annotated[str | None, typer.Option(help="End of a premises ban; none: indefinite.")]
+SpocOpt = Annotated[str | None, typer.Option(help="The single point of contact's staff id.")]
+NoFurtherOpt = Annotated[list[str] | None, typer.Option(help="A topic with no further replies.")]
+EssentialOpt = Annotated[str | None, typer.Option(help="How essential services stay reachable.")]
+ConsiderationsOpt = Annotated[
+    str | None,
+    typer.Option(help="Protected characteristics, exceptional circumstances, at-risk factors."),
+]
+ReviewByOpt = Annotated[str | None, typer.Option(help="The review date, YYYY-MM-DD.")]
+
+
+def restrictions(
+    only_channel: OnlyChannel | None = None,
+    contact_days: str | None = None,
+    contact_hours: str | None = None,
+    designated_email: str | None = None,
+    premises_ban: list[str] | None = None,
+    ban_until: str | None = None,
+    spoc: str | None = None,
+    no_further_responses: list[str] | None = None,
+) -> tuple[Restriction, ...]:
+    """The restrictions the options describe, one per option given."""
+    found: list[Restriction] = []
+    if only_channel:
+        found.append(Restriction(kind="single_channel", channel=only_channel))
+    if contact_days or contact_hours:
+        if not (contact_days and contact_hours):
+            raise Refused("--contact-days and --contact-hours go together")
+        days = tuple(d.strip().lower() for d in contact_days.split(",") if d.strip())
+        found.append(
+            Restriction.model_validate(
+                {"kind": "contact_times", "days": days, "hours": contact_hours}
+            )
+        )
+    if designated_email:
+        found.append(Restriction(kind="designated_email", email=designated_email))
+    until = parse_date(ban_until, "--ban-until") if ban_until else None
+    found.extend(
+        Restriction(kind="premises_ban", premises=p, until=until) for p in premises_ban or ()
+    )
+    if spoc:
+        found.append(Restriction(kind="single_point_of_contact", staff=spoc))
+    found.extend(
+        Restriction(kind="no_further_responses", topic=t) for t in no_further_responses or ()
+    )
+    return tuple(found)
+
+
+def terms(
+    restricted: tuple[Restriction, ...],
+    *,
+    incidents: list[str] | None = None,
+    to: Step | None = None,
+    note: str | None = None,
+    considerations: str | None = None,
+    essential_services: str | None = None,
+    scope: str | None = None,
+    scope_reason: str | None = None,
+    review_by: str | None = None,
+) -> policy.EscalationRequest:
+    """An escalation request (or a variation's terms) from the command's options."""
+    return policy.EscalationRequest(
+        to=to,
+        incidents=tuple(i.strip().upper() for i in incidents or ()),
+        considerations=considerations,
+        note=note,
+        restrictions=restricted,
+        essential_services=essential_services,
+        scope=scope,
+        scope_reason=scope_reason,
+        review_by=parse_date(review_by, "--review-by") if review_by else None,
+    )
