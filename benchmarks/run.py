@@ -92,7 +92,7 @@ class Bench:
             [str(UCBR), *args], env=self.env(staff_id), capture_output=True, text=True, check=False
         )
         took = time.perf_counter() - started
-        last_line = (proc.stderr.strip().splitlines() or [""])[-1]
+        last_line = ((proc.stderr or proc.stdout).strip().splitlines() or [""])[-1]
         return took, proc.returncode, last_line
 
 
@@ -144,7 +144,8 @@ def timed(
             timing.cache = "dropped" if drop_page_cache() else "page cache warm"
         took, code, last = bench.run(staff_id, *args(attempt))
         if code not in expected:
-            raise SystemExit(f"run: `ucbr {name}` exited {code}: {last}")
+            hint = " (a reused register may predate a format change: generate a new one)"
+            raise SystemExit(f"run: `ucbr {name}` exited {code}: {last}{hint if code == 6 else ''}")
         timing.seconds.append(took)
         timing.exit_codes.append(code)
     return timing

@@ -12,7 +12,17 @@ from typing import Any
 
 from ucbr import policy
 from ucbr.config import PolicyConfig, StaffDirectory, StaffMember
-from ucbr.model import Case, Decision, Incident, Person, PropertyRisk, Restriction, Step
+from ucbr.model import (
+    Case,
+    Decision,
+    Incident,
+    LetterIssued,
+    LetterKind,
+    Person,
+    PropertyRisk,
+    Restriction,
+    Step,
+)
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 POLICY_HASH = "0123456789ab"
@@ -27,6 +37,7 @@ ROLES: dict[str, str] = {
     "manager": "manager",
     "manager2": "manager",
     "head": "head_of_service",
+    "head2": "head_of_service",
     "ig": "ig_officer",
     "cron": "scheduler",
 }
@@ -130,12 +141,37 @@ def warn(case: Case, step: Step, incident: str, actor: str = "officer", **kw: An
 
 
 def case_with_warnings(steps: int = 2) -> tuple[Case, Incident]:
-    """A case with an incident and the first ``steps`` warnings recorded."""
+    """A case with the first ``steps`` warnings, each followed by a new incident.
+
+    The incident returned is the latest: the behaviour continuing after the last warning,
+    which the next step relies on.
+    """
     case, incident = make_incident(make_case())
     ladder: tuple[Step, ...] = ("verbal_warning", "informal_written_warning")
     for step in ladder[:steps]:
         case = warn(case, step, incident.id)
+        case, incident = make_incident(case)
     return case, incident
+
+
+def letter(kind: LetterKind, about: str | None, day: dt.date = TODAY) -> LetterIssued:
+    """A letter issued on ``day`` about one record of the case."""
+    return LetterIssued(
+        id=new_id("L"),
+        kind=kind,
+        date=day,
+        about=about,
+        format="pdf",
+        template_sha256="0" * 64,
+        sha256="1" * 64,
+        by="officer",
+        policy=POLICY_HASH,
+    )
+
+
+def issue_letter(case: Case, kind: LetterKind, about: str, day: dt.date = TODAY) -> Case:
+    """Record that the ``kind`` letter about decision ``about`` was issued on ``day``."""
+    return policy.record_letter(case, letter(kind, about, day))
 
 
 def proposed_case(**changes: Any) -> tuple[Case, Decision]:

@@ -99,8 +99,11 @@ def test_history_text_is_a_readable_timeline(reg: Reg) -> None:
     out = reg.ok("ig", "history", case)
     first = out.splitlines()[0]
     assert first.startswith("2026-") and "add-incident  by officer (case_officer)  policy " in first
-    assert 'record.person.name: (none) -> "Alex Example"' in out
+    assert 'record.person.name: (none) -> "•••"' in out
+    assert "Alex Example" not in out
     assert "approve, approves D-" in out
+    revealed = reg.ok("ig", "history", case, "--reveal")
+    assert 'record.person.name: (none) -> "Alex Example"' in revealed
 
 
 def test_history_of_an_unknown_id_is_refused(reg: Reg) -> None:
@@ -167,7 +170,10 @@ def test_history_reads_revisions_sealed_with_tier_keys_since_rotated(reg: Reg) -
     revisions = history(reg, "ig", case)
     assert [r["action"] for r in revisions] == ["add-incident", "keys-rotate"]
     first = {c["field"]: c["new"] for c in revisions[0]["changes"]}
-    assert first[f"incidents[{incident}].summary"] == "Shouted and swore at the officer."
+    assert first[f"incidents[{incident}].summary"] == "•••"
+    revealed = json.loads(reg.ok("ig", "history", case, "--json", "--reveal"))[0]["changes"]
+    summaries = {c["field"]: c["new"] for c in revealed}
+    assert summaries[f"incidents[{incident}].summary"] == "Shouted and swore at the officer."
     assert revisions[1]["changes"] == [] and revisions[1]["unreadable"] == []
     audited = reg.run("ig", "audit")
     assert audited.code == 0, audited.out

@@ -13,6 +13,7 @@ from tests.policy_helpers import (
     case_with_warnings,
     ctx,
     incident_req,
+    issue_letter,
     make_case,
     make_incident,
     new_id,
@@ -24,7 +25,7 @@ from tests.policy_helpers import (
 )
 from ucbr import policy, views
 from ucbr.errors import Refused
-from ucbr.model import Case, LetterIssued, Restriction
+from ucbr.model import Case, Decision, LetterIssued, Restriction
 
 LATER = TODAY + dt.timedelta(days=20)
 
@@ -42,6 +43,11 @@ def continued(case: Case, day: dt.date = LATER) -> tuple[Case, str]:
     """An incident after the formal warning: the behaviour continued."""
     case, incident = make_incident(case, today=day)
     return case, incident.id
+
+
+def warned_in_writing(case: Case, formal: Decision, day: dt.date = TODAY) -> Case:
+    """The formal-warning letter about ``formal`` was issued on ``day``."""
+    return issue_letter(case, "formal-warning", formal.id, day)
 
 
 # --- calendar ------------------------------------------------------------------------------
@@ -123,10 +129,12 @@ def test_next_step_without_to() -> None:
     """
     case, incident = make_incident(make_case())
     case = warn(case, "verbal_warning", incident.id)
-    req = policy.EscalationRequest(incidents=(incident.id,))
+    case, again = make_incident(case)
+    req = policy.EscalationRequest(incidents=(again.id,))
     case, decision = policy.escalate(case, req, ctx())
     assert decision.step == "informal_written_warning"
-    req = restricting_req((incident.id,), to=None)
+    case, still = make_incident(case)
+    req = restricting_req((still.id,), to=None)
     _, decision = policy.escalate(case, req, ctx())
     assert decision.step == "formal_written_warning"
 
@@ -184,6 +192,73 @@ def test_serious_incident_bypasses_steps_1_and_2() -> None:
     case, decision = policy.escalate(case, restricting_req((calm.id, serious.id)), ctx())
     assert decision.bypass_incident == serious.id
     assert decision.status == "proposed"
+
+
+def test_informal_warning_needs_behaviour_to_continue() -> None:
+    """Step 2 relies on an incident new since the verbal warning, not the one it warned about.
+
+    Policy: "Following a verbal warning, if the behaviour continues to be unacceptable, an
+    informal written warning letter will be sent".
+    """
+    early, before = make_incident(make_case(), date=TODAY - dt.timedelta(days=3))
+    case, incident = make_incident(early)
+    case = warn(case, "verbal_warning", incident.id)
+    verbal = case.decisions[-1]
+    req = policy.EscalationRequest(to="informal_written_warning", incidents=(incident.id,))
+    with refused(
+        r"^refused: the behaviour has not continued since step 1 \(verbal_warning\), "
+        f"decision {verbal.id}: rely on an incident on or after {TODAY} "
+        "that no warning relied on$"
+    ) as caught:
+        policy.escalate(case, req, ctx())
+    no_personal_data(str(caught.value))
+    older = policy.EscalationRequest(to="informal_written_warning", incidents=(before.id,))
+    with refused("has not continued since step 1"):
+        policy.escalate(case, older, ctx())
+    case, again = make_incident(case)
+    both = policy.EscalationRequest(incidents=(incident.id, again.id))
+    _, decision = policy.escalate(case, both, ctx())
+    assert decision.step == "informal_written_warning"
+
+
+def test_formal_warning_needs_repeated_behaviour() -> None:
+    """Step 3 relies on an incident new since the informal warning.
+
+    Policy: "For repeated or more serious offences, a formal written warning letter will be
+    issued".
+    """
+    case, first = make_incident(make_case())
+    case = warn(case, "verbal_warning", first.id)
+    case, second = make_incident(case)
+    case = warn(case, "informal_written_warning", second.id)
+    informal = case.decisions[-1]
+    for stale in (first.id, second.id):
+        with refused(
+            r"^refused: the behaviour has not continued since step 2 "
+            rf"\(informal_written_warning\), decision {informal.id}: "
+        ):
+            policy.escalate(case, restricting_req((stale,)), ctx())
+    case, third = make_incident(case)
+    case, proposal = policy.escalate(case, restricting_req((second.id, third.id)), ctx())
+    _, approved = policy.approve(case, ctx("manager"))
+    assert approved.id == proposal.id and approved.status == "approved"
+
+
+def test_serious_incident_still_bypasses_without_continuing() -> None:
+    """A serious incident already warned about still bypasses the warning it skips.
+
+    Policy: "Please note that in the case of violence or serious threats, the warning stages
+    (1 and 2) will be bypassed."
+    """
+    case, serious = make_incident(make_case(), serious=True, behaviours=("threats",))
+    case = warn(case, "verbal_warning", serious.id)
+    case, decision = policy.escalate(case, restricting_req((serious.id,)), ctx())
+    assert decision.bypass_incident == serious.id
+    _, approved = policy.approve(case, ctx("manager"))
+    assert approved.status == "approved"
+    fresh, threat = make_incident(make_case(), serious=True, behaviours=("threats",))
+    _, skipped = policy.escalate(fresh, restricting_req((threat.id,)), ctx())
+    assert skipped.bypass_incident == threat.id
 
 
 def test_no_skip_without_serious_incident() -> None:
@@ -370,11 +445,39 @@ def test_contact_refused_needs_behaviour_to_continue() -> None:
     req = restricting_req(decision.incidents, to="contact_refused", today=LATER)
     with refused(f"rely on an incident after {TODAY}"):
         policy.escalate(case, req, day)
-    case, later = continued(case)
+    case, later = continued(warned_in_writing(case, decision))
     case, refusal = policy.escalate(
         case, restricting_req((later,), to="contact_refused", today=LATER), day
     )
     assert refusal.status == "proposed" and refusal.step == "contact_refused"
+
+
+def test_contact_refused_needs_warning_letter_issued() -> None:
+    """Refusal of contact needs the formal-warning letter issued before the continuing behaviour.
+
+    Policy: "If the behaviour continues after warnings letters are issued, we may refuse
+    further contact and refuse further responses."
+    """
+    case, formal = registered_case()
+    case, later = continued(case)
+    day = ctx(today=LATER)
+    req = restricting_req((later,), to="contact_refused", today=LATER)
+    with refused(
+        f"^refused: no formal-warning letter has been issued about decision {formal.id}; "
+        "contact is refused only if the behaviour continues after warning letters are issued$"
+    ) as caught:
+        policy.escalate(case, req, day)
+    no_personal_data(str(caught.value))
+    other = issue_letter(case, "informal-warning", formal.id)
+    with refused("no formal-warning letter has been issued"):
+        policy.escalate(other, req, day)
+    too_late = warned_in_writing(case, formal, LATER + dt.timedelta(days=1))
+    after = LATER + dt.timedelta(days=1)
+    with refused(f"after the formal-warning letter: rely on an incident on or after {after}"):
+        policy.escalate(too_late, req, ctx(today=after))
+    on_the_day = warned_in_writing(case, formal, LATER)
+    _, refusal = policy.escalate(on_the_day, req, day)
+    assert refusal.step == "contact_refused" and refusal.incidents == (later,)
 
 
 # --- approval -------------------------------------------------------------------------------------
@@ -435,7 +538,7 @@ def test_approval_supersedes_decision_in_force() -> None:
     further contact and refuse further responses."
     """
     case, formal = registered_case()
-    case, later = continued(case)
+    case, later = continued(warned_in_writing(case, formal))
     req = restricting_req((later,), to="contact_refused", today=LATER)
     case, _ = policy.escalate(case, req, ctx(today=LATER))
     case, refusal = policy.approve(case, ctx("head", LATER))
@@ -807,6 +910,37 @@ def test_varied_appeal_needs_approval() -> None:
         policy.approve(case, ctx("head"))
     case, varied = policy.approve(case, ctx("manager2"))
     assert views.decision_in_force(case) == varied
+
+
+def test_appeal_variation_approved_by_someone_not_involved() -> None:
+    """The variation an appeal decides on is approved by no one involved in the original decision.
+
+    Policy: "it will be considered by an Officer who was not involved in the original decision
+    to restrict access."
+    """
+    terms = restricting_req(
+        (), restrictions=(Restriction(kind="contact_times", days=("mon",), hours="09:00-12:00"),)
+    )
+    case, incident = make_incident(make_case(), actor="manager2", serious=True)
+    case, original = policy.escalate(case, restricting_req((incident.id,)), ctx("manager"))
+    case, _ = policy.approve(case, ctx("head"))
+    case, _ = policy.lodge_appeal(case, TODAY, None, ctx())
+    case, _ = policy.decide_appeal(case, "varied", "Too broad.", ctx("head2"), variation=terms)
+    needs = r"the appeal \(approving its variation\) needs an officer not involved$"
+    with refused(f"^refused: you proposed decision {original.id}; {needs}"):
+        policy.approve(case, ctx("manager"))
+    with refused(f"^refused: you approved decision {original.id}; {needs}"):
+        policy.approve(case, ctx("head"))
+    with refused(f"^refused: you reported incident {incident.id}, "):
+        policy.approve(case, ctx("manager2"))
+
+    case, original = registered_case()
+    case, _ = policy.lodge_appeal(case, TODAY, None, ctx())
+    case, _ = policy.decide_appeal(case, "varied", "Too broad.", ctx("head"), variation=terms)
+    with refused(f"you approved decision {original.id}; {needs}"):
+        policy.approve(case, ctx("manager"))
+    case, varied = policy.approve(case, ctx("manager2"))
+    assert views.decision_in_force(case) == varied and varied.variation_of == original.id
 
 
 # --- letters --------------------------------------------------------------------------------------

@@ -34,8 +34,9 @@ from ucbr.config import (
 from ucbr.errors import INTEGRITY, OK, NotFound, Refused, UcbrError
 from ucbr.gitlog import Commit
 from ucbr.ids import parse_file_id
+from ucbr.retention import tombstones
 from ucbr.store import POLICY_FILE, STAFF_FILE, Register, recipients_file, tier_key_file, validate
-from ucbr.textconv import flatten
+from ucbr.textconv import flatten, mask_value
 from ucbr.vault import ARMOR_BEGIN, ARMOR_END, Identity, Keyring, decrypt, parse_recipient, unlock
 from ucbr.yamlio import load_strict
 
@@ -544,10 +545,20 @@ class _Rings:
 
 
 def history(
-    reg: Register, identities: Sequence[Identity], ring: Keyring, file_id: str
+    reg: Register,
+    identities: Sequence[Identity],
+    ring: Keyring,
+    file_id: str,
+    reveal: bool = False,
 ) -> list[Revision]:
-    """Every commit that changed one case or property, oldest first, with its field changes."""
+    """Every commit that changed one case or property, oldest first, with its field changes.
+
+    Personal data is masked unless ``reveal``; a case deleted under the retention rules
+    shows only its tombstone, so history is no way back to data past retention.
+    """
     file_id = parse_file_id(file_id)
+    if any(t.get("id") == file_id for t in tombstones(reg)):
+        raise Refused(f"{file_id} was deleted under the retention rules; see .ucbr/tombstones.yaml")
     path = envelope.relpath(file_id)
     commits = gitlog.log(reg.root, paths=[path])
     if not commits:
@@ -571,7 +582,7 @@ def history(
             continue
         at = rings.at(blobs, c.sha)
         plain = {n: d for n in SECTIONS if (d := rings.open(at, n, env.sections[n])) is not None}
-        revisions.append(_changes(c, snaps, env, plain, previous))
+        revisions.append(_changes(c, snaps, env, plain, previous, reveal))
         previous = (env, plain)
     return revisions
 
@@ -603,6 +614,7 @@ def _changes(
     env: envelope.Envelope,
     plain: dict[str, Any],
     previous: tuple[envelope.Envelope, dict[str, Any]] | None,
+    reveal: bool,
 ) -> Revision:
     old_env, old_plain = previous if previous else (None, {})
     changed = [n for n in SECTIONS if old_env is None or old_env.sections[n] != env.sections[n]]
@@ -613,6 +625,8 @@ def _changes(
         for name in [*after, *(k for k in before if k not in after)]:
             old, new = before.get(name), after.get(name)
             if old != new and not (_empty(old) and _empty(new)):
+                if not reveal:
+                    old, new = mask_value(name, old), mask_value(name, new)
                 changes.append(FieldChange(name, old, new))
     unreadable = tuple(n for n in changed if n not in plain)
     return _revision(c, snaps, section=section, changes=tuple(changes), unreadable=unreadable)

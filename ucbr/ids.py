@@ -31,13 +31,9 @@ def parse_file_id(text: str) -> str:
     """A case or property id given on the command line, checked before it names any path."""
     candidate = text.strip().upper()
     if not _ID.fullmatch(candidate) or candidate[0] not in KINDS:
-        raise Refused(f"not a case or property id: {_printable(text)!r}")
+        raise Refused("not a case or property id (C- or P- and 8 characters, like C-7F3K2QHM)")
     return candidate
 
 
 def is_id(text: str, prefix: str) -> bool:
     return bool(_ID.fullmatch(text)) and text.startswith(prefix + "-")
-
-
-def _printable(text: str) -> str:
-    return text[:40]

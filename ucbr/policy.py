@@ -263,18 +263,64 @@ def _check_ladder(case: Case, step: Step, incidents: tuple[Incident, ...]) -> st
     )
 
 
+def _check_warning_followed(case: Case, step: Step, incidents: tuple[Incident, ...]) -> None:
+    """Steps 2 and 3 follow the step below only if the behaviour continued after it.
+
+    A step reached by bypassing the step below (violence or a serious threat) has no
+    earlier warning to follow, so it is not checked here.
+    """
+    target = LADDER.index(step)
+    if target not in (1, 2):
+        return
+    below = LADDER[target - 1]
+    warnings = [d for d in case.decisions if d.step == below and d.status in GIVEN_STATUSES]
+    if not warnings:
+        return
+    warned_on = max(d.proposed_on for d in warnings)
+    # An incident an earlier warning already answered is not the behaviour continuing.
+    relied_on = {
+        i
+        for d in case.decisions
+        if d.status in GIVEN_STATUSES and LADDER.index(d.step) < target
+        for i in d.incidents
+    }
+    if not any(i.id not in relied_on and i.date >= warned_on for i in incidents):
+        latest = max(warnings, key=lambda d: d.proposed_on)
+        raise _refuse(
+            f"the behaviour has not continued since {step_label(below)}, decision {latest.id}: "
+            f"rely on an incident on or after {warned_on} that the warning did not rely on"
+        )
+
+
 def _check_behaviour_continued(case: Case, incidents: tuple[Incident, ...]) -> None:
-    warned = [
-        d.approved_on
+    warnings = [
+        d
         for d in case.decisions
         if d.step == "formal_written_warning" and d.status in GIVEN_STATUSES and d.approved_on
     ]
-    if not warned:
+    if not warnings:
         raise _refuse("contact is refused only after an approved formal written warning")
-    since = max(warned)
+    since = max(d.approved_on for d in warnings if d.approved_on)
     if not any(i.date > since for i in incidents):
         raise _refuse(
             f"contact is refused only if the behaviour continued: rely on an incident after {since}"
+        )
+    warned = {d.id for d in warnings}
+    sent = [
+        letter.date
+        for letter in case.letters
+        if letter.kind == "formal-warning" and letter.about in warned
+    ]
+    if not sent:
+        raise _refuse(
+            f"no formal-warning letter has been issued about decision {warnings[-1].id}; "
+            "contact is refused only if the behaviour continues after warning letters are issued"
+        )
+    letter_on = min(sent)
+    if not any(i.date > since and i.date >= letter_on for i in incidents):
+        raise _refuse(
+            "contact is refused only if the behaviour continued after the formal-warning letter: "
+            f"rely on an incident on or after {letter_on}"
         )
 
 
@@ -463,6 +509,7 @@ def escalate(case: Case, req: EscalationRequest, ctx: Ctx) -> tuple[Case, Decisi
     step = req.to or _next_step(case)
     _check_not_in_force(case, step)
     bypass = _check_ladder(case, step, incidents)
+    _check_warning_followed(case, step, incidents)
     if step == "contact_refused":
         _check_behaviour_continued(case, incidents)
     decision = _make(Decision, **_decision(case, step, req, incidents, ctx), bypass_incident=bypass)
@@ -496,6 +543,25 @@ def _check_approver(case: Case, decision: Decision, ctx: Ctx) -> None:
                 f"you reported incident {incident.id}, which decision {decision.id} relies on; "
                 "the approver must be someone else"
             )
+    appeal = _appeal_varying(case, decision)
+    if appeal is not None:
+        # The variation is the appeal's outcome: it too is for someone not involved.
+        _check_not_involved(case, appeal, ctx, frozenset(), "approving its variation")
+
+
+def _appeal_varying(case: Case, decision: Decision) -> Appeal | None:
+    """The appeal whose "varied" outcome proposed ``decision``, if it came from one."""
+    return next(
+        (
+            a
+            for a in case.appeals
+            if a.outcome == "varied"
+            and a.decision == decision.variation_of
+            and a.decided_by == decision.proposed_by
+            and a.decided_on == decision.proposed_on
+        ),
+        None,
+    )
 
 
 def _awaiting(case: Case) -> Decision:
@@ -518,6 +584,7 @@ def _still_sound(case: Case, pending: Decision, ctx: Ctx) -> None:
         incidents = _relied_on(case, pending.incidents)
         _check_not_in_force(case, pending.step)
         _check_ladder(case, pending.step, incidents)
+        _check_warning_followed(case, pending.step, incidents)
         if pending.step == "contact_refused":
             _check_behaviour_continued(case, incidents)
     check_adjustments(case, pending.restrictions)
@@ -700,28 +767,26 @@ def _original_decisions(case: Case, decision_id: str) -> list[Decision]:
     return chain
 
 
-def _check_not_involved(case: Case, appeal: Appeal, ctx: Ctx, involved: frozenset[str]) -> None:
+def _check_not_involved(
+    case: Case, appeal: Appeal, ctx: Ctx, involved: frozenset[str], doing: str = ""
+) -> None:
     me = ctx.actor.id
     by_id = {i.id: i for i in case.incidents}
+    needs = f"the appeal{' (' + doing + ')' if doing else ''} needs an officer not involved"
     for decision in _original_decisions(case, appeal.decision):
         if decision.proposed_by == me:
-            raise _refuse(
-                f"you proposed decision {decision.id}; the appeal needs an officer not involved"
-            )
+            raise _refuse(f"you proposed decision {decision.id}; {needs}")
         if decision.approved_by == me:
-            raise _refuse(
-                f"you approved decision {decision.id}; the appeal needs an officer not involved"
-            )
+            raise _refuse(f"you approved decision {decision.id}; {needs}")
         for incident_id in decision.incidents:
             if incident_id in by_id and by_id[incident_id].reported_by == me:
                 raise _refuse(
                     f"you reported incident {incident_id}, relied on by decision {decision.id}; "
-                    "the appeal needs an officer not involved"
+                    f"{needs}"
                 )
     if me in involved:
         raise _refuse(
-            f"git history shows you worked on decision {appeal.decision} or its case; "
-            "the appeal needs an officer not involved"
+            f"git history shows you worked on decision {appeal.decision} or its case; {needs}"
         )
 
 

@@ -18,32 +18,69 @@ from ucbr.vault import Keyring
 from ucbr.yamlio import load_strict
 
 MASK = "•••"
-# Fields that say who a person is or what they did, in their own or an officer's words.
-PERSONAL_FIELDS: frozenset[str] = frozenset(
+# Fields whose values are ids, dates, codes and flags: shown as they are. Every other
+# value (names, contact details, narratives, premises, topics, guidance, references) is
+# masked, so a field added to the models later is masked until someone decides otherwise.
+SAFE_FIELDS: frozenset[str] = frozenset(
     {
-        "person",
-        "name",
-        "aliases",
-        "date_of_birth",
-        "address",
-        "postcode",
-        "email",
-        "emails",
-        "phone",
-        "phones",
-        "summary",
-        "note",
-        "details",
-        "reasons",
-        "reject_reason",
-        "late_reason",
-        "no_notify_reason",
-        "not_notified_reason",
-        "considerations",
-        "condition",
-        "scope_reason",
-        "by_representative",
-        "plain",
+        "id",
+        "kind",
+        "status",
+        "step",
+        "on_register",
+        "in_force",
+        "appeal_in_progress",
+        "date",
+        "due",
+        "received",
+        "recorded_on",
+        "proposed_on",
+        "approved_on",
+        "rejected_on",
+        "decided_on",
+        "ended_on",
+        "opened_on",
+        "start",
+        "until",
+        "review_by",
+        "review_date",
+        "next_review",
+        "late",
+        "serious",
+        "significant_change",
+        "notify",
+        "channel",
+        "location",
+        "category",
+        "behaviours",
+        "service",
+        "scope",
+        "days",
+        "hours",
+        "risks",
+        "adjustments",
+        "outcome",
+        "format",
+        "sha256",
+        "template_sha256",
+        "policy",
+        "decision",
+        "incidents",
+        "bypass_incident",
+        "variation_of",
+        "about",
+        "what",
+        "detail",
+        "reported_by",
+        "proposed_by",
+        "approved_by",
+        "rejected_by",
+        "decided_by",
+        "lodged_by",
+        "by",
+        "recorded_by",
+        "staff",
+        "ucbr",
     }
 )
 
@@ -78,12 +115,19 @@ def flatten(data: object, prefix: str = "") -> dict[str, Any]:
 
 
 def is_personal(path: str) -> bool:
-    words = path.replace("[", ".[").split(".")
-    return any(w in PERSONAL_FIELDS for w in words if not w.startswith("["))
+    """Whether a field may hold personal data: anything but an id, date, code or flag."""
+    words = [w for w in path.replace("[", ".[").split(".") if w and not w.startswith("[")]
+    return not words or words[-1] not in SAFE_FIELDS
+
+
+def mask_value(path: str, value: Any) -> Any:
+    if isinstance(value, bool) or value in (None, [], "") or not is_personal(path):
+        return value
+    return MASK
 
 
 def masked(flat: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: (MASK if is_personal(k) and v not in (None, [], "") else v) for k, v in flat.items()}
+    return {k: mask_value(k, v) for k, v in flat.items()}
 
 
 def scalar(value: Any) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 import typer
 import typer.main
 from pydantic import ValidationError
+from typer._click.exceptions import BadParameter, MissingParameter
 
 from ucbr import errors, ui
 from ucbr.cli import (  # noqa: F401
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         ui.err("ucbr: aborted")
         return errors.REFUSED
     except typer.TyperException as exc:
-        ui.err(f"ucbr: {exc.format_message()}")
+        ui.err(f"ucbr: {usage_message(exc)}")
         return errors.USAGE
     except KeyboardInterrupt:
         ui.err("ucbr: interrupted; nothing was changed")
@@ -65,6 +66,16 @@ def main(argv: list[str] | None = None) -> int:
         ui.err("ucbr: interrupted; nothing was changed")
         return errors.REFUSED
     return code if isinstance(code, int) else errors.OK
+
+
+def usage_message(exc: typer.TyperException) -> str:
+    """A usage error, without echoing the value typed: it may be a name, and stderr is logged."""
+    text = exc.format_message()
+    if not isinstance(exc, BadParameter) or isinstance(exc, MissingParameter):
+        return text
+    where, _, problem = text.partition(": ")
+    _, found, choices = problem.partition(" is not one of ")
+    return f"{where}: not one of {choices}" if found else f"{where}; see --help"
 
 
 def entry_point() -> None:

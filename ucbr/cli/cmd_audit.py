@@ -22,11 +22,15 @@ _WIDTH = 60
 
 @app.command()
 def history(
-    ctx: typer.Context, file_id: Annotated[str, typer.Argument(metavar="ID")], json: Json = False
+    ctx: typer.Context,
+    file_id: Annotated[str, typer.Argument(metavar="ID")],
+    json: Json = False,
+    reveal: Annotated[bool, typer.Option("--reveal", help="Show personal data unmasked.")] = False,
 ) -> None:
     """The timeline of one case or property from git: who did what, when, and what changed."""
     opts = options(ctx)
-    revisions = auditing.history(opts.register(), opts.identities(), opts.keyring(), file_id)
+    reg = opts.register()
+    revisions = auditing.history(reg, opts.identities(), opts.keyring(), file_id, reveal)
     if json:
         ui.print_json([asdict(r) for r in revisions])
         return

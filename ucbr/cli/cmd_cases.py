@@ -136,7 +136,7 @@ def escalate(
     """Take the next step on the warning ladder (or the step given with --to)."""
     session = options(ctx).session()
     if spoc and session.reg.staff.by_id(spoc) is None:
-        raise Refused(f"--spoc {spoc} is not in the staff directory")
+        raise Refused("--spoc is not a staff id in the staff directory")
     restricted = restrictions(
         only_channel,
         contact_days,
@@ -159,7 +159,12 @@ def escalate(
         review_by=review_by,
     )
     decision = actions.escalate(session, case_id, req)
-    warn_free_text(note=note, considerations=considerations)
+    warn_free_text(
+        note=note,
+        considerations=considerations,
+        essential_services=essential_services,
+        scope_reason=scope_reason,
+    )
     if decision.status == "proposed":
         ui.out(
             f"{decision.id}: {decision.step} proposed for {case_id.upper()}; "
@@ -187,6 +192,7 @@ def reject(
 ) -> None:
     """Reject the proposed decision on a case."""
     decision = actions.reject(options(ctx).session(), case_id, reason)
+    warn_free_text(reason=reason)
     ui.out(f"{decision.id}: rejected")
 
 
@@ -199,4 +205,5 @@ def adjustments(
 ) -> None:
     """Record a reasonable adjustment; restrictions that contradict it are refused."""
     actions.add_adjustment(options(ctx).session(), case_id, add, note)
+    warn_free_text(note=note)
     ui.out(f"{case_id.upper()}: adjustment {add} recorded")

@@ -9,7 +9,7 @@ import typer
 
 from ucbr import actions, ui
 from ucbr.cli.app import app, foi_app
-from ucbr.cli.common import options, parse_date
+from ucbr.cli.common import options, parse_date, warn_free_text
 from ucbr.letters import Format
 from ucbr.model import FoiDecisionKind, LetterKind
 
@@ -52,6 +52,7 @@ def foi_record(
         decision,
         reasons,
     )
+    warn_free_text(reasons=reasons)
     ui.out(
         f"{record.id}: {record.decision} recorded; refusal notice due by {record.due.isoformat()}"
     )

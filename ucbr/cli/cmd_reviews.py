@@ -9,7 +9,7 @@ import typer
 
 from ucbr import actions, policy, ui
 from ucbr.cli.app import app, appeal_app, property_app
-from ucbr.cli.common import options, parse_date, today
+from ucbr.cli.common import options, parse_date, today, warn_free_text
 from ucbr.cli.terms import (
     BanUntilOpt,
     ConsiderationsOpt,
@@ -149,6 +149,7 @@ def review(
         variation=variation,
     )
     done = actions.review(session, case_id, req)
+    warn_free_text(reasons=reasons, no_notify_reason=no_notify_reason)
     late = " (held late)" if done.late else ""
     ui.out(f"{done.id}: review of {case_id.upper()}: {done.outcome}{late}")
 
@@ -164,6 +165,7 @@ def appeal_lodge(
     appeal = actions.lodge_appeal(
         options(ctx).session(), case_id, parse_date(received, "--received"), late_reason
     )
+    warn_free_text(late_reason=late_reason)
     ui.out(
         f"{appeal.id}: appeal against {appeal.decision} recorded; "
         "the restriction stays until it is decided"
@@ -208,6 +210,7 @@ def appeal_decide(
             review_by=review_by,
         )
     appeal = actions.decide_appeal(options(ctx).session(), case_id, outcome, reasons, variation)
+    warn_free_text(reasons=reasons)
     ui.out(f"{appeal.id}: appeal {appeal.outcome}")
 
 
@@ -250,6 +253,7 @@ def property_add(
             "not_notified_reason": not_notified_reason,
         },
     )
+    warn_free_text(details=details, condition=condition, not_notified_reason=not_notified_reason)
     ui.out(f"{prop.id}: property risk proposed; it needs approval by a manager or head of service")
 
 
@@ -270,6 +274,7 @@ def property_reject(
 ) -> None:
     """Reject a proposed property risk."""
     prop = actions.reject_property(options(ctx).session(), property_id, reason)
+    warn_free_text(reason=reason)
     ui.out(f"{prop.id}: rejected")
 
 
@@ -293,6 +298,7 @@ def property_review(
             if v
         }
     prop = actions.review_property(options(ctx).session(), property_id, outcome, reasons, variation)
+    warn_free_text(reasons=reasons)
     ui.out(f"{prop.id}: review recorded ({outcome}); next review {prop.next_review or 'none'}")
 
 
