@@ -188,7 +188,7 @@ def involved_in_history(reg: Register, file_id: str) -> frozenset[str]:
     involved: set[str] = set()
     for record in filter(None, (r.strip() for r in log.split("\x1d"))):
         action, officer, email = (part.strip() for part in record.split("\x1e"))
-        if action in {"escalate", "approve", "reject", "add-incident"}:
+        if action in {"escalate", "approve", "reject", "add-incident", "review"}:
             involved.add(officer)
             member = reg.staff.by_email(email)
             if member is not None:

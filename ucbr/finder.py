@@ -46,12 +46,14 @@ class Found:
             "id": self.match.id,
             "score": self.match.score,
             "matched_on": self.match.matched_on,
+            "possible": self.match.score < SURE,
             "entry": data,
         }
 
     def text(self) -> str:
         e = self.entry
-        lines = [f"{e.id}  (match {self.match.score}%, on {self.match.matched_on})"]
+        sure = "match" if self.match.score >= SURE else "POSSIBLE match: check other details"
+        lines = [f"{e.id}  ({sure} {self.match.score}%, on {self.match.matched_on})"]
         if isinstance(e, CaseEntry):
             person = e.person
             if person is not None:
@@ -84,12 +86,16 @@ class Found:
         return "\n".join(lines) + "\n"
 
 
+SURE = 80  # at or above: a match; below, down to POSSIBLE: shown as a possible match
+POSSIBLE = 50
+
+
 def find(reg: Register, ring: Keyring, query: str) -> list[Found]:
+    """The matches; when none is sure, the possible ones (a surname alone, a street)."""
     by_id = {e.id: e for e in entries(reg, ring)}
-    return [
-        Found(m, by_id[m.id], _spoc_name(reg, by_id[m.id]))
-        for m in lookup.lookup(query, by_id.values())
-    ]
+    candidates = lookup.lookup(query, by_id.values(), threshold=POSSIBLE)
+    sure = [m for m in candidates if m.score >= SURE]
+    return [Found(m, by_id[m.id], _spoc_name(reg, by_id[m.id])) for m in sure or candidates]
 
 
 def _spoc_name(reg: Register, entry: Entry) -> str | None:

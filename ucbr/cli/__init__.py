@@ -54,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     except typer.TyperException as exc:
         ui.err(f"ucbr: {usage_message(exc)}")
         return errors.USAGE
+    except OSError as exc:  # a file named on the command line that is missing or unreadable
+        where = f": {exc.filename}" if exc.filename else ""
+        ui.err(f"ucbr: {(exc.strerror or 'cannot use a file').lower()}{where}")
+        return errors.REFUSED
     except KeyboardInterrupt:
         ui.err("ucbr: interrupted; nothing was changed")
         return errors.REFUSED

@@ -8,7 +8,7 @@ import typer
 
 from ucbr import actions, policy, ui
 from ucbr.cli.app import app
-from ucbr.cli.common import options, parse_date, warn_free_text
+from ucbr.cli.common import check_identifiers, options, parse_date, warn_free_text
 from ucbr.cli.terms import (
     BanUntilOpt,
     ConsiderationsOpt,
@@ -78,6 +78,7 @@ def add_incident(
     if not date or channel is None or location is None or category is None:
         raise Refused("--date, --channel, --location and --category are required")
     person = None
+    check_identifiers(email, phone, postcode)
     if new:
         if not name:
             raise Refused("a new case needs --name")

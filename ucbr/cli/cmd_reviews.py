@@ -9,7 +9,7 @@ import typer
 
 from ucbr import actions, policy, ui
 from ucbr.cli.app import app, appeal_app, property_app
-from ucbr.cli.common import options, parse_date, today, warn_free_text
+from ucbr.cli.common import check_identifiers, options, parse_date, today, warn_free_text
 from ucbr.cli.terms import (
     BanUntilOpt,
     ConsiderationsOpt,
@@ -240,6 +240,7 @@ def property_add(
     ] = None,
 ) -> None:
     """Propose a risk at a property; it needs approval, has no end date, and is reviewed."""
+    check_identifiers(postcode=postcode)
     prop = actions.add_property(
         options(ctx).session(),
         {
@@ -311,7 +312,10 @@ def lookup(ctx: typer.Context, query: str, json: Json = False) -> None:
         ui.print_json([f.as_dict() for f in found])
         return
     if not found:
-        ui.out(f"Nothing on the register matches {query!r}. No restriction is recorded for it.")
+        ui.out(
+            f"Nothing on the register matches {query!r}. Check the spelling, or search by "
+            "e-mail, phone or postcode: no match does not prove there is no restriction."
+        )
         return
     for hit in found:
         ui.out(hit.text())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,3 +92,22 @@ def warn_free_text(**texts: str | None) -> None:
     for field_name, text in texts.items():
         for warning in screen_free_text(text or ""):
             ui.err(f"ucbr: warning: --{field_name.replace('_', '-')}: {warning}")
+
+
+EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def check_identifiers(
+    emails: list[str] | None = None,
+    phones: list[str] | None = None,
+    postcode: str | None = None,
+) -> None:
+    """Structured identifiers must look like what they are, or lookups will never find them."""
+    from ucbr.lookup import normalise_phone, normalise_postcode
+
+    if any(not EMAIL_SHAPE.match(e.strip()) for e in emails or ()):
+        raise Refused("--email is not an e-mail address")
+    if any(normalise_phone(p) is None for p in phones or ()):
+        raise Refused("--phone is not a telephone number")
+    if postcode is not None and normalise_postcode(postcode) is None:
+        raise Refused("--postcode is not a UK postcode")
