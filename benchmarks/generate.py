@@ -299,6 +299,11 @@ def contact_refused(w: World, case: Case) -> Case:
     refused_on = min(due - w.days(120, 175), w.today - dt.timedelta(days=3))
     formal_on = refused_on - w.days(40, 90)
     case = formal(w, case, formal_on, formal_on + w.days(90, 150))
+    warning = decision_in_force(case)
+    assert warning is not None and warning.approved_on is not None
+    if not any(x.kind == "formal-warning" and x.about == warning.id for x in case.letters):
+        # Refusal needs the warning letter to have gone out: this one always has.
+        case = letter(w, case, "formal-warning", warning.approved_on, warning.id)
     return restrict(w, case, refused_on, due, min(refused_on + w.days(0, 2), w.today))
 
 

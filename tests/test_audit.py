@@ -81,7 +81,7 @@ def test_audit_lists_every_access_change(reg: Reg) -> None:
     assert "front (frontline, frontline tier)" in added
     assert "officer2 (case_officer, casework tier)" in added
     front = next(c for c in changes if "front (frontline, frontline tier)" in c["added"])
-    assert front["officer"] == "mgr" and front["tier_keys"] == ["frontline"]
+    assert front["officer"] == "mgr" and front["tier_keys"] == ["scheduler", "frontline"]
 
 
 def test_audit_since_reads_only_later_commits(reg: Reg) -> None:

@@ -57,8 +57,8 @@ def test_staff_remove_renews_tier_keys_and_reencrypts_in_one_commit(reg: Reg) ->
     assert reg.git("status", "--porcelain") == ""
 
 
-def test_frontline_leaver_renews_only_the_frontline_tier(reg: Reg) -> None:
-    """A frontline key opens only its tier: the casework record keeps its ciphertext."""
+def test_frontline_leaver_renews_only_the_tiers_they_held(reg: Reg) -> None:
+    """A frontline leaver renews the frontline and scheduler tiers; the record is untouched."""
     (case_id,) = cases(reg, 1)
     before = sections(reg)
     public = {t: Register.open(reg.root).public_tier(t) for t in TIERS}
@@ -68,7 +68,7 @@ def test_frontline_leaver_renews_only_the_frontline_tier(reg: Reg) -> None:
     assert after[(case_id, "entry")] != before[(case_id, "entry")]
     assert after[(case_id, "schedule")] != before[(case_id, "schedule")]
     changed: set[Tier] = {t for t in TIERS if Register.open(reg.root).public_tier(t) != public[t]}
-    assert changed == {"frontline"}
+    assert changed == {"scheduler", "frontline"}
     assert reg.run("cron", "list").code == 0
 
 

@@ -13,12 +13,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ucbr import foi, git, letters, policy
+from ucbr import foi, git, policy
 from ucbr.config import StaffMember
 from ucbr.envelope import relpath
 from ucbr.errors import Refused
 from ucbr.ids import new_id
-from ucbr.letters import Format
 from ucbr.model import (
     AdjustmentKind,
     Appeal,
@@ -27,6 +26,7 @@ from ucbr.model import (
     Decision,
     FoiDecisionKind,
     FoiRecord,
+    LetterFormat,
     LetterIssued,
     LetterKind,
     Person,
@@ -266,9 +266,11 @@ def record_foi(
 
 
 def issue_letter(
-    s: Session, case_id: str, kind: LetterKind, fmt: Format, out: Path
+    s: Session, case_id: str, kind: LetterKind, fmt: LetterFormat, out: Path
 ) -> LetterIssued:
     """Render a letter to ``out`` (0600, outside the register) and record that it was issued."""
+    from ucbr import letters  # Jinja and the PDF engine load only when a letter is written
+
     target = outside_register(s.reg.root, out)
     if case_id.upper().startswith("P-"):
         letters.render_property_letter()

@@ -16,6 +16,7 @@ from ucbr.config import (
     StaffMember,
     Tier,
     policy_hash,
+    tiers_held,
 )
 from ucbr.errors import AccessDenied, Refused
 from ucbr.store import (
@@ -84,8 +85,8 @@ def init_register(path: Path, council: str, privacy_url: str | None) -> Register
 
 
 def tier_key_members(tier: Tier, staff: StaffDirectory) -> list[str]:
-    """Who holds a tier key: that tier's staff, and casework staff, who administer the others."""
-    members = [s for s in staff.staff if s.tier == tier or s.tier == "casework"]
+    """Who holds a tier key: the staff of that tier and of every tier above it."""
+    members = [s for s in staff.staff if tier in tiers_held(s.tier)]
     return [r for s in members for r in s.recipients]
 
 
@@ -133,7 +134,7 @@ def add_staff(
 
 
 def _tiers_touched(member: StaffMember) -> tuple[Tier, ...]:
-    return TIERS if member.tier == "casework" else (member.tier,)
+    return tiers_held(member.tier)
 
 
 def _new_tier_keys(directory: StaffDirectory) -> dict[str, str]:

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from ucbr import envelope, views
 from ucbr.admin import drivers_installed
-from ucbr.config import SECTION_TIERS, TIERS
+from ucbr.config import TIERS
 from ucbr.errors import INTEGRITY, PROBLEMS, UcbrError
 from ucbr.model import Case, PropertyRisk
 from ucbr.store import (
@@ -81,7 +81,7 @@ def _check_file(reg: Register, ring: Keyring, file_id: str, today: dt.date, repo
         report.add(path, str(exc).removeprefix(f"{path}: "), integrity=True)
         return
     for name, armored in loaded.env.sections.items():
-        expected = len(SECTION_TIERS[name])
+        expected = 1
         if stanza_count(armored) != expected:
             report.add(
                 path,

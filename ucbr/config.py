@@ -17,13 +17,17 @@ Role = Literal["frontline", "case_officer", "manager", "head_of_service", "ig_of
 Tier = Literal["scheduler", "frontline", "casework"]
 TIERS: tuple[Tier, ...] = ("scheduler", "frontline", "casework")
 
-# Which tiers may read each section of a file.
-SECTION_TIERS: dict[str, tuple[Tier, ...]] = {
-    "schedule": ("scheduler", "frontline", "casework"),
-    "entry": ("frontline", "casework"),
-    "record": ("casework",),
-}
 SECTIONS: tuple[str, ...] = ("schedule", "entry", "record")
+# The one tier key each section is encrypted to: the lowest tier allowed to read it. Tier
+# keys are handed upwards (frontline staff hold the scheduler key too, casework staff all
+# three), so each section carries a single recipient stanza and decrypts in one step.
+SECTION_KEY: dict[str, Tier] = {"schedule": "scheduler", "entry": "frontline", "record": "casework"}
+
+
+def tiers_held(tier: Tier) -> tuple[Tier, ...]:
+    """The tier keys a member of a tier holds: their own and every tier below it."""
+    return TIERS[: TIERS.index(tier) + 1]
+
 
 APPROVER_ROLES: frozenset[str] = frozenset({"manager", "head_of_service"})
 STAFF_ADMIN_ROLES: frozenset[str] = frozenset({"manager", "head_of_service", "ig_officer"})

@@ -10,8 +10,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from functools import cache
+from typing import TYPE_CHECKING
 
-import holidays
+if TYPE_CHECKING:  # imported when first needed: it is slow to load, and most commands never do
+    import holidays
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -25,6 +27,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
 @cache
 def _bank_holidays() -> holidays.HolidayBase:
     # England & Wales: the FOI Act counts working days in the jurisdiction of the council.
+    import holidays
+
     return holidays.country_holidays("GB", subdiv="ENG")
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ucbr import envelope, lookup
+from ucbr import envelope
 from ucbr.model import CaseEntry, PropertyEntry
 from ucbr.plain import RISK_NAMES, long_date
 from ucbr.store import Register, validate
 from ucbr.vault import Keyring
 from ucbr.yamlio import load_strict
+
+if TYPE_CHECKING:
+    from ucbr import lookup
 
 Entry = CaseEntry | PropertyEntry
 
@@ -92,6 +95,8 @@ POSSIBLE = 50
 
 def find(reg: Register, ring: Keyring, query: str) -> list[Found]:
     """The matches; when none is sure, the possible ones (a surname alone, a street)."""
+    from ucbr import lookup  # fuzzy matching and phone parsing load only for a lookup
+
     by_id = {e.id: e for e in entries(reg, ring)}
     candidates = lookup.lookup(query, by_id.values(), threshold=POSSIBLE)
     sure = [m for m in candidates if m.score >= SURE]

@@ -22,7 +22,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, NoReturn, TypeVar, get_args
+from typing import Any, NoReturn, TypeVar, get_args
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -37,6 +37,7 @@ from ucbr.model import (
     Decision,
     FoiRecord,
     Incident,
+    LetterFormat,
     LetterKind,
     Restriction,
     Review,
@@ -47,7 +48,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LGSCO_URL = "www.lgo.org.uk"
 ICO_URL = "www.ico.org.uk"
 
-Format = Literal["pdf", "html", "md"]
+Format = LetterFormat
 Context = dict[str, Any]
 T = TypeVar("T")
 

@@ -129,6 +129,7 @@ LetterKind = Literal[
     "foi-refusal",
 ]
 FoiDecisionKind = Literal["s14-1", "s14-2", "answered", "s17-6"]
+LetterFormat = Literal["pdf", "html", "md"]
 
 
 class Strict(BaseModel):
@@ -240,7 +241,7 @@ class LetterIssued(Strict):
     kind: LetterKind
     date: dt.date
     about: ItemId | None = None  # the decision, review, appeal or FOI record it concerns
-    format: Literal["pdf", "html", "md"]
+    format: LetterFormat
     template_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
     by: StaffId

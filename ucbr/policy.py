@@ -288,7 +288,7 @@ def _check_warning_followed(case: Case, step: Step, incidents: tuple[Incident, .
         latest = max(warnings, key=lambda d: d.proposed_on)
         raise _refuse(
             f"the behaviour has not continued since {step_label(below)}, decision {latest.id}: "
-            f"rely on an incident on or after {warned_on} that the warning did not rely on"
+            f"rely on an incident on or after {warned_on} that no warning relied on"
         )
 
 

@@ -30,13 +30,14 @@ import pyrage
 from ucbr import envelope, git
 from ucbr.admin import tier_key_members
 from ucbr.config import (
-    SECTION_TIERS,
+    SECTION_KEY,
     SECTIONS,
     STAFF_ADMIN_ROLES,
     TIERS,
     StaffDirectory,
     StaffMember,
     Tier,
+    tiers_held,
 )
 from ucbr.errors import AccessDenied, NotFound, Refused
 from ucbr.store import STAFF_FILE, Register, recipients_file, tier_key_file, validate, write_file
@@ -96,8 +97,8 @@ class Outcome:
 
 
 def tiers_opened(member: StaffMember) -> tuple[Tier, ...]:
-    """The tier keys a member's key opens: casework staff hold every tier key."""
-    return TIERS if member.tier == "casework" else (member.tier,)
+    """The tier keys a member's key opens: their tier's and every tier's below."""
+    return tiers_held(member.tier)
 
 
 def _check_actor(reg: Register, actor: StaffMember, staff_id: str) -> StaffMember:
@@ -236,7 +237,7 @@ def _stage_file(stage: Path, file_id: str, source: str, text: str) -> None:
 
 def sections_touched(tiers: Iterable[Tier]) -> tuple[str, ...]:
     wanted = set(tiers)
-    return tuple(s for s in SECTIONS if wanted & set(SECTION_TIERS[s]))
+    return tuple(s for s in SECTIONS if SECTION_KEY[s] in wanted)
 
 
 def reencrypt(
@@ -429,7 +430,7 @@ def exposure(reg: Register, change: KeyChange) -> tuple[list[TierAccess], list[E
         key_log = _log(reg.root, "-1", sha, "--", recipients_file(tier))
         key_sha, key_since = key_log[0] if key_log else (sha, since)
         access.append(TierAccess(tier, since, key_since))
-        readable = {s for s in SECTIONS if tier in SECTION_TIERS[s]}
+        readable = {s for s in SECTIONS if SECTION_KEY[s] == tier}
         for file_id, first in _files_since(reg.root, key_sha).items():
             sections, when = files.get(file_id, (set(), max(first, since)))
             files[file_id] = (sections | readable, min(when, max(first, since)))

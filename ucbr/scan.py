@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from pathlib import Path
 import pyrage
 
 from ucbr import envelope
-from ucbr.config import SECTION_TIERS, Tier
+from ucbr.config import Tier
 from ucbr.errors import IntegrityError, UcbrError
 from ucbr.model import Schedule
 from ucbr.store import Register, validate
@@ -123,26 +124,12 @@ def _item(items: list[Data] | None, lead: str) -> Data | None:
 def scan(reg: Register, ring: Keyring) -> Iterator[Scanned]:
     """Every file's schedule, in id order; stops at the first file that is not sound."""
     ids = reg.ids()
-    ring = _first_stanza(ring)
     workers = _workers(len(ids))
     if workers < 2:
         for file_id in ids:
             yield Scanned(file_id, schedule_of_file(reg, ring, file_id))
         return
     yield from _scan_in_parallel(reg, ring, ids, workers)
-
-
-def _first_stanza(ring: Keyring) -> Keyring:
-    """Only the tier key whose stanza comes first in a schedule section.
-
-    Sections list their tiers' stanzas in ``SECTION_TIERS`` order and age tries them in
-    turn, so a casework key that also holds the scheduler key decrypts in half the time
-    with the scheduler key.
-    """
-    for tier in SECTION_TIERS["schedule"]:
-        if tier in ring.tiers:
-            return Keyring({tier: ring.tiers[tier]})
-    return ring
 
 
 def _workers(files: int) -> int:
@@ -192,11 +179,35 @@ def _scan_in_parallel(
         initializer=_start_worker,
         initargs=(str(reg.root), tier, str(identity)),
     )
+    stop = threading.Event()
     try:
-        for done, error in pool.map(_scan_chunk, _chunks(ids, CHUNK)):
+        results = pool.map(_scan_chunk, _chunks(ids, CHUNK))
+        # Started after the workers are forked, so no thread is running when they are.
+        paths = [reg.root / envelope.relpath(file_id) for file_id in ids]
+        threading.Thread(target=_prefetch, args=(paths, stop), daemon=True).start()
+        for done, error in results:
             yield from done
             if error is not None:
                 raise error
     finally:
+        stop.set()
         # A caller that stops early, or an unsound file, leaves no work running.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _prefetch(paths: list[Path], stop: threading.Event) -> None:
+    """Ask the kernel to start reading every file now, so that reads from a cold disk
+    overlap decryption instead of waiting one file at a time."""
+    if not hasattr(os, "posix_fadvise"):
+        return
+    for path in paths:
+        if stop.is_set():
+            return
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue  # the worker reading it reports the problem
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+        finally:
+            os.close(fd)

@@ -2,12 +2,13 @@
 
 Each access tier (scheduler, frontline, casework) has one age key of its own. Its
 public half is ``.ucbr/recipients/<tier>.txt``; its secret half is
-``.ucbr/tiers/<tier>.age``, encrypted to the staff of that tier (and, for the scheduler
-and frontline keys, to casework staff too, who administer them). Sections are
-encrypted to tier keys, so a section carries at most three stanzas however many staff
-there are, and a new member of staff can read the register without a single case file
-being rewritten. A member's own key opens their tier key; the tier key opens the
-sections. Plaintext is only ever held in memory.
+``.ucbr/tiers/<tier>.age``, encrypted to the staff of that tier and of every tier above
+it (frontline staff hold the scheduler key, casework staff all three). Each section is
+encrypted to the one tier key of the lowest tier allowed to read it, so it carries a
+single stanza however many staff there are: a scan of ten thousand schedules costs ten
+thousand one-stanza decryptions, and a new member of staff reads the register without a
+single case file being rewritten. A member's own key opens their tier keys; a tier key
+opens the sections. Plaintext is only ever held in memory.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import TypeAlias, Union
 
 import pyrage
 
-from ucbr.config import SECTION_TIERS, TIERS, Tier
+from ucbr.config import SECTION_KEY, TIERS, Tier
 from ucbr.errors import AccessDenied, IntegrityError, Refused
 from ucbr.private import create_private_file
 
@@ -130,14 +131,13 @@ class Keyring:
     tiers: dict[Tier, pyrage.x25519.Identity] = field(default_factory=dict)
 
     def can_read(self, section: str) -> bool:
-        return any(t in self.tiers for t in SECTION_TIERS[section])
+        return SECTION_KEY[section] in self.tiers
 
     def identities_for(self, section: str) -> list[Identity]:
-        # One identity is enough: every tier that may read a section is a recipient of it.
-        for tier in reversed(SECTION_TIERS[section]):
-            if tier in self.tiers:
-                return [self.tiers[tier]]
-        raise AccessDenied(f"your key cannot read {section} sections")
+        tier = SECTION_KEY[section]
+        if tier not in self.tiers:
+            raise AccessDenied(f"your key cannot read {section} sections")
+        return [self.tiers[tier]]
 
     def open(self, section: str, armored: str) -> bytes:
         plain = decrypt(armored, self.identities_for(section))
@@ -183,4 +183,4 @@ def wrap_tier_key(identity: pyrage.x25519.Identity, tier: Tier, members: Iterabl
 
 
 def section_recipients(section: str, public: Mapping[Tier, str]) -> list[Recipient]:
-    return [parse_recipient(public[tier]) for tier in SECTION_TIERS[section]]
+    return [parse_recipient(public[SECTION_KEY[section]])]

@@ -10,8 +10,7 @@ import typer
 from ucbr import actions, ui
 from ucbr.cli.app import app, foi_app
 from ucbr.cli.common import options, parse_date, warn_free_text
-from ucbr.letters import Format
-from ucbr.model import FoiDecisionKind, LetterKind
+from ucbr.model import FoiDecisionKind, LetterFormat, LetterKind
 
 
 @app.command()
@@ -22,7 +21,7 @@ def letter(
     out: Annotated[
         Path, typer.Option(help="The file to create (mode 0600, outside the register).")
     ],
-    format: Annotated[Format, typer.Option("--format")] = "pdf",
+    format: Annotated[LetterFormat, typer.Option("--format")] = "pdf",
 ) -> None:
     """Render a letter from the case's own facts and record that it was issued."""
     issued = actions.issue_letter(options(ctx).session(), file_id, kind, format, out)
