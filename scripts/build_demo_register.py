@@ -317,7 +317,22 @@ def build(target: Path) -> None:
         "--note",
         "Asked to write to one officer only.",
     )
-    d.run("demo-officer", "2026-08-10", "escalate", c, "--incident", i)
+    # The behaviour went on after the verbal warning: the informal warning relies on that.
+    _, i1 = d.incident(
+        "demo-officer",
+        "2026-08-10",
+        c,
+        "--date",
+        "2026-08-07",
+        *EMAILS,
+        "--behaviour",
+        "contacting_multiple_employees",
+        "--service",
+        "Housing",
+        "--summary",
+        "Wrote to six more officers about the same housing matter.",
+    )
+    d.run("demo-officer", "2026-08-10", "escalate", c, "--incident", i1)
     _, i2 = d.incident(
         "demo-officer",
         "2026-08-24",

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from tests.regkit import Reg, copy
+from tests.test_cli_policy import continued
 from ucbr import envelope
 from ucbr.schemas import SCHEMAS
 
@@ -46,8 +47,8 @@ def filled(template_register: Reg, tmp_path_factory: pytest.TempPathFactory) -> 
         "officer", "--email", "alex@example.org", "--phone", "01993 123456", name="Alex Example"
     )
     reg.ok("officer", "escalate", case_id, "--incident", incident, "--note", "Asked to stop.")
-    reg.ok("officer", "escalate", case_id, "--incident", incident)
-    reg.ok("officer", "escalate", case_id, "--incident", incident, *RESTRICTION)
+    reg.ok("officer", "escalate", case_id, "--incident", continued(reg, case_id))
+    reg.ok("officer", "escalate", case_id, "--incident", continued(reg, case_id), *RESTRICTION)
     reg.ok("mgr", "approve", case_id)
     out = reg.ok(
         "officer", "property", "add", "--address", "12 Bridge Street, Witney",

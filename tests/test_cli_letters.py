@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from tests.regkit import Reg, email_of
 from tests.test_cli_policy import (
+    continued,
     last_commit,
     on_register,
     proposed,
@@ -229,7 +230,7 @@ def test_warning_letters_follow_the_ladder(reg: Reg, tmp_path: Path) -> None:
         "--out",
         str(tmp_path / "i.md"),
     )
-    reg.ok("officer", "escalate", case_id, "--incident", incident_id)
+    reg.ok("officer", "escalate", case_id, "--incident", continued(reg, case_id))
     issue(reg, case_id, "informal-warning", tmp_path / "i.md")
     assert [letter["kind"] for letter in letters_of(reg, case_id)] == [
         "verbal-warning-note",

@@ -7,6 +7,7 @@ The helpers at the top are shared with the other command-line test files.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -84,14 +85,37 @@ def incident(
     return incident_id
 
 
+def continued(reg: Reg, case_id: str, by: str = "officer") -> str:
+    """The behaviour continued after the last warning: one more incident, dated today."""
+    return incident(reg, case_id, reg.today, by=by)
+
+
 def warned(
     reg: Reg, *person: str, name: str = "Alex Example", by: str = "officer"
 ) -> tuple[str, str]:
-    """A case whose person has had the verbal and the informal written warning."""
+    """A case whose person has had the verbal and the informal written warning, and went on.
+
+    Returns the case and the incident after the informal warning, which step 3 relies on.
+    """
     case_id, incident_id = reg.new_case(by, *person, name=name)
     reg.ok(by, "escalate", case_id, "--incident", incident_id, "--note", "Asked to stop shouting.")
-    reg.ok(by, "escalate", case_id, "--incident", incident_id)
-    return case_id, incident_id
+    reg.ok(by, "escalate", case_id, "--incident", continued(reg, case_id, by))
+    return case_id, continued(reg, case_id, by)
+
+
+def warning_letter(reg: Reg, case_id: str, out: Path) -> None:
+    """Issue the formal-warning letter today, so refusing contact may follow it."""
+    reg.ok(
+        "officer",
+        "letter",
+        case_id,
+        "--kind",
+        "formal-warning",
+        "--format",
+        "md",
+        "--out",
+        str(out),
+    )
 
 
 def proposed(
@@ -208,8 +232,9 @@ def test_approver_not_reporter(reg: Reg) -> None:
     """
     case_id, incident_id = reg.new_case("mgr")
     reg.ok("officer", "escalate", case_id, "--incident", incident_id, "--note", "Asked to stop.")
-    reg.ok("officer", "escalate", case_id, "--incident", incident_id)
-    reg.ok("officer", "escalate", case_id, "--incident", incident_id, *EMAIL_ONLY, *TERMS)
+    reg.ok("officer", "escalate", case_id, "--incident", continued(reg, case_id))
+    relied_on = ("--incident", incident_id, "--incident", continued(reg, case_id))
+    reg.ok("officer", "escalate", case_id, *relied_on, *EMAIL_ONLY, *TERMS)
     message = refused(reg, "mgr", "approve", case_id)
     assert "you reported incident" in message and incident_id in message
     reg.ok("head", "approve", case_id)
@@ -301,13 +326,14 @@ def test_contact_refused_only_after_formal_warning(reg: Reg) -> None:
     assert "awaiting approval" in message
 
 
-def test_contact_refused_needs_behaviour_to_continue(reg: Reg) -> None:
+def test_contact_refused_needs_behaviour_to_continue(reg: Reg, tmp_path: Path) -> None:
     """Contact is refused only on an incident after the approved formal written warning.
 
     Policy: "If the behaviour continues after warnings letters are issued, we may refuse
     further contact and refuse further responses."
     """
     case_id, incident_id = on_register(reg)
+    warning_letter(reg, case_id, tmp_path / "formal-warning.md")
     refuse = ("--to", "contact_refused", *EMAIL_ONLY, *TERMS)
     message = refused(reg, "officer", "escalate", case_id, "--incident", incident_id, *refuse)
     assert "continued" in message and reg.today in message
@@ -319,6 +345,26 @@ def test_contact_refused_needs_behaviour_to_continue(reg: Reg) -> None:
     entry = shown(reg, case_id, "front")["entry"]
     assert entry["on_register"] is True
     assert entry["step"] == "contact_refused"
+
+
+def test_contact_refused_needs_warning_letter_issued(reg: Reg, tmp_path: Path) -> None:
+    """Contact is refused only if the behaviour continued after the formal-warning letter.
+
+    Policy: "If the behaviour continues after warnings letters are issued, we may refuse
+    further contact and refuse further responses."
+    """
+    case_id, _ = on_register(reg)
+    formal = decisions(reg, case_id)[-1]["id"]
+    reg.today = "2026-12-10"
+    later = incident(reg, case_id, "2026-12-05")
+    refuse = ("--to", "contact_refused", *EMAIL_ONLY, *TERMS)
+    message = refused(reg, "officer", "escalate", case_id, "--incident", later, *refuse)
+    assert "no formal-warning letter" in message and formal in message
+    warning_letter(reg, case_id, tmp_path / "formal-warning.md")
+    message = refused(reg, "officer", "escalate", case_id, "--incident", later, *refuse)
+    assert "formal-warning letter" in message and "2026-12-10" in message
+    reg.ok("officer", "escalate", case_id, "--incident", continued(reg, case_id), *refuse)
+    assert decisions(reg, case_id)[-1]["step"] == "contact_refused"
 
 
 def test_restriction_needs_terms(reg: Reg) -> None:
@@ -463,7 +509,7 @@ def test_spoc_must_be_staff(reg: Reg) -> None:
         "nobody",
         *TERMS,
     )
-    assert "nobody" in message and "staff directory" in message
+    assert "--spoc" in message and "staff directory" in message and "nobody" not in message
 
 
 def test_scheduler_and_frontline_cannot_escalate(reg: Reg) -> None:

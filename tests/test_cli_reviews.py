@@ -11,6 +11,7 @@ from tests.regkit import Reg
 from tests.test_cli_policy import (
     EMAIL_ONLY,
     TERMS,
+    continued,
     decisions,
     incident,
     on_register,
@@ -272,8 +273,8 @@ def _approver_conflict(reg: Reg) -> str:
 def _proposer_conflict(reg: Reg) -> str:
     case_id, incident_id = reg.new_case("officer", name=NAME)
     reg.ok("mgr", "escalate", case_id, "--incident", incident_id, "--note", "Asked to stop.")
-    reg.ok("mgr", "escalate", case_id, "--incident", incident_id)
-    reg.ok("mgr", "escalate", case_id, "--incident", incident_id, *EMAIL_ONLY, *TERMS)
+    reg.ok("mgr", "escalate", case_id, "--incident", continued(reg, case_id))
+    reg.ok("mgr", "escalate", case_id, "--incident", continued(reg, case_id), *EMAIL_ONLY, *TERMS)
     reg.ok("head", "approve", case_id)
     return case_id
 
@@ -281,8 +282,9 @@ def _proposer_conflict(reg: Reg) -> str:
 def _reporter_conflict(reg: Reg) -> str:
     case_id, incident_id = reg.new_case("mgr", name=NAME)
     reg.ok("officer", "escalate", case_id, "--incident", incident_id, "--note", "Asked to stop.")
-    reg.ok("officer", "escalate", case_id, "--incident", incident_id)
-    reg.ok("officer", "escalate", case_id, "--incident", incident_id, *EMAIL_ONLY, *TERMS)
+    reg.ok("officer", "escalate", case_id, "--incident", continued(reg, case_id))
+    relied_on = ("--incident", incident_id, "--incident", continued(reg, case_id))
+    reg.ok("officer", "escalate", case_id, *relied_on, *EMAIL_ONLY, *TERMS)
     reg.ok("head", "approve", case_id)
     return case_id
 
@@ -357,12 +359,25 @@ def test_overturned_appeal_ends_restriction(reg: Reg, tmp_path: Path) -> None:
     assert due(reg) == []
 
 
-def test_varied_appeal_needs_approval(reg: Reg) -> None:
-    """An appeal decided as varied proposes new terms that need approval; the old ones stay
-    until then.
+def second_manager(reg: Reg, folder: Path) -> str:
+    """Add a manager who had no part in any decision so far, with a key of their own."""
+    key = folder / "mgr2.txt"
+    recipient = reg.ok("mgr", "keys", "new", "--out", str(key)).strip()
+    reg.ok(
+        "mgr", "staff", "add", "mgr2", "--name", "Max Second", "--email",
+        "mgr2@council.example", "--role", "manager", "--recipient", recipient,
+    )  # fmt: skip
+    reg.keys["mgr2"] = key
+    return "mgr2"
+
+
+def test_varied_appeal_needs_approval(reg: Reg, tmp_path: Path) -> None:
+    """An appeal decided as varied proposes new terms that need approval by someone not involved
+    in the original decision; the old terms stay until then.
 
     Policy: "The UCBR entry and restrictions remain in place until the outcome of the appeal
-    is decided."
+    is decided." and "it will be considered by an Officer who was not involved in the original
+    decision to restrict access."
     """
     case_id, _ = on_register(reg, name=NAME)
     reg.ok("officer", "appeal", "lodge", case_id, "--received", reg.today)
@@ -381,7 +396,9 @@ def test_varied_appeal_needs_approval(reg: Reg) -> None:
     assert decisions(reg, case_id)[-1]["status"] == "proposed"
     assert "Contact only by e-mail" in found(reg)
     assert "you proposed" in refused(reg, "head", "approve", case_id)
-    reg.ok("mgr", "approve", case_id)
+    message = refused(reg, "mgr", "approve", case_id)
+    assert "you approved decision" in message and "not involved" in message
+    reg.ok(second_manager(reg, tmp_path), "approve", case_id)
     out = found(reg)
     assert "Contact only by letter" in out and "APPEAL IN PROGRESS" not in out
     [appeal] = shown(reg, case_id)["record"]["appeals"]

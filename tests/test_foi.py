@@ -205,12 +205,24 @@ def test_s17_6_what_counts_as_a_warning(step: Step, status: DecisionStatus, coun
             record_foi(case, "FOI-2", TODAY, "s17-6", REASONS, Ctx())
 
 
-def test_refused_record_leaves_the_case_unchanged() -> None:
-    """A refused FOI decision adds nothing: the case passed in is returned untouched."""
-    case = a_case()
-    with pytest.raises(Refused):
+def test_refusal_is_one_line_without_personal_data() -> None:
+    """A refused FOI decision says why in one line that names no one and quotes no reasons."""
+    person = Person(
+        name="John Smith",
+        aliases=("Johnny Smith",),
+        address="1 Demo Street",
+        postcode="OX28 9ZZ",
+        emails=("john@example.com",),
+        phones=("01993 123456",),
+    )
+    case = a_case().model_copy(update={"person": person})
+    with pytest.raises(Refused, match="a warning given") as caught:
         record_foi(case, "FOI-2", TODAY, "s17-6", REASONS, Ctx())
-    assert case.foi == ()
+    message = str(caught.value)
+    assert "\n" not in message and case.id in message
+    private = [person.name, person.address, person.postcode, *person.aliases]
+    for value in [*private, *person.emails, *person.phones, REASONS]:
+        assert value is not None and value not in message
 
 
 def test_foi_refusal_due_lists_s14_decisions_without_a_notice() -> None:

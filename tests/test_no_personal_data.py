@@ -99,10 +99,16 @@ def add_person(reg: Reg, person: dict[str, Any], date: str) -> tuple[str, str]:
     return data["case"], data["incident"]
 
 
-def to_formal_warning(reg: Reg, case_id: str, incident: str, *restriction: str) -> None:
+def to_formal_warning(
+    reg: Reg, case_id: str, incident: str, person: dict[str, Any], *restriction: str
+) -> None:
+    """Verbal, informal and a formal warning proposed, the behaviour going on between them."""
     reg.ok("officer", "escalate", case_id, "--incident", incident, "--note", "Asked to stop.")
-    reg.ok("officer", "escalate", case_id, "--incident", incident)
-    reg.ok("officer", "escalate", case_id, "--incident", incident, *restriction, *RESTRICTION)
+    again = (case_id, *incident_args(person, reg.today), "--json")
+    step2 = json.loads(reg.ok("officer", "add-incident", *again))["incident"]
+    reg.ok("officer", "escalate", case_id, "--incident", step2)
+    step3 = json.loads(reg.ok("officer", "add-incident", *again))["incident"]
+    reg.ok("officer", "escalate", case_id, "--incident", step3, *restriction, *RESTRICTION)
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +119,7 @@ def busy(template_register: Reg, tmp_path_factory: pytest.TempPathFactory) -> Re
     zoe, barnaby, parveen, desmond = PEOPLE
     zoe_case, zoe_incident = add_person(reg, zoe, "2026-10-01")
     reg.ok("officer", "add-incident", zoe_case, *incident_args(zoe, "2026-10-20", "B"))
-    to_formal_warning(reg, zoe_case, zoe_incident, "--only-channel", "email")
+    to_formal_warning(reg, zoe_case, zoe_incident, zoe, "--only-channel", "email")
     reg.ok("mgr", "approve", zoe_case)
     reg.ok("officer", "letter", zoe_case, "--kind", "formal-warning", "--out",
            str(base / "letter.pdf"))  # fmt: skip
@@ -122,13 +128,13 @@ def busy(template_register: Reg, tmp_path_factory: pytest.TempPathFactory) -> Re
            "The threats continued after the warning.")  # fmt: skip
 
     barnaby_case, barnaby_incident = add_person(reg, barnaby, "2026-10-05")
-    to_formal_warning(reg, barnaby_case, barnaby_incident, "--contact-days", "mon,thu",
+    to_formal_warning(reg, barnaby_case, barnaby_incident, barnaby, "--contact-days", "mon,thu",
                       "--contact-hours", "09:00-12:00")  # fmt: skip
     reg.ok("mgr", "reject", barnaby_case, "--reason", "Contact times would not help here.")
 
     parveen_case, parveen_incident = add_person(reg, parveen, "2026-10-09")
     reg.ok("officer", "adjustments", parveen_case, "--add", "needs_interpreter")
-    to_formal_warning(reg, parveen_case, parveen_incident, "--only-channel", "letter")
+    to_formal_warning(reg, parveen_case, parveen_incident, parveen, "--only-channel", "letter")
     reg.ok("head", "approve", parveen_case)
 
     desmond_case, desmond_incident = add_person(reg, desmond, "2026-11-02")

@@ -14,6 +14,7 @@ import pytest
 
 import ucbr.ids
 from tests.regkit import Reg, Result, actor_env, git_env, patched_env
+from tests.test_cli_policy import continued
 from ucbr.cli import main
 from ucbr.config import policy_hash
 from ucbr.yamlio import load_strict
@@ -280,15 +281,13 @@ def test_each_command_is_one_commit_with_its_trailers(reg: Reg) -> None:
     policy = policy_hash((reg.root / ".ucbr/policy.yaml").read_bytes())
     count = commit_count(reg)
     case_id, incident = reg.new_case()
-    steps: list[tuple[str, str, tuple[str, ...]]] = [
-        ("officer", "escalate", (case_id, "--incident", incident, "--note", "Asked to stop.")),
-        ("officer", "escalate", (case_id, "--incident", incident)),
-        ("officer", "escalate", (case_id, "--incident", incident, *RESTRICTION)),
-    ]
     expected = [("add-incident", "officer")]
-    for who, command, args in steps:
-        reg.ok(who, command, *args)
-        expected.append((command, who))
+    reg.ok("officer", "escalate", case_id, "--incident", incident, "--note", "Asked to stop.")
+    expected.append(("escalate", "officer"))
+    for terms in ((), RESTRICTION):
+        # Each step after the first relies on the behaviour continuing: a new incident.
+        reg.ok("officer", "escalate", case_id, "--incident", continued(reg, case_id), *terms)
+        expected += [("add-incident", "officer"), ("escalate", "officer")]
     reg.ok("mgr", "approve", case_id)
     expected.append(("approve", "mgr"))
     assert commit_count(reg) == count + len(expected)
@@ -313,8 +312,8 @@ def test_a_refused_command_makes_no_commit(reg: Reg) -> None:
     """A case officer approving is refused by the policy and leaves HEAD and the tree alone."""
     case_id, incident = reg.new_case()
     reg.ok("officer", "escalate", case_id, "--incident", incident, "--note", "Asked to stop.")
-    reg.ok("officer", "escalate", case_id, "--incident", incident)
-    reg.ok("officer", "escalate", case_id, "--incident", incident, *RESTRICTION)
+    reg.ok("officer", "escalate", case_id, "--incident", continued(reg, case_id))
+    reg.ok("officer", "escalate", case_id, "--incident", continued(reg, case_id), *RESTRICTION)
     before = reg.state()
     result = reg.run("officer2", "approve", case_id)
     assert result.code == 1
@@ -329,8 +328,8 @@ def test_check_passes_on_a_good_register(reg: Reg) -> None:
     """`ucbr check` on a register built by ucbr finds no problems, and --json is valid JSON."""
     case_id, incident = reg.new_case()
     reg.ok("officer", "escalate", case_id, "--incident", incident, "--note", "Asked to stop.")
-    reg.ok("officer", "escalate", case_id, "--incident", incident)
-    reg.ok("officer", "escalate", case_id, "--incident", incident, *RESTRICTION)
+    reg.ok("officer", "escalate", case_id, "--incident", continued(reg, case_id))
+    reg.ok("officer", "escalate", case_id, "--incident", continued(reg, case_id), *RESTRICTION)
     reg.ok("mgr", "approve", case_id)
     reg.ok(
         "officer", "property", "add", "--address", "12 Bridge Street, Witney",

@@ -52,13 +52,16 @@ class DueItem:
         }
 
 
-def due_items(reg: Register, ring: Keyring, as_of: dt.date, within: int) -> list[DueItem]:
+def due_items(
+    reg: Register, ring: Keyring, as_of: dt.date, within: int, faults: list[str] | None = None
+) -> list[DueItem]:
+    """What falls due by ``within`` days after ``as_of``; unsound files go to ``faults``."""
     horizon = as_of + dt.timedelta(days=within)
     found = [
         DueItem(
             s.id, WHAT.get(item.what, item.what), item.due, (item.due - as_of).days, item.detail
         )
-        for s in scan(reg, ring)
+        for s in scan(reg, ring, faults)
         for item in s.schedule.items
         if item.due <= horizon
     ]

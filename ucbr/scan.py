@@ -121,15 +121,25 @@ def _item(items: list[Data] | None, lead: str) -> Data | None:
     return items[-1] if items else None
 
 
-def scan(reg: Register, ring: Keyring) -> Iterator[Scanned]:
-    """Every file's schedule, in id order; stops at the first file that is not sound."""
+def scan(reg: Register, ring: Keyring, faults: list[str] | None = None) -> Iterator[Scanned]:
+    """Every file's schedule, in id order.
+
+    By default the scan stops at the first file that is not sound. Given a ``faults``
+    list, it records each unsound file there (one line, no personal data) and goes on,
+    so one damaged file cannot hide every other review that is due.
+    """
     ids = reg.ids()
     workers = _workers(len(ids))
     if workers < 2:
         for file_id in ids:
-            yield Scanned(file_id, schedule_of_file(reg, ring, file_id))
+            try:
+                yield Scanned(file_id, schedule_of_file(reg, ring, file_id))
+            except UcbrError as exc:
+                if faults is None:
+                    raise
+                faults.append(fault_line(file_id, exc))
         return
-    yield from _scan_in_parallel(reg, ring, ids, workers)
+    yield from _scan_in_parallel(reg, ring, ids, workers, faults)
 
 
 def _workers(files: int) -> int:
@@ -151,16 +161,30 @@ def _start_worker(root: str, tier: Tier, identity: str) -> None:
     _worker_ring = Keyring({tier: pyrage.x25519.Identity.from_str(identity)})
 
 
-def _scan_chunk(ids: list[str]) -> tuple[list[Scanned], UcbrError | None]:
-    """The chunk's schedules up to the first unsound file, and that file's error."""
+def fault_line(file_id: str, exc: UcbrError) -> str:
+    """``path: message``, the way `check` prints a problem."""
+    path = envelope.relpath(file_id)
+    message = str(exc)
+    return message if message.startswith(path) else f"{path}: {message}"
+
+
+def _scan_chunk(task: tuple[list[str], bool]) -> tuple[list[Scanned], list[tuple[str, UcbrError]]]:
+    """The chunk's schedules, and the errors of its unsound files.
+
+    Without ``keep_going`` it stops at the first unsound file.
+    """
+    ids, keep_going = task
     assert _worker_reg is not None and _worker_ring is not None
     done: list[Scanned] = []
-    try:
-        for file_id in ids:
+    errors: list[tuple[str, UcbrError]] = []
+    for file_id in ids:
+        try:
             done.append(Scanned(file_id, schedule_of_file(_worker_reg, _worker_ring, file_id)))
-    except UcbrError as exc:
-        return done, exc
-    return done, None
+        except UcbrError as exc:
+            errors.append((file_id, exc))
+            if not keep_going:
+                break
+    return done, errors
 
 
 def _chunks(ids: list[str], size: int) -> Iterable[list[str]]:
@@ -168,7 +192,7 @@ def _chunks(ids: list[str], size: int) -> Iterable[list[str]]:
 
 
 def _scan_in_parallel(
-    reg: Register, ring: Keyring, ids: list[str], workers: int
+    reg: Register, ring: Keyring, ids: list[str], workers: int, faults: list[str] | None
 ) -> Iterator[Scanned]:
     identity = ring.identities_for("schedule")[0]
     tier = next(t for t, key in ring.tiers.items() if key is identity)
@@ -181,14 +205,17 @@ def _scan_in_parallel(
     )
     stop = threading.Event()
     try:
-        results = pool.map(_scan_chunk, _chunks(ids, CHUNK))
+        keep_going = faults is not None
+        results = pool.map(_scan_chunk, ((chunk, keep_going) for chunk in _chunks(ids, CHUNK)))
         # Started after the workers are forked, so no thread is running when they are.
         paths = [reg.root / envelope.relpath(file_id) for file_id in ids]
         threading.Thread(target=_prefetch, args=(paths, stop), daemon=True).start()
-        for done, error in results:
+        for done, errors in results:
             yield from done
-            if error is not None:
-                raise error
+            if errors and faults is None:
+                raise errors[0][1]
+            if faults is not None:
+                faults.extend(fault_line(file_id, e) for file_id, e in errors)
     finally:
         stop.set()
         # A caller that stops early, or an unsound file, leaves no work running.

@@ -26,7 +26,7 @@ from ucbr.cli.terms import (
     terms,
 )
 from ucbr.due import DueItem, due_items, exit_code_for
-from ucbr.errors import Refused
+from ucbr.errors import INTEGRITY, Refused
 from ucbr.finder import find
 from ucbr.model import RISK_KINDS, AppealOutcome, ReviewOutcome
 
@@ -53,7 +53,8 @@ def review_due(
         raise Refused(
             "--show-names needs a key that can read register entries; a scheduler key cannot"
         )
-    items = due_items(reg, ring, day, within)
+    faults: list[str] = []
+    items = due_items(reg, ring, day, within, faults)
     names = _names(reg, ring, items) if show_names else {}
     if json:
         ui.print_json(
@@ -71,7 +72,9 @@ def review_due(
             columns,
             rows,
         )
-    raise typer.Exit(exit_code_for(items))
+    for fault in faults:  # after the list: a damaged file must not hide what is due
+        ui.err(f"ucbr: {fault}")
+    raise typer.Exit(INTEGRITY if faults else exit_code_for(items))
 
 
 def _names(reg: Any, ring: Any, items: list[DueItem]) -> dict[str, str]:
