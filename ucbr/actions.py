@@ -7,9 +7,10 @@ they never print.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -17,7 +18,7 @@ from ucbr import foi, git, policy
 from ucbr.config import StaffMember
 from ucbr.envelope import relpath
 from ucbr.errors import Refused
-from ucbr.ids import new_id
+from ucbr.ids import new_id, parse_file_id
 from ucbr.model import (
     AdjustmentKind,
     Appeal,
@@ -60,6 +61,9 @@ def ids_in(model: BaseModel) -> set[str]:
 def _claim(item_id: str, taken: set[str]) -> str:
     taken.add(item_id)
     return item_id
+
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -126,52 +130,67 @@ def add_incident(
     return case.id, incident.id
 
 
-def escalate(s: Session, case_id: str, req: policy.EscalationRequest) -> Decision:
+def change_case(
+    s: Session,
+    case_id: str,
+    action: str,
+    change: Callable[[Case, policy.Ctx], tuple[Case, T]],
+    approves: Callable[[T], str] | None = None,
+) -> T:
+    """Load a case, apply one policy transition, save it in one commit; return what it made."""
     with s.reg.locked():
         previous, case = s.reg.load_case(case_id, s.ring)
-        case, decision = policy.escalate(case, req, s.ctx(case))
-        save_case(s, case, previous, "escalate")
-    return decision
+        case, made = change(case, s.ctx(case))
+        save_case(s, case, previous, action, approves(made) if approves else None)
+    return made
+
+
+def change_property(
+    s: Session,
+    property_id: str,
+    action: str,
+    change: Callable[[PropertyRisk, policy.Ctx], PropertyRisk],
+    approves: bool = False,
+) -> PropertyRisk:
+    """Load a property, apply one transition, save it in one commit."""
+    with s.reg.locked():
+        previous, prop = s.reg.load_property(property_id, s.ring)
+        prop = change(prop, s.ctx(prop))
+        save_property(s, prop, previous, action, prop.id if approves else None)
+    return prop
+
+
+def escalate(s: Session, case_id: str, req: policy.EscalationRequest) -> Decision:
+    return change_case(s, case_id, "escalate", lambda c, ctx: policy.escalate(c, req, ctx))
 
 
 def approve(s: Session, case_id: str) -> Decision:
-    with s.reg.locked():
-        previous, case = s.reg.load_case(case_id, s.ring)
-        case, decision = policy.approve(case, s.ctx(case))
-        save_case(s, case, previous, "approve", approves=decision.id)
-    return decision
+    return change_case(s, case_id, "approve", policy.approve, approves=lambda d: d.id)
 
 
 def reject(s: Session, case_id: str, reason: str) -> Decision:
-    with s.reg.locked():
-        previous, case = s.reg.load_case(case_id, s.ring)
-        case, decision = policy.reject(case, reason, s.ctx(case))
-        save_case(s, case, previous, "reject")
-    return decision
+    return change_case(s, case_id, "reject", lambda c, ctx: policy.reject(c, reason, ctx))
 
 
 def add_adjustment(s: Session, case_id: str, kind: AdjustmentKind, note: str | None) -> Case:
-    with s.reg.locked():
-        previous, case = s.reg.load_case(case_id, s.ring)
-        case = policy.add_adjustment(case, kind, note, s.ctx(case))
-        save_case(s, case, previous, "adjustment")
-    return case
+    def change(case: Case, ctx: policy.Ctx) -> tuple[Case, Case]:
+        case = policy.add_adjustment(case, kind, note, ctx)
+        return case, case
+
+    return change_case(s, case_id, "adjustment", change)
 
 
 def review(s: Session, case_id: str, req: policy.ReviewRequest) -> Review:
-    with s.reg.locked():
-        previous, case = s.reg.load_case(case_id, s.ring)
-        case, done = policy.review(case, req, s.ctx(case))
-        save_case(s, case, previous, "review")
-    return done
+    return change_case(s, case_id, "review", lambda c, ctx: policy.review(c, req, ctx))
 
 
 def lodge_appeal(s: Session, case_id: str, received: dt.date, late_reason: str | None) -> Appeal:
-    with s.reg.locked():
-        previous, case = s.reg.load_case(case_id, s.ring)
-        case, appeal = policy.lodge_appeal(case, received, late_reason, s.ctx(case))
-        save_case(s, case, previous, "appeal-lodge")
-    return appeal
+    return change_case(
+        s,
+        case_id,
+        "appeal-lodge",
+        lambda c, ctx: policy.lodge_appeal(c, received, late_reason, ctx),
+    )
 
 
 def involved_in_history(reg: Register, file_id: str) -> frozenset[str]:
@@ -203,14 +222,13 @@ def decide_appeal(
     reasons: str,
     variation: policy.EscalationRequest | None,
 ) -> Appeal:
-    with s.reg.locked():
-        previous, case = s.reg.load_case(case_id, s.ring)
-        involved = involved_in_history(s.reg, case.id)
-        case, appeal = policy.decide_appeal(
-            case, outcome, reasons, s.ctx(case), involved, variation
-        )
-        save_case(s, case, previous, "appeal-decide")
-    return appeal
+    involved = involved_in_history(s.reg, parse_file_id(case_id))
+    return change_case(
+        s,
+        case_id,
+        "appeal-decide",
+        lambda c, ctx: policy.decide_appeal(c, outcome, reasons, ctx, involved, variation),
+    )
 
 
 def add_property(s: Session, fields: dict[str, Any]) -> PropertyRisk:
@@ -221,19 +239,13 @@ def add_property(s: Session, fields: dict[str, Any]) -> PropertyRisk:
 
 
 def approve_property(s: Session, property_id: str) -> PropertyRisk:
-    with s.reg.locked():
-        previous, prop = s.reg.load_property(property_id, s.ring)
-        prop = policy.approve_property(prop, s.ctx(prop))
-        save_property(s, prop, previous, "property-approve", approves=prop.id)
-    return prop
+    return change_property(s, property_id, "property-approve", policy.approve_property, True)
 
 
 def reject_property(s: Session, property_id: str, reason: str) -> PropertyRisk:
-    with s.reg.locked():
-        previous, prop = s.reg.load_property(property_id, s.ring)
-        prop = policy.reject_property(prop, reason, s.ctx(prop))
-        save_property(s, prop, previous, "property-reject")
-    return prop
+    return change_property(
+        s, property_id, "property-reject", lambda p, ctx: policy.reject_property(p, reason, ctx)
+    )
 
 
 def review_property(
@@ -243,11 +255,12 @@ def review_property(
     reasons: str,
     variation: dict[str, Any] | None,
 ) -> PropertyRisk:
-    with s.reg.locked():
-        previous, prop = s.reg.load_property(property_id, s.ring)
-        prop = policy.review_property(prop, outcome, reasons, s.ctx(prop), variation)
-        save_property(s, prop, previous, "property-review")
-    return prop
+    return change_property(
+        s,
+        property_id,
+        "property-review",
+        lambda p, ctx: policy.review_property(p, outcome, reasons, ctx, variation),
+    )
 
 
 def record_foi(
@@ -258,11 +271,12 @@ def record_foi(
     decision: FoiDecisionKind,
     reasons: str,
 ) -> FoiRecord:
-    with s.reg.locked():
-        previous, case = s.reg.load_case(case_id, s.ring)
-        case, record = foi.record_foi(case, request_ref, received, decision, reasons, s.ctx(case))
-        save_case(s, case, previous, "foi")
-    return record
+    return change_case(
+        s,
+        case_id,
+        "foi",
+        lambda c, ctx: foi.record_foi(c, request_ref, received, decision, reasons, ctx),
+    )
 
 
 def issue_letter(
