@@ -442,7 +442,7 @@ def build(target: Path) -> None:
         "--review-by",
         "2026-12-10",
         "--premises-ban",
-        "all council premises",
+        "any council premises",
         "--only-channel",
         "letter",
     )

@@ -40,8 +40,9 @@ def test_stats_counts_by_category_step_restriction_and_service() -> None:
     """Counts by category, step, restriction type and service, with reviews and appeals."""
     data = stats.figures(register_of_cases(), [], TODAY).as_dict()
     assert data["cases"] == {"recorded": 4, "on_register": "<3", "appeal_pending": "<3"}
-    assert data["incidents_by_category"] == {"A": 3, "B": "<3"}
-    assert data["incidents_by_service"] == {"Housing": 3, "Planning": "<3"}
+    # One small count in a group hides its neighbour too, or 4 - 3 would give it away.
+    assert data["incidents_by_category"] == {"A": stats.SECONDARY, "B": "<3"}
+    assert data["incidents_by_service"] == {"Housing": stats.SECONDARY, "Planning": "<3"}
     assert data["decisions_by_step"]["formal_written_warning"] == 3
     assert data["decisions_by_step"]["contact_refused"] == 0
     assert data["restrictions_imposed"] == {"single_channel": 3}

@@ -286,6 +286,8 @@ def issue_letter(
     from ucbr import letters  # Jinja and the PDF engine load only when a letter is written
 
     target = outside_register(s.reg.root, out)
+    if target.suffix.lower() in {".pdf", ".html", ".md"} and target.suffix.lower() != f".{fmt}":
+        raise Refused(f"--out ends in {target.suffix} but --format is {fmt}")
     if case_id.upper().startswith("P-"):
         letters.render_property_letter()
     with s.reg.locked():

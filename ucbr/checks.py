@@ -11,7 +11,7 @@ from ucbr import envelope, views
 from ucbr.admin import drivers_installed
 from ucbr.config import TIERS
 from ucbr.errors import INTEGRITY, PROBLEMS, UcbrError
-from ucbr.model import Case, PropertyRisk
+from ucbr.model import Case, PropertyRisk, Schedule
 from ucbr.store import (
     SECTION_MODELS,
     Loaded,
@@ -103,6 +103,16 @@ def _check_file(reg: Register, ring: Keyring, file_id: str, today: dt.date, repo
     if record is not None:
         _check_agreement(loaded, record, reg, report, path)
         _check_policy(record, reg, today, report, path)
+    elif isinstance(schedule := sections.get("schedule"), Schedule):
+        _check_schedule(schedule, today, report, path)
+
+
+def _check_schedule(schedule: Schedule, today: dt.date, report: Report, path: str) -> None:
+    """What a key that cannot read records can still see: reviews gone past their date."""
+    for item in schedule.items:
+        if item.what in ("restriction_review", "property_review") and item.due < today:
+            what = item.what.replace("_", " ")
+            report.add(path, f"{schedule.id}: {what} overdue since {item.due.isoformat()}")
 
 
 def _check_agreement(
@@ -131,3 +141,13 @@ def _check_policy(
         found = []
     for message in found:
         report.add(path, message)
+    if isinstance(record, Case):
+        _check_contacts(record, reg, report, path)
+
+
+def _check_contacts(case: Case, reg: Register, report: Report, path: str) -> None:
+    """A single point of contact who has left would leave frontline staff chasing no one."""
+    current = views.decision_in_force(case)
+    for r in current.restrictions if current else ():
+        if r.staff is not None and reg.staff.by_id(r.staff) is None:
+            report.add(path, f"{case.id}: the single point of contact {r.staff} is not staff")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -53,44 +54,61 @@ class Found:
             "entry": data,
         }
 
-    def text(self) -> str:
+    def text(self, today: dt.date) -> str:
         e = self.entry
-        sure = "match" if self.match.score >= SURE else "POSSIBLE match: check other details"
-        lines = [f"{e.id}  ({sure} {self.match.score}%, on {self.match.matched_on})"]
+        if self.match.score < SURE:
+            return self._possible()
+        lines = [f"{e.id}  (match {self.match.score}%, on {self.match.matched_on})"]
         if isinstance(e, CaseEntry):
-            person = e.person
-            if person is not None:
-                lines.append(
-                    f"  {person.name}" + (f", {person.postcode}" if person.postcode else "")
-                )
-            lines.append("  ON THE REGISTER: contact is restricted.")
-            for r in e.restrictions:
-                lines.append(f"  - {r.plain}")
-            if e.single_point_of_contact:
-                who = self.spoc_name or e.single_point_of_contact
-                lines.append(f"  Single point of contact: {who} ({e.single_point_of_contact})")
-            if e.essential_services:
-                lines.append(f"  Essential services: {e.essential_services}")
-            if e.review_date:
-                lines.append(f"  Review date: {long_date(e.review_date)}")
-            if e.appeal_in_progress:
-                lines.append(
-                    "  APPEAL IN PROGRESS: the restrictions stay in force until it is decided."
-                )
+            lines.extend(self._case_lines(e))
         else:
-            lines.append(
-                f"  PROPERTY RISK at {e.address}, {e.postcode}"
-                + (f" (UPRN {e.uprn})" if e.uprn else "")
-            )
+            lines.append(f"  PROPERTY RISK at {_where(e)}")
             lines.append("  Risks: " + ", ".join(RISK_NAMES[r] for r in e.risks))
             lines.append(f"  Guidance for attending: {e.guidance}")
-            if e.review_date:
-                lines.append(f"  Review date: {long_date(e.review_date)}")
+        if e.review_date:
+            late = f"  REVIEW OVERDUE since {long_date(e.review_date)}: tell the case officer."
+            due = f"  Review date: {long_date(e.review_date)}"
+            lines.append(late if e.review_date < today else due)
         return "\n".join(lines) + "\n"
+
+    def _case_lines(self, e: CaseEntry) -> list[str]:
+        lines = [f"  {_who(e)}", "  ON THE REGISTER: contact is restricted."]
+        lines.extend(f"  - {r.plain}" for r in e.restrictions)
+        if e.single_point_of_contact:
+            who = self.spoc_name or e.single_point_of_contact
+            lines.append(f"  Single point of contact: {who} ({e.single_point_of_contact})")
+        if e.essential_services:
+            lines.append(f"  Essential services: {e.essential_services}")
+        if e.appeal_in_progress:
+            lines.append(
+                "  APPEAL IN PROGRESS: the restrictions stay in force until it is decided."
+            )
+        return lines
+
+    def _possible(self) -> str:
+        """Who it might be, and nothing about the restrictions until identity is confirmed."""
+        e = self.entry
+        what = _who(e) if isinstance(e, CaseEntry) else f"property at {_where(e)}"
+        return (
+            f"{e.id}  (POSSIBLE match {self.match.score}%, on {self.match.matched_on}): {what}\n"
+            f"  Confirm who this is (date of birth, address, e-mail), then `ucbr lookup` "
+            f"with those details or `ucbr show {e.id}`.\n"
+        )
+
+
+def _who(e: CaseEntry) -> str:
+    person = e.person
+    if person is None:
+        return "(no details)"
+    return person.name + (f", {person.postcode}" if person.postcode else "")
+
+
+def _where(e: PropertyEntry) -> str:
+    return f"{e.address}, {e.postcode}" + (f" (UPRN {e.uprn})" if e.uprn else "")
 
 
 SURE = 80  # at or above: a match; below, down to POSSIBLE: shown as a possible match
-POSSIBLE = 50
+POSSIBLE = 60
 
 
 def find(reg: Register, ring: Keyring, query: str) -> list[Found]:

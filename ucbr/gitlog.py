@@ -65,7 +65,9 @@ def parse_trailers(message: str) -> tuple[tuple[str, str], ...]:
 def _log_args(since: str | None, paths: Sequence[str]) -> list[str]:
     args = ["--reverse"]
     if since:
-        args.append(f"--since={since}")
+        # A bare date means the start of that day; git alone would take it as this time of day.
+        start = f"{since}T00:00:00" if len(since) == 10 else since
+        args.append(f"--since={start}")
     if paths:
         args.extend(["--", *paths])
     return args

@@ -26,7 +26,8 @@ from ucbr.vault import Keyring
 
 SUPPRESS_BELOW = 3
 SUPPRESSION_NOTE = (
-    "Counts of 1 or 2 are shown as <3 so that no one can be identified; "
+    "Counts of 1 or 2 are shown as <3 so that no one can be identified, and where a group "
+    "has only one such count the next smallest is hidden too, so it cannot be worked out; "
     "durations are given only when at least 3 restrictions contribute."
 )
 GIVEN = frozenset({"recorded", "approved", "superseded", "lifted", "overturned"})
@@ -62,7 +63,7 @@ class Figures:
     durations: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        groups = {name: {k: shown(v) for k, v in c.items()} for name, c in self.counts.items()}
+        groups = {name: suppressed(c) for name, c in self.counts.items()}
         return {
             "produced_on": self.produced_on.isoformat(),
             "suppressed_below": SUPPRESS_BELOW,
@@ -77,6 +78,22 @@ class Figures:
 
 def shown(n: int) -> Value:
     return "<3" if 0 < n < SUPPRESS_BELOW else n
+
+
+# Shown in place of a count hidden only so that a small count beside it cannot be worked
+# out by subtraction from a total published elsewhere.
+SECONDARY = "hidden"
+
+
+def suppressed(group: Counter[str]) -> dict[str, Value]:
+    """A group's counts with small ones hidden, and, when only one is small, the next
+    smallest too (secondary suppression), so no small count can be recovered by difference."""
+    out: dict[str, Value] = {k: shown(v) for k, v in group.items()}
+    small = [k for k, v in group.items() if 0 < v < SUPPRESS_BELOW]
+    others = sorted((v, k) for k, v in group.items() if v >= SUPPRESS_BELOW)
+    if len(small) == 1 and others:
+        out[others[0][1]] = SECONDARY
+    return out
 
 
 def label(key: str) -> str:

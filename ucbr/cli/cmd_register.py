@@ -126,7 +126,10 @@ def list_files(ctx: typer.Context, json: Json = False) -> None:
 def check(ctx: typer.Context, json: Json = False) -> None:
     """Check every file: format, schemas, agreement, recipients, and the Ombudsman's faults."""
     opts = options(ctx)
-    report = checks.check_register(opts.register(), opts.keyring(), today())
+    ring = opts.keyring()
+    report = checks.check_register(opts.register(), ring, today())
+    if not ring.can_read("record"):
+        ui.err("ucbr: your key cannot read records: only formats, schedules and keys were checked")
     if json:
         ui.print_json({"files": report.files, "problems": [p.as_dict() for p in report.problems]})
     else:

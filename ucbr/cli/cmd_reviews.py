@@ -321,4 +321,4 @@ def lookup(ctx: typer.Context, query: str, json: Json = False) -> None:
         )
         return
     for hit in found:
-        ui.out(hit.text())
+        ui.out(hit.text(today()))
