@@ -28,6 +28,8 @@ from ucbr.private import create_private_file
 # pyrage ships no type stubs, so its classes are Any to mypy; Union keeps the alias valid.
 Identity: TypeAlias = Union[pyrage.x25519.Identity, pyrage.ssh.Identity]  # noqa: UP007
 Recipient: TypeAlias = Union[pyrage.x25519.Recipient, pyrage.ssh.Recipient]  # noqa: UP007
+# The start of an age identity line (bech32 "AGE-SECRET-KEY-" then "1" and the key).
+SECRET_KEY_PREFIX = "AGE-SECRET-KEY-"
 ARMOR_BEGIN = "-----BEGIN AGE ENCRYPTED FILE-----"
 ARMOR_END = "-----END AGE ENCRYPTED FILE-----"
 
@@ -55,7 +57,7 @@ def parse_identities(raw: bytes) -> list[Identity]:
     found: list[Identity] = []
     for line in text.splitlines():
         line = line.strip()
-        if line.startswith("AGE-SECRET-KEY-1"):
+        if line.startswith(SECRET_KEY_PREFIX):
             try:
                 found.append(pyrage.x25519.Identity.from_str(line))
             except pyrage.IdentityError:
@@ -168,7 +170,7 @@ def unlock(wrapped: Mapping[Tier, str], identities: Sequence[Identity]) -> Keyri
 
 def parse_tier_key(plain: bytes) -> pyrage.x25519.Identity:
     for line in plain.decode().splitlines():
-        if line.startswith("AGE-SECRET-KEY-1"):
+        if line.startswith(SECRET_KEY_PREFIX):
             return pyrage.x25519.Identity.from_str(line.strip())
     raise IntegrityError("a tier key file holds no key")
 
