@@ -44,9 +44,11 @@ def test_check_with_a_scheduler_key_still_sees_overdue_reviews(reg: Reg) -> None
 
 
 def test_check_flags_a_single_point_of_contact_who_has_left(reg: Reg) -> None:
-    """After the contact leaves, `check` says the restriction names someone who is not staff."""
+    """Removing a contact warns, and `check` then says the restriction names someone not staff."""
     case = _on_register(reg, "--spoc", "officer2")
-    reg.ok("mgr", "staff", "remove", "officer2")
+    removed = reg.run("mgr", "staff", "remove", "officer2")
+    assert removed.code == 0
+    assert f"officer2 is the single point of contact on {case}" in removed.err
     result = reg.run("officer", "check")
     assert result.code == 5
     assert f"{case}: the single point of contact officer2 is not staff" in result.out

@@ -7,9 +7,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from ucbr import retention, rotation, sar, stats, ui
+from ucbr import retention, rotation, sar, stats, ui, views
 from ucbr.cli.app import app, keys_app, staff_app
 from ucbr.cli.common import Options, options, today
+from ucbr.store import Register
+from ucbr.vault import Keyring
 
 Json = Annotated[bool, typer.Option("--json", help="Data as JSON on stdout.")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Say what would change; write nothing.")]
@@ -20,7 +22,24 @@ def staff_remove(ctx: typer.Context, staff_id: str, dry_run: DryRun = False) -> 
     """Remove a leaver: new keys for every tier they could open, every file re-encrypted."""
     opts = options(ctx)
     reg = opts.register()
-    _key_change(opts, rotation.removal(reg, reg.actor(), staff_id), dry_run)
+    change = rotation.removal(reg, reg.actor(), staff_id)
+    contact_for = contact_cases(reg, opts.keyring(), staff_id)
+    _key_change(opts, change, dry_run)
+    for case_id in contact_for:
+        ui.err(
+            f"ucbr: warning: {staff_id} is the single point of contact on {case_id}; "
+            "name a new one with `ucbr review --outcome vary`"
+        )
+
+
+def contact_cases(reg: Register, ring: Keyring, staff_id: str) -> list[str]:
+    """The cases whose restriction in force names this member as the single point of contact."""
+    found = []
+    for case_id in reg.ids("case"):
+        current = views.decision_in_force(reg.load_case(case_id, ring)[1])
+        if current is not None and any(r.staff == staff_id for r in current.restrictions):
+            found.append(case_id)
+    return found
 
 
 @keys_app.command("rotate")
