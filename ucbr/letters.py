@@ -93,11 +93,24 @@ def _warning(case: Case, step: str, what: str) -> Decision:
     return found
 
 
-def _approved(case: Case, step: str, what: str) -> Decision:
+ENDED_WORDS = {"superseded": "superseded", "lifted": "lifted", "overturned": "overturned on appeal"}
+
+
+def _approved(case: Case, step: str, what: str, kind: str) -> Decision:
     found = _latest(case.decisions, lambda d: d.step == step and d.status == "approved")
-    if found is None:
+    if found is not None:
+        return found
+    latest = _latest(case.decisions, lambda d: d.step == step and d.status != "rejected")
+    if latest is not None and latest.status in ENDED_WORDS:
+        # Say what became of the decision: "waits for approval" would send staff the wrong way.
+        when = f" on {latest.ended_on.isoformat()}" if latest.ended_on else ""
+        raise LetterRefused(
+            f"{case.id}: decision {latest.id} was {ENDED_WORDS[latest.status]}{when}; "
+            f"no {kind} letter can be issued for it"
+        )
+    if latest is not None and latest.status == "proposed":
         raise LetterRefused(f"{case.id} has no approved {what}: the letter waits for approval")
-    return found
+    raise LetterRefused(f"{case.id} has no {what} recorded")
 
 
 def _in_force(case: Case) -> Decision:
@@ -228,21 +241,52 @@ def _restrictions(
     }
 
 
-def _appeal_route(
-    decided: dt.date, cfg: PolicyConfig, today: dt.date, *, tells_decision: bool = True
-) -> Context:
-    """The appeal window; a letter that tells of a decision late gives a fresh window."""
-    deadline = add_months(decided, cfg.appeal_window_months)
-    late_letter = tells_decision and today > deadline
+# Letters that tell the person of a decision for the first time, so open its appeal window.
+TELLING_KINDS: frozenset[str] = frozenset(
+    {"verbal-warning-note", "informal-warning", "formal-warning", "contact-refused"}
+)
+
+
+def _first_told(case: Case, decision: Decision) -> dt.date | None:
+    dates = [
+        letter.date
+        for letter in case.letters
+        if letter.about == decision.id and letter.kind in TELLING_KINDS
+    ]
+    return min(dates, default=None)
+
+
+def appeal_deadline(
+    case: Case, decision: Decision, cfg: PolicyConfig, today: dt.date, *, tells_decision: bool
+) -> tuple[dt.date, dt.date | None]:
+    """The policy's deadline to appeal ``decision``, and the later one a late first letter gives.
+
+    The window runs from the decision (its approval). Nobody can appeal a decision before
+    being told of it, so when the first letter telling of it (an issued one, else this one
+    if ``tells_decision``) went out after the deadline, the window runs from that letter.
+    Every letter states its appeal route from this one rule.
+    """
+    window = cfg.appeal_window_months
+    deadline = add_months(_start(decision), window)
+    told = _first_told(case, decision) or (today if tells_decision else None)
+    extended = add_months(told, window) if told is not None and told > deadline else None
+    return deadline, extended
+
+
+def _appeal_route(f: _Facts, decision: Decision, *, tells_decision: bool) -> Context:
+    """The appeal route of the decision in force, or the appeal already in progress."""
+    deadline, extended = appeal_deadline(
+        f.case, decision, f.cfg, f.today, tells_decision=tells_decision
+    )
+    pending = _latest(f.case.appeals, lambda a: a.decision == decision.id and a.outcome is None)
     return {
-        "window": _months(cfg.appeal_window_months),
-        "decision_date": long_date(decided),
+        "window": _months(f.cfg.appeal_window_months),
+        "decision_date": long_date(_start(decision)),
         "deadline": long_date(deadline),
-        "open": today <= deadline,
-        # Nobody can appeal a decision before being told of it.
-        "extended_to": long_date(add_months(today, cfg.appeal_window_months))
-        if late_letter
-        else None,
+        "open": f.today <= deadline,
+        "extended_to": long_date(extended) if extended and f.today <= extended else None,
+        "closed_on": long_date(extended or deadline),
+        "pending": long_date(pending.received) if pending else None,
     }
 
 
@@ -275,7 +319,7 @@ def _warning_letter(f: _Facts, step: str, what: str) -> tuple[str | None, Contex
     return d.id, {
         **_for_decision(f, d, d.proposed_by),
         "warning": {"date": long_date(d.proposed_on), "note": d.note},
-        "appeal": _appeal_route(d.proposed_on, f.cfg, f.today),
+        "appeal": _appeal_route(f, d, tells_decision=True),
     }
 
 
@@ -287,21 +331,21 @@ def _informal_warning(f: _Facts) -> tuple[str | None, Context]:
     return _warning_letter(f, "informal_written_warning", "informal written warning")
 
 
-def _restricting(f: _Facts, step: str, what: str) -> tuple[str | None, Context]:
-    d = _approved(f.case, step, what)
+def _restricting(f: _Facts, step: str, what: str, kind: str) -> tuple[str | None, Context]:
+    d = _approved(f.case, step, what, kind)
     return d.id, {
         **_for_decision(f, d, d.approved_by),
         "restriction": _restrictions(f.case, d, f.cfg, f.staff),
-        "appeal": _appeal_route(_start(d), f.cfg, f.today),
+        "appeal": _appeal_route(f, d, tells_decision=True),
     }
 
 
 def _formal_warning(f: _Facts) -> tuple[str | None, Context]:
-    return _restricting(f, "formal_written_warning", "formal written warning")
+    return _restricting(f, "formal_written_warning", "formal written warning", "formal-warning")
 
 
 def _contact_refused(f: _Facts) -> tuple[str | None, Context]:
-    return _restricting(f, "contact_refused", "decision to refuse contact")
+    return _restricting(f, "contact_refused", "decision to refuse contact", "contact-refused")
 
 
 def _upcoming_review(f: _Facts) -> tuple[str | None, Context]:
@@ -309,7 +353,7 @@ def _upcoming_review(f: _Facts) -> tuple[str | None, Context]:
     return d.id, {
         **_for_decision(f, d, d.approved_by),
         "restriction": _restrictions(f.case, d, f.cfg, f.staff),
-        "appeal": _appeal_route(_start(d), f.cfg, f.today, tells_decision=False),
+        "appeal": _appeal_route(f, d, tells_decision=False),
     }
 
 
@@ -324,7 +368,10 @@ def _review_facts(f: _Facts, review: Review, reviewed: Decision) -> Context:
     restriction = _restrictions(f.case, now, f.cfg, f.staff)
     if review.next_review is not None:
         restriction["review_date"] = long_date(review.next_review)
-    return {"restriction": restriction, "appeal": _appeal_route(review.date, f.cfg, f.today)}
+    # A review that continues a restriction is not a new decision: the window stays the
+    # decision's. A variation is a new decision, and this letter tells of it.
+    appeal = _appeal_route(f, now, tells_decision=review.outcome == "vary")
+    return {"restriction": restriction, "appeal": appeal}
 
 
 def _review_outcome(f: _Facts) -> tuple[str | None, Context]:
@@ -356,12 +403,21 @@ def _ended_on(case: Case, d: Decision) -> dt.date:
     return ended
 
 
+def _ended_by(case: Case, d: Decision) -> str | None:
+    """The officer who ended the restriction: the reviewer who lifted it, or the appeal's."""
+    if d.status == "overturned":
+        appeal = _latest(case.appeals, lambda a: a.decision == d.id and a.outcome == "overturned")
+        return appeal.decided_by if appeal else None
+    review = _latest(case.reviews, lambda r: r.decision == d.id and r.outcome == "lift")
+    return review.by if review else None
+
+
 def _restriction_ended(f: _Facts) -> tuple[str | None, Context]:
     d = _latest(f.case.decisions, lambda d: d.status in ("lifted", "overturned"))
     if d is None:
         raise LetterRefused(f"{f.case.id} has no restriction lifted or overturned")
     return d.id, {
-        **_for_decision(f, d, d.approved_by),
+        **_for_decision(f, d, _ended_by(f.case, d)),
         "ended": {
             "date": long_date(_ended_on(f.case, d)),
             "how": "on appeal" if d.status == "overturned" else "at review",

@@ -99,8 +99,23 @@ def _letter_issued(case: Case, kind: str, about: str, since: dt.date) -> bool:
     )
 
 
+def _told_ended(case: Case, d: Decision, ended_on: dt.date) -> bool:
+    """The person was told the restriction ended: that letter, or the appeal outcome that
+    overturned it."""
+    if _letter_issued(case, "restriction-ended", d.id, ended_on):
+        return True
+    overturned = (a for a in case.appeals if a.decision == d.id and a.outcome == "overturned")
+    lifted = (r for r in case.reviews if r.decision == d.id and r.outcome == "lift")
+    return any(_letter_issued(case, "appeal-outcome", a.id, ended_on) for a in overturned) or any(
+        _letter_issued(case, "review-outcome", r.id, ended_on) for r in lifted
+    )
+
+
 def letters_owed(case: Case) -> list[tuple[str, dt.date, str]]:
-    """(letter kind, due, decision id) for each letter the record shows is still owed."""
+    """(letter kind, due, what it is about) for each letter the record shows is still owed.
+
+    What it is about is a decision id, or the review or appeal id for an outcome letter.
+    """
     owed: list[tuple[str, dt.date, str]] = []
     current = decision_in_force(case)
     if current is not None and current.approved_on and current.step in LETTER_FOR_STEP:
@@ -108,9 +123,22 @@ def letters_owed(case: Case) -> list[tuple[str, dt.date, str]]:
         if not _letter_issued(case, kind, current.id, current.approved_on):
             owed.append((kind, current.approved_on, current.id))
     for d in case.decisions:
-        ended = d.status in ENDED_STATUSES and d.ended_on is not None
-        if ended and d.ended_on and not _letter_issued(case, "restriction-ended", d.id, d.ended_on):
+        if d.status in ENDED_STATUSES and d.ended_on and not _told_ended(case, d, d.ended_on):
             owed.append(("restriction-ended", d.ended_on, d.id))
+    for r in case.reviews:
+        # A lifting review is told by the restriction-ended letter owed above.
+        told = r.outcome == "lift" or _letter_issued(case, "review-outcome", r.id, r.date)
+        if r.notify and not told:
+            owed.append(("review-outcome", r.date, r.id))
+    for a in case.appeals:
+        # An appeal that overturned the decision in force is told by the restriction-ended
+        # letter owed above (or by this outcome letter, which satisfies it).
+        ended = a.outcome == "overturned" and any(
+            d.id == a.decision and d.status == "overturned" for d in case.decisions
+        )
+        told = ended or _letter_issued(case, "appeal-outcome", a.id, a.decided_on or a.received)
+        if a.decided_on and not told:
+            owed.append(("appeal-outcome", a.decided_on, a.id))
     return owed
 
 
@@ -245,7 +273,9 @@ def _letters_missing(case: Case, today: dt.date) -> list[str]:
     for kind, due, decision_id in letters_owed(case):
         if (today - due).days <= LETTER_GRACE_DAYS:
             continue
-        if kind == "restriction-ended":
+        if kind in ("review-outcome", "appeal-outcome"):
+            problems.append(f"{case.id}: {decision_id} decided on {due} with no {kind} letter")
+        elif kind == "restriction-ended":
             problems.append(
                 f"{case.id}: decision {decision_id} ended on {due} "
                 "but no restriction-ended letter was issued"
