@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from ucbr import foi, git, policy
+from ucbr import foi, git, gitlog, policy
 from ucbr.config import StaffMember
 from ucbr.envelope import relpath
 from ucbr.errors import Refused
@@ -199,17 +199,11 @@ def involved_in_history(reg: Register, file_id: str) -> frozenset[str]:
     The appeal rule is checked against the record and, independently, against the
     history's own trailers, so a record edited to hide an officer does not hide them.
     """
-    fmt = (
-        "%(trailers:key=Ucbr-Action,valueonly,separator=%x1f)%x1e"
-        "%(trailers:key=Ucbr-Officer,valueonly,separator=%x1f)%x1e%ae%x1d"
-    )
-    log = git.run(reg.root, "log", f"--format={fmt}", "--", relpath(file_id)).stdout.decode()
     involved: set[str] = set()
-    for record in filter(None, (r.strip() for r in log.split("\x1d"))):
-        action, officer, email = (part.strip() for part in record.split("\x1e"))
-        if action in {"escalate", "approve", "reject", "add-incident", "review"}:
-            involved.add(officer)
-            member = reg.staff.by_email(email)
+    for c in gitlog.log(reg.root, paths=[relpath(file_id)]):
+        if c.action in {"escalate", "approve", "reject", "add-incident", "review"}:
+            involved.update(o for o in [c.officer] if o)
+            member = reg.staff.by_email(c.author_email)
             if member is not None:
                 involved.add(member.id)
     return frozenset(involved)

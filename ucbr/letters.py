@@ -31,7 +31,6 @@ from ucbr.config import PolicyConfig, StaffDirectory
 from ucbr.dates import add_months
 from ucbr.errors import Refused
 from ucbr.model import (
-    RESTRICTING_STEPS,
     Appeal,
     Case,
     Decision,
@@ -43,6 +42,7 @@ from ucbr.model import (
     Review,
 )
 from ucbr.plain import ADJUSTMENT_NAMES, CHANNEL_NAMES, DAY_NAMES, long_date
+from ucbr.views import decision_in_force
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LGSCO_URL = "www.lgo.org.uk"
@@ -114,9 +114,7 @@ def _approved(case: Case, step: str, what: str, kind: str) -> Decision:
 
 
 def _in_force(case: Case) -> Decision:
-    found = _latest(
-        case.decisions, lambda d: d.step in RESTRICTING_STEPS and d.status == "approved"
-    )
+    found = decision_in_force(case)
     if found is None:
         raise LetterRefused(f"{case.id} has no restriction in force")
     return found

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ucbr import git, views
+from ucbr import git, gitlog, views
 from ucbr.actions import Session
 from ucbr.config import STAFF_ADMIN_ROLES, StaffDirectory
 from ucbr.envelope import relpath
@@ -72,17 +72,10 @@ class Export:
 
 def history(reg: Register, case_id: str) -> list[tuple[str, str, str]]:
     """(date, action, officer id) for every commit that changed the case file, oldest first."""
-    fmt = (
-        "%cs%x1f%(trailers:key=Ucbr-Action,valueonly,separator=%x2C)"
-        "%x1f%(trailers:key=Ucbr-Officer,valueonly,separator=%x2C)%x1e"
-    )
-    text = git.out(reg.root, "log", "--reverse", f"--format={fmt}", "--", relpath(case_id))
-    rows = []
-    for record in text.split("\x1e"):
-        parts = record.strip().split("\x1f")
-        if len(parts) == 3:
-            rows.append((parts[0], parts[1].strip() or "unknown", parts[2].strip()))
-    return rows
+    return [
+        (c.date.date().isoformat(), c.action or "unknown", c.officer or "")
+        for c in gitlog.log(reg.root, paths=[relpath(case_id)])
+    ]
 
 
 def subject_data(
