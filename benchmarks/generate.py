@@ -26,16 +26,18 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from ucbr import git, policy
-from ucbr.admin import add_staff, init_register
-from ucbr.config import PolicyConfig, Role, StaffMember
-from ucbr.dates import add_months
-from ucbr.envelope import relpath
-from ucbr.ids import CROCKFORD
-from ucbr.model import BEHAVIOURS, Case, LetterIssued, Person, PropertyRisk, Restriction
-from ucbr.store import Register, case_sections, property_sections, write_file
-from ucbr.vault import load_identity_file, new_identity_file
-from ucbr.views import decision_in_force
+from ucbr.domain import policy
+from ucbr.domain.dates import add_months
+from ucbr.domain.ids import CROCKFORD
+from ucbr.domain.model import BEHAVIOURS, Case, LetterIssued, Person, PropertyRisk, Restriction
+from ucbr.domain.settings import PolicyConfig
+from ucbr.domain.staff import Role, StaffDirectory, StaffMember
+from ucbr.domain.views import decision_in_force, sections_of
+from ucbr.services.admin import add_staff, init_register
+from ucbr.storage import git
+from ucbr.storage.envelope import relpath
+from ucbr.storage.store import Register, write_file
+from ucbr.storage.vault import load_identity_file, new_identity_file
 
 COUNCIL = "Benchmarkshire District Council"
 STAFF: dict[str, tuple[Role, str]] = {
@@ -103,6 +105,7 @@ class World:
             policy_hash=self.policy_hash,
             actor=self.staff[who],
             new_id=self.new_id,
+            staff=StaffDirectory(staff=list(self.staff.values())),
         )
 
     def new_id(self, prefix: str) -> str:
@@ -333,18 +336,15 @@ def build_property(w: World, property_id: str) -> PropertyRisk:
     approve_on = min(add_months(due, -w.cfg.review_interval_months), w.today)
     proposed_on = approve_on - w.days(0, 5)
     risks = tuple(w.rng.sample(RISKS, w.rng.randint(1, 2)))
-    prop = policy.propose_property(
-        property_id,
+    terms = policy.PropertyTerms(
         address=f"{w.rng.randint(1, 200)} {w.rng.choice(STREETS)} Row, Benchmarkton",
         postcode=f"ZZ{w.rng.randint(1, 99)} {w.rng.randint(1, 9)}AB",
         uprn=str(w.rng.randint(10**8, 10**11)),
         risks=risks,
         guidance="Attend in pairs; phone ahead.",
-        details=None,
-        condition=None,
         not_notified_reason="Telling the occupier would put the informant at risk.",
-        ctx=w.ctx("officer", proposed_on),
     )
+    prop = policy.propose_property(property_id, terms, w.ctx("officer", proposed_on))
     if w.rng.random() < 0.05:
         return prop
     return policy.approve_property(prop, w.ctx("mgr", approve_on))
@@ -360,10 +360,8 @@ def write_chunk(root: str, today: str, seed: int, ids: list[str]) -> list[str]:
     w = World(reg.cfg, reg.policy_hash, staff, dt.date.fromisoformat(today), random.Random(seed))
     files: dict[str, str] = {}
     for file_id in ids:
-        if file_id.startswith("C-"):
-            sections = case_sections(build_case(w, file_id), reg.cfg)
-        else:
-            sections = property_sections(build_property(w, file_id))
+        record = build_case(w, file_id) if file_id.startswith("C-") else build_property(w, file_id)
+        sections = sections_of(record, reg.cfg)
         files[relpath(file_id)] = reg.render(file_id, sections, None)
     # write_file syncs each file to disk; threads overlap those waits.
     with ThreadPoolExecutor(WRITERS) as pool:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from ucbr.config import PolicyConfig, StaffDirectory, StaffMember
-from ucbr.model import (
+from ucbr.domain.model import (
     Adjustment,
     Appeal,
     Case,
@@ -18,6 +17,8 @@ from ucbr.model import (
     Restriction,
     Review,
 )
+from ucbr.domain.settings import PolicyConfig
+from ucbr.domain.staff import StaffDirectory, StaffMember
 
 POLICY = "a1b2c3d4e5f6"
 TODAY = dt.date(2026, 3, 3)

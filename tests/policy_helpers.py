@@ -10,9 +10,10 @@ import datetime as dt
 import itertools
 from typing import Any
 
-from ucbr import policy
-from ucbr.config import PolicyConfig, StaffDirectory, StaffMember
-from ucbr.model import (
+import pytest
+
+from ucbr.domain import policy
+from ucbr.domain.model import (
     Case,
     Decision,
     Incident,
@@ -23,6 +24,9 @@ from ucbr.model import (
     Restriction,
     Step,
 )
+from ucbr.domain.settings import PolicyConfig
+from ucbr.domain.staff import StaffDirectory, StaffMember
+from ucbr.errors import Refused
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 POLICY_HASH = "0123456789ab"
@@ -86,7 +90,12 @@ def staff(staff_id: str) -> StaffMember:
 def ctx(actor: str = "officer", today: dt.date = TODAY, cfg: PolicyConfig = CFG) -> policy.Ctx:
     """The policy's context: who acts, on which day."""
     return policy.Ctx(
-        today=today, cfg=cfg, policy_hash=POLICY_HASH, actor=staff(actor), new_id=new_id
+        today=today,
+        cfg=cfg,
+        policy_hash=POLICY_HASH,
+        actor=staff(actor),
+        new_id=new_id,
+        staff=STAFF,
     )
 
 
@@ -187,8 +196,10 @@ def registered_case(today: dt.date = TODAY) -> tuple[Case, Decision]:
 
 
 def proposed_property(**changes: Any) -> PropertyRisk:
+    """A property risk proposed by ``officer``; ``changes`` replace any of its terms."""
+    property_id = changes.pop("property_id", new_id("P"))
+    acting = changes.pop("ctx", ctx("officer"))
     fields: dict[str, Any] = {
-        "property_id": new_id("P"),
         "address": "2 Demo Lane, Witney",
         "postcode": "OX28 9ZY",
         "uprn": "100120000001",
@@ -197,6 +208,30 @@ def proposed_property(**changes: Any) -> PropertyRisk:
         "details": "INTERNAL: large dog bit a meter reader in 2024.",
         "condition": None,
         "not_notified_reason": "Telling the owner could provoke the risk we are warning about.",
-        "ctx": ctx("officer"),
     }
-    return policy.propose_property(**(fields | changes))
+    return policy.propose_property(property_id, policy.PropertyTerms(**(fields | changes)), acting)
+
+
+LATER = TODAY + dt.timedelta(days=20)
+
+
+def refused(match: str) -> pytest.RaisesExc[Refused]:
+    """Expect a refusal whose reason matches ``match``."""
+    return pytest.raises(Refused, match=match)
+
+
+def no_personal_data(message: str) -> None:
+    """A refusal names no personal data of the person."""
+    for value in (PERSON.name, PERSON.address, PERSON.postcode, *PERSON.emails, *PERSON.phones):
+        assert value is not None and value not in message
+
+
+def continued(case: Case, day: dt.date = LATER) -> tuple[Case, str]:
+    """An incident after the formal warning: the behaviour continued."""
+    case, incident = make_incident(case, today=day)
+    return case, incident.id
+
+
+def warned_in_writing(case: Case, formal: Decision, day: dt.date = TODAY) -> Case:
+    """The formal-warning letter about ``formal`` was issued on ``day``."""
+    return issue_letter(case, "formal-warning", formal.id, day)

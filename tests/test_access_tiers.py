@@ -11,9 +11,9 @@ import pytest
 
 from tests.regkit import Reg, copy
 from tests.test_cli_policy import continued
-from ucbr import envelope
-from ucbr.store import Register
-from ucbr.vault import load_identity_file
+from ucbr.storage import envelope
+from ucbr.storage.store import Register
+from ucbr.storage.vault import load_identity_file
 
 pytestmark = pytest.mark.e2e
 

@@ -13,8 +13,8 @@ import yaml
 
 from tests.regkit import Reg, copy
 from tests.test_cli_policy import continued
-from ucbr import envelope
-from ucbr.schemas import SCHEMAS
+from ucbr.services.schemas import SCHEMAS
+from ucbr.storage import envelope
 
 pytestmark = pytest.mark.e2e
 

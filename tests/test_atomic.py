@@ -10,8 +10,8 @@ from typing import Any
 import pyrage
 import pytest
 
-import ucbr.git
-import ucbr.store
+import ucbr.storage.git
+import ucbr.storage.store
 from tests.regkit import Reg, write_key
 
 pytestmark = pytest.mark.e2e
@@ -142,7 +142,7 @@ def test_write_failure_after_one_file_restores_the_first(
         "staff", "add", "newbie", "--name", "New Starter", "--email", "new@council.example",
         "--role", "case_officer", "--recipient", recipient,
     ]  # fmt: skip
-    real = ucbr.store.write_file
+    real = ucbr.storage.store.write_file
     calls: list[Path] = []
 
     def second_fails(path: Path, content: str | bytes | None) -> None:
@@ -153,8 +153,8 @@ def test_write_failure_after_one_file_restores_the_first(
 
     fail_then_recover(
         reg, "mgr", command,
-        lambda: monkeypatch.setattr(ucbr.store, "write_file", second_fails),
-        lambda: monkeypatch.setattr(ucbr.store, "write_file", real),
+        lambda: monkeypatch.setattr(ucbr.storage.store, "write_file", second_fails),
+        lambda: monkeypatch.setattr(ucbr.storage.store, "write_file", real),
     )  # fmt: skip
     assert len(calls) > 2, "the first file was written, then restored"
 
@@ -165,16 +165,16 @@ def test_commit_failure_changes_nothing(
 ) -> None:
     """If the commit step fails after the files are written, they are put back and unstaged."""
     who, command = commands(case_id)[label]
-    real = ucbr.git.commit
+    real = ucbr.storage.git.commit
 
     def broken(root: Path, paths: Any, message: str) -> str:
-        ucbr.git.run(root, "add", "-A", "--", *paths)
-        raise ucbr.git.GitError("git commit failed: injected")
+        ucbr.storage.git.run(root, "add", "-A", "--", *paths)
+        raise ucbr.storage.git.GitError("git commit failed: injected")
 
     fail_then_recover(
         reg, who, command,
-        lambda: monkeypatch.setattr(ucbr.git, "commit", broken),
-        lambda: monkeypatch.setattr(ucbr.git, "commit", real),
+        lambda: monkeypatch.setattr(ucbr.storage.git, "commit", broken),
+        lambda: monkeypatch.setattr(ucbr.storage.git, "commit", real),
     )  # fmt: skip
 
 
@@ -184,7 +184,7 @@ def test_failure_just_after_the_commit_undoes_it(
 ) -> None:
     """If something fails after git has committed, the commit is undone along with the files."""
     who, command = commands(case_id)[label]
-    real = ucbr.git.commit
+    real = ucbr.storage.git.commit
 
     def commits_then_fails(root: Path, paths: Any, message: str) -> str:
         real(root, paths, message)
@@ -192,8 +192,8 @@ def test_failure_just_after_the_commit_undoes_it(
 
     fail_then_recover(
         reg, who, command,
-        lambda: monkeypatch.setattr(ucbr.git, "commit", commits_then_fails),
-        lambda: monkeypatch.setattr(ucbr.git, "commit", real),
+        lambda: monkeypatch.setattr(ucbr.storage.git, "commit", commits_then_fails),
+        lambda: monkeypatch.setattr(ucbr.storage.git, "commit", real),
     )  # fmt: skip
 
 
@@ -201,13 +201,13 @@ def test_interrupt_just_after_the_commit_undoes_it(
     reg: Reg, case_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Ctrl-C arriving just after git has committed still leaves HEAD and the tree as before."""
-    real = ucbr.git.commit
+    real = ucbr.storage.git.commit
 
     def commits_then_interrupted(root: Path, paths: Any, message: str) -> str:
         real(root, paths, message)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(ucbr.git, "commit", commits_then_interrupted)
+    monkeypatch.setattr(ucbr.storage.git, "commit", commits_then_interrupted)
     before, files = reg.state(), tree_bytes(reg)
     result = reg.run("officer", "add-incident", case_id, *INCIDENT)
     assert result.code != 0

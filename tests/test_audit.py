@@ -136,7 +136,7 @@ def test_section_swapped_from_another_case(reg: Reg) -> None:
 
 
 def policy_hash(reg: Reg) -> str:
-    from ucbr.config import policy_hash as hash_of
+    from ucbr.domain.settings import policy_hash as hash_of
 
     return hash_of((reg.root / ".ucbr" / "policy.yaml").read_bytes())
 
@@ -203,7 +203,8 @@ def test_unsigned_commit_when_signing_is_required(reg: Reg, tmp_path: Path) -> N
     )
     git_as(reg, "mgr", "config", "gpg.format", "ssh")
     message = (
-        f"ucbr: policy\n\nUcbr-Action: policy\nUcbr-Officer: mgr\nUcbr-Policy: {policy_hash(reg)}\n"
+        "ucbr: settings\n\nUcbr-Action: settings\nUcbr-Officer: mgr\n"
+        f"Ucbr-Policy: {policy_hash(reg)}\n"
     )
     git_as(reg, "mgr", "add", ".ucbr")
     git_as(reg, "mgr", "-c", f"user.signingkey={keys['mgr']}", "commit", "-q", "-S", "-m", message)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.regkit import Reg, Result, copy, write_key
-from ucbr import envelope
 from ucbr.errors import INTEGRITY, REFUSED, USAGE
+from ucbr.storage import envelope
 
 pytestmark = pytest.mark.e2e
 

@@ -17,14 +17,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.regkit import patched_env
-from ucbr import scan
 from ucbr.cli import main
-from ucbr.errors import IntegrityError
-from ucbr.model import Schedule, ScheduleItem
-from ucbr.scan import read_schedule_plain
-from ucbr.store import Register, encode
-from ucbr.vault import load_identity_file
-from ucbr.yamlio import load_strict
+from ucbr.domain.sections import Schedule, ScheduleItem
+from ucbr.storage import scan
+from ucbr.storage.scan import read_schedule_plain
+from ucbr.storage.store import Register, encode
+from ucbr.storage.vault import load_identity_file
+from ucbr.storage.yamlio import load_strict
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-28"
@@ -125,19 +124,20 @@ def test_parallel_scan_matches_one_process(tmp_path: Path, monkeypatch: pytest.M
     generate(base, 20)
     reg = Register.open(base / "register")
     ring = reg.keyring(load_identity_file(base / "keys" / "cron.txt"))
-    alone = list(scan.scan(reg, ring))
+    alone = scan.scan(reg, ring, "schedule", scan.keep).found
     monkeypatch.setattr(scan, "PARALLEL_FROM", 0)
     monkeypatch.setattr(scan, "CHUNK", 3)
     assert scan._workers(len(alone)) == min(2, len(os.sched_getaffinity(0)))
-    assert list(scan.scan(reg, ring)) == alone
-    assert [s.id for s in alone] == sorted(s.id for s in alone)
+    assert scan.scan(reg, ring, "schedule", scan.keep).found == alone
+    ids = [getattr(s, "id", None) for s in alone]
+    assert ids == sorted(reg.ids())
 
 
 @pytest.mark.e2e
-def test_parallel_scan_stops_at_a_corrupted_file(
+def test_parallel_scan_names_a_corrupted_file_and_reads_the_rest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A corrupted schedule stops a parallel scan with one line, after every file before it."""
+    """A corrupted schedule is one problem naming its file; every other file is still read."""
     base = tmp_path / "bench"
     generate(base, 20)
     reg = Register.open(base / "register")
@@ -154,11 +154,10 @@ def test_parallel_scan_stops_at_a_corrupted_file(
     )
     monkeypatch.setattr(scan, "PARALLEL_FROM", 0)
     monkeypatch.setattr(scan, "CHUNK", 3)
-    seen: list[str] = []
-    with pytest.raises(IntegrityError) as raised:
-        seen.extend(s.id for s in scan.scan(reg, ring))
-    assert seen == ids[:7]
-    assert "\n" not in str(raised.value)
+    result = scan.scan(reg, ring, "schedule", scan.keep)
+    assert [getattr(s, "id", None) for s in result.found] == ids[:7] + ids[8:]
+    assert [p.path for p in result.problems] == [f"cases/{ids[7]}.yaml"]
+    assert all(p.integrity and "\n" not in p.message for p in result.problems)
 
 
 dates = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31))

@@ -20,7 +20,7 @@ from tests.test_cli_policy import (
     shown,
     warned,
 )
-from ucbr.envelope import relpath
+from ucbr.storage.envelope import relpath
 
 pytestmark = pytest.mark.e2e
 

@@ -13,7 +13,7 @@ import pytest
 
 from tests.regkit import Reg, copy
 from tests.test_cli_policy import SUMMARY, incident, on_register, proposed, refused
-from ucbr.plain import RISK_NAMES
+from ucbr.domain.words import RISK_NAMES
 
 pytestmark = pytest.mark.e2e
 

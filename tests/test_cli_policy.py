@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from tests.regkit import Reg, email_of
-from ucbr.envelope import relpath
-from ucbr.model import Restriction
-from ucbr.plain import describe_restriction
+from ucbr.domain.model import Restriction
+from ucbr.domain.words import describe_restriction
+from ucbr.storage.envelope import relpath
 
 pytestmark = pytest.mark.e2e
 

@@ -9,24 +9,21 @@ import pytest
 from tests.policy_helpers import ctx
 from tests.regkit import Reg
 from tests.test_retention import prop, put
-from ucbr import policy
+from ucbr.domain import policy
+from ucbr.domain.model import SPECIAL_CATEGORY_RISKS
 from ucbr.errors import Refused
-from ucbr.model import SPECIAL_CATEGORY_RISKS
 
 
 def _propose(risk: str, condition: str | None) -> object:
-    return policy.propose_property(
-        "P-00000042",
-        "2 Demo Lane",
-        "OX28 9ZZ",
-        None,
-        (risk,),
-        "Visit in pairs.",
-        None,
-        condition,
-        "Notifying would put staff at risk.",
-        ctx("officer"),
+    terms = policy.PropertyTerms(
+        address="2 Demo Lane",
+        postcode="OX28 9ZZ",
+        risks=(risk,),  # type: ignore[arg-type]  # the test passes the policy's own codes
+        guidance="Visit in pairs.",
+        condition=condition,
+        not_notified_reason="Notifying would put staff at risk.",
     )
+    return policy.propose_property("P-00000042", terms, ctx("officer"))
 
 
 def test_special_category_risks_are_named() -> None:

@@ -8,7 +8,7 @@ import holidays
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ucbr.dates import add_months, is_working_day, working_days_after
+from ucbr.domain.dates import add_months, is_working_day, working_days_after
 
 D = dt.date
 

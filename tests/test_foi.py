@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from ucbr.config import StaffMember
+from ucbr.domain.foi import foi_refusal_due, record_foi
+from ucbr.domain.model import Case, Decision, DecisionStatus, LetterIssued, Person, Step
+from ucbr.domain.staff import StaffMember
 from ucbr.errors import Refused
-from ucbr.foi import foi_refusal_due, record_foi
-from ucbr.model import Case, Decision, DecisionStatus, LetterIssued, Person, Step
 
 D = dt.date
 TODAY = D(2026, 3, 20)

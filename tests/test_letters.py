@@ -40,14 +40,10 @@ from tests.letter_fixtures import (
     VERBAL,
     case,
 )
-from ucbr.letters import (
-    LetterRefused,
-    LetterTemplateError,
-    RenderedLetter,
-    render_letter,
-    render_property_letter,
-)
-from ucbr.model import Case, LetterKind, Person
+from ucbr.domain.letters import LetterRefused, refuse_property_letter
+from ucbr.domain.model import Case, LetterKind, Person
+from ucbr.domain.words import long_date
+from ucbr.services.letters import LetterTemplateError, RenderedLetter, render_letter
 
 # Every letter carries these (the FOI refusal adds its own route in place of the appeal).
 EVERY_LETTER = (
@@ -305,11 +301,17 @@ def test_single_point_of_contact_must_be_in_the_staff_directory() -> None:
         render("formal-warning", case=case(decisions=(absent,)))
 
 
-def test_review_date_defaults_to_the_review_interval() -> None:
-    """Policy: "All restrictions will be reviewed on a six-monthly basis": by default, six on."""
+def test_review_date_is_the_registers_own() -> None:
+    """A letter states the review date the register holds, and never invents one.
+
+    Policy: "All restrictions will be reviewed on a six-monthly basis". One rule gives the
+    date (``views.review_date``); a decision with none recorded cannot be put in a letter.
+    """
+    letter = render("formal-warning")
+    assert f"We will review them by {long_date(FORMAL.review_by)}" in letter.content.decode()
     undated = FORMAL.model_copy(update={"review_by": None})
-    letter = render("formal-warning", case=case(decisions=(undated,)))
-    assert "We will review them by 25 August 2026" in letter.content.decode()
+    with pytest.raises(LetterRefused, match="has no review date recorded"):
+        render("formal-warning", case=case(decisions=(undated,)))
 
 
 def test_late_letter_gives_a_fresh_appeal_window() -> None:
@@ -357,7 +359,7 @@ def test_appeal_entry_and_restrictions_remain_until_outcome() -> None:
 def test_property_risk_owner_not_notified() -> None:
     """Policy: "Restrictions on properties can be added to the UCBR without notifying the owner"."""
     with pytest.raises(LetterRefused, match=r"^property risks get no letter to the owner$"):
-        render_property_letter()
+        refuse_property_letter()
 
 
 def test_unknown_kind_or_format_is_refused() -> None:

@@ -21,9 +21,12 @@ from tests.letter_fixtures import (
     case,
     ended_case,
 )
-from ucbr.letters import LetterRefused, appeal_deadline, render_letter
-from ucbr.model import Case, LetterIssued, LetterKind
-from ucbr.views import case_problems, letters_owed, schedule_of
+from ucbr.domain.faults import case_problems
+from ucbr.domain.letters import LetterRefused
+from ucbr.domain.model import Case, LetterIssued, LetterKind
+from ucbr.domain.policy import appeal_deadline
+from ucbr.domain.views import letters_owed, schedule_of
+from ucbr.services.letters import render_letter
 
 CONTRADICTION = "The Ombudsman will usually expect you to have used our appeal first."
 COMPLAINT = "you can complain to us through our complaints procedure, quoting reference C-7F3K2QHM"
@@ -241,7 +244,7 @@ def test_appeal_outcome_owed_until_issued() -> None:
     told = issued("formal-warning", FORMAL.id, dt.date(2026, 2, 25))
     facts = case(decisions=(FORMAL,), appeals=(DECIDED_APPEAL,), letters=(told,))
     assert letters_owed(facts) == [("appeal-outcome", dt.date(2026, 3, 2), DECIDED_APPEAL.id)]
-    problems = case_problems(facts, CFG, dt.date(2026, 4, 1))
+    problems = [p.message for p in case_problems(facts, CFG, dt.date(2026, 4, 1))]
     assert "C-7F3K2QHM: A-00000001 decided on 2026-03-02 with no appeal-outcome letter" in problems
     sent = told, issued("appeal-outcome", DECIDED_APPEAL.id, TODAY)
     assert letters_owed(facts.model_copy(update={"letters": sent})) == []

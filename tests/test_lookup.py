@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ucbr.lookup import (
+from ucbr.domain.matching import (
     Match,
     lookup,
     match_case_entry,
@@ -16,7 +16,8 @@ from ucbr.lookup import (
     normalise_phone,
     normalise_postcode,
 )
-from ucbr.model import CaseEntry, Person, PropertyEntry
+from ucbr.domain.model import Person
+from ucbr.domain.sections import CaseEntry, PropertyEntry
 
 
 def case_entry(id: str = "C-0000000A", on_register: bool = True, **person: object) -> CaseEntry:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.regkit import Reg
-from ucbr.textconv import MASK, is_personal, masked
+from ucbr.domain.fields import MASK, is_personal, masked
 
 
 @pytest.mark.parametrize(

@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.regkit import Reg
-from ucbr.ids import CROCKFORD
-from ucbr.merge import MergeConflict, merge_case, merge_property
-from ucbr.model import Adjustment, Case, Incident, Person, PropertyDecision, PropertyRisk
+from ucbr.domain.ids import CROCKFORD
+from ucbr.domain.model import Adjustment, Case, Incident, Person, PropertyDecision, PropertyRisk
+from ucbr.services.merge import MergeConflict, merge_case, merge_property
 
 DAY = dt.date(2026, 11, 1)
 

@@ -22,9 +22,8 @@ from tests.policy_helpers import (
     new_id,
     registered_case,
 )
-from ucbr import policy, views
-from ucbr.errors import Refused
-from ucbr.model import (
+from ucbr.domain import policy, views
+from ucbr.domain.model import (
     BEHAVIOURS,
     LADDER,
     RESTRICTING_STEPS,
@@ -34,6 +33,8 @@ from ucbr.model import (
     PropertyRisk,
     Restriction,
 )
+from ucbr.domain.policy.base import GIVEN_STATUSES
+from ucbr.errors import Refused
 
 T = TypeVar("T")
 START = TODAY
@@ -80,7 +81,7 @@ def warned_without_new_incident(case: Case) -> bool:
         target = LADDER.index(d.step)
         if target not in (1, 2) or d.variation_of is not None:
             continue
-        earlier = [e for e in case.decisions[:index] if e.status in policy.GIVEN_STATUSES]
+        earlier = [e for e in case.decisions[:index] if e.status in GIVEN_STATUSES]
         below = [e.proposed_on for e in earlier if LADDER.index(e.step) == target - 1]
         if not below:
             continue
@@ -381,8 +382,17 @@ class RegisterMachine(RuleBasedStateMachine):
             done = self.attempt(
                 "property",
                 lambda: policy.propose_property(
-                    new_id("P"), "2 Demo Lane", "OX28 9ZY", "100120000001", tuple(risks),
-                    "Attend in pairs.", "INTERNAL detail.", condition, "Could provoke the risk.",
+                    new_id("P"),
+                    policy.PropertyTerms(
+                        address="2 Demo Lane",
+                        postcode="OX28 9ZY",
+                        uprn="100120000001",
+                        risks=tuple(risks),
+                        guidance="Attend in pairs.",
+                        details="INTERNAL detail.",
+                        condition=condition,
+                        not_notified_reason="Could provoke the risk.",
+                    ),
                     self.ctx(actor),
                 ),
             )  # fmt: skip
@@ -397,7 +407,9 @@ class RegisterMachine(RuleBasedStateMachine):
             )
         else:
             variation = (
-                {"risks": tuple(risks), "condition": condition} if decision == "vary" else None
+                policy.PropertyChange(risks=tuple(risks), condition=condition)
+                if decision == "vary"
+                else None
             )
             done = self.attempt(
                 "review property",

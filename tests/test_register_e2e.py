@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-import ucbr.ids
+import ucbr.domain.ids
 from tests.regkit import Reg, Result, actor_env, git_env, patched_env
 from tests.test_cli_policy import continued
 from ucbr.cli import main
-from ucbr.config import policy_hash
-from ucbr.yamlio import load_strict
+from ucbr.domain.settings import policy_hash
+from ucbr.storage.yamlio import load_strict
 
 pytestmark = pytest.mark.e2e
 
@@ -242,7 +242,7 @@ def test_new_id_retries_a_taken_id() -> None:
         seen.append(candidate)
         return len(seen) < 3
 
-    found = ucbr.ids.new_id("C", taken)
+    found = ucbr.domain.ids.new_id("C", taken)
     assert found == seen[-1]
     assert len(seen) == 3
 
@@ -254,8 +254,10 @@ def test_a_new_case_never_reuses_an_existing_case_id(
     existing, _ = reg.new_case(name="First Person")
     original = (reg.root / f"cases/{existing}.yaml").read_bytes()
     draws = iter([existing, "C-0000000Z"])
-    real = ucbr.ids.random_id
-    monkeypatch.setattr(ucbr.ids, "random_id", lambda p: next(draws) if p == "C" else real(p))
+    real = ucbr.domain.ids.random_id
+    monkeypatch.setattr(
+        ucbr.domain.ids, "random_id", lambda p: next(draws) if p == "C" else real(p)
+    )
     new_case, _ = reg.new_case(name="Second Person")
     assert new_case == "C-0000000Z"
     assert (reg.root / f"cases/{existing}.yaml").read_bytes() == original
@@ -267,8 +269,10 @@ def test_a_new_incident_never_reuses_an_incident_id_in_the_case(
     """When the random draw hits an incident id the case already has, another id is drawn."""
     case_id, first = reg.new_case()
     draws = iter([first, "I-0000000Z"])
-    real = ucbr.ids.random_id
-    monkeypatch.setattr(ucbr.ids, "random_id", lambda p: next(draws) if p == "I" else real(p))
+    real = ucbr.domain.ids.random_id
+    monkeypatch.setattr(
+        ucbr.domain.ids, "random_id", lambda p: next(draws) if p == "I" else real(p)
+    )
     out = reg.ok("officer", "add-incident", case_id, *INCIDENT, "--json")
     assert json.loads(out)["incident"] == "I-0000000Z"
 
@@ -348,7 +352,7 @@ def test_check_reports_a_tampered_register(reg: Reg) -> None:
     """`ucbr check` reports a file whose record was swapped in from another case, exit 6."""
     first, _ = reg.new_case(name="Person One")
     second, _ = reg.new_case(name="Person Two")
-    from ucbr import envelope
+    from ucbr.storage import envelope
 
     one = envelope.parse((reg.root / f"cases/{first}.yaml").read_text(), "one")
     path = reg.root / f"cases/{second}.yaml"

@@ -15,10 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.regkit import Reg, patched_env
-from ucbr import git, retention
-from ucbr.config import PolicyConfig
-from ucbr.envelope import relpath
-from ucbr.model import (
+from ucbr.domain.model import (
     Appeal,
     Case,
     Decision,
@@ -30,8 +27,13 @@ from ucbr.model import (
     Restriction,
     Review,
 )
-from ucbr.store import Register, case_sections, property_sections
-from ucbr.yamlio import load_strict
+from ucbr.domain.settings import PolicyConfig
+from ucbr.domain.views import sections_of
+from ucbr.services import retention
+from ucbr.storage import git
+from ucbr.storage.envelope import relpath
+from ucbr.storage.store import Register
+from ucbr.storage.yamlio import load_strict
 
 POLICY = "0123456789ab"
 CFG = PolicyConfig(council="Demo District Council (fictional)")
@@ -191,11 +193,7 @@ def put(reg: Reg, *records: Case | PropertyRisk, staff_id: str = "officer") -> N
         r = Register.open(reg.root)
         files: dict[str, str | bytes | None] = {}
         for record in records:
-            sections = (
-                case_sections(record, r.cfg)
-                if isinstance(record, Case)
-                else property_sections(record)
-            )
+            sections = sections_of(record, r.cfg)
             files[relpath(record.id)] = r.render(record.id, sections, None)
         ids = [record.id for record in records]
         r.commit_files(

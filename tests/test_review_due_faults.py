@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.regkit import Reg
-from ucbr import scan
+from ucbr.storage import scan
 
 pytestmark = pytest.mark.e2e
 

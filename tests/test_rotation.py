@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from tests.regkit import Reg, email_of, patched_env, write_key
-from ucbr import envelope, git, rotation
-from ucbr.config import TIERS, Tier
-from ucbr.store import Register
-from ucbr.vault import Keyring, decrypt, load_identity_file
+from ucbr.domain.staff import TIERS, Tier
+from ucbr.services import rotation
+from ucbr.services.exposure import exposure
+from ucbr.storage import envelope, git
+from ucbr.storage.store import Register
+from ucbr.storage.vault import Keyring, decrypt, load_identity_file
 
 
 def ring_of(reg: Reg, staff_id: str) -> Keyring:
@@ -203,7 +205,7 @@ def test_exposure_runs_from_when_the_tier_key_came_into_use(reg: Reg, tmp_path: 
     r = Register.open(reg.root)
     _add(reg, "newbie2", "2030-05-10", tmp_path)
     change = rotation.removal(Register.open(reg.root), r.staff.by_id("mgr"), "newbie2")  # type: ignore[arg-type]
-    access, exposed = rotation.exposure(Register.open(reg.root), change)
+    access, exposed = exposure(Register.open(reg.root), change)
     assert {a.tier: (a.since, a.key_since) for a in access} == {
         t: (dt.date(2030, 5, 10), dt.date(2030, 4, 10)) for t in TIERS
     }

@@ -12,10 +12,10 @@ import pytest
 
 from tests.regkit import Reg
 from tests.test_retention import appeal, case, incident, put, restricted
-from ucbr import sar
-from ucbr.config import StaffDirectory, StaffMember
-from ucbr.model import Case, Restriction
-from ucbr.yamlio import load_strict
+from ucbr.domain.model import Case, Restriction
+from ucbr.domain.staff import StaffDirectory, StaffMember
+from ucbr.services import sar
+from ucbr.storage.yamlio import load_strict
 
 STAFF = StaffDirectory(
     staff=[

@@ -12,18 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.regkit import Reg
-from ucbr.model import (
-    BEHAVIOURS,
-    AdjustmentKind,
-    Case,
-    Channel,
-    Location,
-    OnlyChannel,
-    Step,
-)
-from ucbr.schemas import SCHEMAS
-from ucbr.store import encode
-from ucbr.yamlio import load_strict
+from ucbr.domain.model import BEHAVIOURS, AdjustmentKind, Case, Channel, Location, OnlyChannel, Step
+from ucbr.services.schemas import SCHEMAS
+from ucbr.storage.store import encode
+from ucbr.storage.yamlio import load_strict
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

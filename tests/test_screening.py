@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ucbr.screening import (
+from ucbr.domain.screening import (
     EMAIL_WARNING,
     NINO_WARNING,
     PHONE_WARNING,

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from tests.regkit import Reg
 from tests.test_retention import PERSON, appeal, case, incident, prop, put, restricted, review
-from ucbr import stats
-from ucbr.model import Case, Restriction
+from ucbr.domain.model import Case, Restriction
+from ucbr.services import stats
 
 TODAY = dt.date(2026, 11, 28)
 CHANNEL = Restriction(kind="single_channel", channel="letter")

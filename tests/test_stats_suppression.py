@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ucbr.stats import SECONDARY, suppressed
+from ucbr.services.stats import SECONDARY, suppressed
 
 
 def test_a_lone_small_count_hides_its_smallest_neighbour() -> None:

@@ -20,13 +20,21 @@ from tests.policy_helpers import (
     proposed_property,
     registered_case,
 )
-from ucbr import policy, views
-from ucbr.dates import working_days_after
-from ucbr.model import Decision, LetterIssued, Person, Restriction
+from ucbr.domain import policy, views
+from ucbr.domain.dates import working_days_after
+from ucbr.domain.faults import LETTER_GRACE_DAYS, case_problems, property_problems
+from ucbr.domain.model import Decision, LetterIssued, Person, Restriction
+from ucbr.domain.problems import Problem
 
 LIFT = policy.ReviewRequest(
     outcome="lift", reasons="Behaviour has changed.", significant_change=True
 )
+
+
+def messages(problems: list[Problem]) -> list[str]:
+    """The problems' messages, each naming the file it was found in."""
+    assert all(p.path.endswith(f"{p.id}.yaml") for p in problems)
+    return [p.message for p in problems]
 
 
 def letter(kind: str, day: dt.date, about: str | None) -> LetterIssued:
@@ -179,8 +187,8 @@ def test_problem_review_overdue() -> None:
     case, decision = registered_case()
     case = policy.record_letter(case, letter("formal-warning", TODAY, decision.id))
     assert decision.review_by is not None
-    assert views.case_problems(case, CFG, decision.review_by) == []
-    problems = views.case_problems(case, CFG, decision.review_by + dt.timedelta(days=1))
+    assert messages(case_problems(case, CFG, decision.review_by)) == []
+    problems = messages(case_problems(case, CFG, decision.review_by + dt.timedelta(days=1)))
     assert problems == [
         f"{case.id}: restriction review overdue since {decision.review_by} (1 days)"
     ]
@@ -194,11 +202,11 @@ def test_problem_restriction_ended_without_letter() -> None:
     case, decision = registered_case()
     case = policy.record_letter(case, letter("formal-warning", TODAY, decision.id))
     case, _ = policy.review(case, LIFT, ctx())
-    late = TODAY + dt.timedelta(days=views.LETTER_GRACE_DAYS + 1)
-    assert views.case_problems(case, CFG, TODAY) == []
-    assert any("no restriction-ended letter" in p for p in views.case_problems(case, CFG, late))
+    late = TODAY + dt.timedelta(days=LETTER_GRACE_DAYS + 1)
+    assert messages(case_problems(case, CFG, TODAY)) == []
+    assert any("no restriction-ended letter" in p for p in messages(case_problems(case, CFG, late)))
     case = policy.record_letter(case, letter("restriction-ended", TODAY, decision.id))
-    assert views.case_problems(case, CFG, late) == []
+    assert messages(case_problems(case, CFG, late)) == []
 
 
 def test_problem_restriction_in_force_without_letter() -> None:
@@ -207,8 +215,8 @@ def test_problem_restriction_in_force_without_letter() -> None:
     DOMAIN: "letter did not explain the decision" (LGSCO 20 006 664).
     """
     case, decision = registered_case()
-    late = TODAY + dt.timedelta(days=views.LETTER_GRACE_DAYS + 1)
-    problems = views.case_problems(case, CFG, late)
+    late = TODAY + dt.timedelta(days=LETTER_GRACE_DAYS + 1)
+    problems = messages(case_problems(case, CFG, late))
     assert problems == [
         f"{case.id}: decision {decision.id} in force since {TODAY} with no formal-warning letter: "
         "the person has not been told of the restriction or how to appeal"
@@ -236,14 +244,14 @@ def test_problem_step_skipped_without_serious_incident() -> None:
         policy="0123456789ab",
     )
     case = case.model_copy(update={"decisions": (hand_made,)})
-    assert views.case_problems(case, CFG, TODAY) == [
+    assert messages(case_problems(case, CFG, TODAY)) == [
         f"{case.id}: decision {hand_made.id} (formal_written_warning) skipped verbal_warning "
         "without a serious incident"
     ]
     serious = case.incidents[0].model_copy(update={"serious": True})
     bypass = hand_made.model_copy(update={"bypass_incident": incident.id})
     fixed = case.model_copy(update={"incidents": (serious,), "decisions": (bypass,)})
-    assert views.case_problems(fixed, CFG, TODAY) == []
+    assert messages(case_problems(fixed, CFG, TODAY)) == []
 
 
 def test_problem_no_appeal_route_offered() -> None:
@@ -254,7 +262,7 @@ def test_problem_no_appeal_route_offered() -> None:
     case, decision = registered_case()
     case, _ = policy.review(case, LIFT, ctx())
     case = policy.record_letter(case, letter("restriction-ended", TODAY, decision.id))
-    assert views.case_problems(case, CFG, TODAY) == [
+    assert messages(case_problems(case, CFG, TODAY)) == [
         f"{case.id}: decision {decision.id} had no formal-warning letter, "
         "so no appeal route was offered"
     ]
@@ -263,7 +271,7 @@ def test_problem_no_appeal_route_offered() -> None:
     case, _ = policy.decide_appeal(case, "upheld", "Proportionate.", ctx("head"))
     case, _ = policy.review(case, LIFT, ctx())
     case = policy.record_letter(case, letter("restriction-ended", TODAY, decision.id))
-    assert views.case_problems(case, CFG, TODAY) == []
+    assert messages(case_problems(case, CFG, TODAY)) == []
 
 
 def test_problem_property_review_overdue() -> None:
@@ -273,7 +281,7 @@ def test_problem_property_review_overdue() -> None:
     """
     p = policy.approve_property(proposed_property(), ctx("manager"))
     assert p.next_review is not None
-    assert views.property_problems(p, CFG, p.next_review) == []
-    assert views.property_problems(p, CFG, p.next_review + dt.timedelta(days=2)) == [
+    assert messages(property_problems(p, CFG, p.next_review)) == []
+    assert messages(property_problems(p, CFG, p.next_review + dt.timedelta(days=2))) == [
         f"{p.id}: property review overdue since {p.next_review} (2 days)"
     ]

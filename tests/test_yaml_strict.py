@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.regkit import Reg
-from ucbr import envelope
 from ucbr.errors import IntegrityError
-from ucbr.yamlio import dump_plain, load_strict
+from ucbr.storage import envelope
+from ucbr.storage.yamlio import dump_plain, load_strict
 
 HOSTILE: dict[str, str] = {
     "alias": "a: &x 1\nb: *x\n",

@@ -32,6 +32,8 @@ class NotFound(Refused, LookupError):
 
 
 class UsageError(UcbrError):
+    """An unknown option or a missing argument."""
+
     exit_code = USAGE
 
 

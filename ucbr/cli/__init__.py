@@ -12,17 +12,23 @@ import typer.main
 from pydantic import ValidationError
 from typer._click.exceptions import BadParameter, MissingParameter
 
-from ucbr import errors, ui
-from ucbr.cli import (  # noqa: F401
-    cmd_audit,
-    cmd_cases,
-    cmd_dataprot,
-    cmd_letters,
-    cmd_register,
-    cmd_reviews,
+from ucbr import errors
+from ucbr.cli import (  # noqa: F401 - each module adds its commands to the app
+    appeals,
+    audit,
+    cases,
+    data,
+    keys,
+    letters,
+    lookup,
+    properties,
+    register,
+    reviews,
+    staff,
+    ui,
 )
 from ucbr.cli.app import app
-from ucbr.store import readable_errors
+from ucbr.storage.store import readable_errors
 
 __all__ = ["app", "main"]
 

@@ -49,4 +49,5 @@ def main_options(
         ),
     ] = None,
 ) -> None:
+    """The options every command takes: which register, and whose identity."""
     ctx.obj = Options(register_path=register, identity_path=identity)

@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
-from ucbr import policy
 from ucbr.cli.common import parse_date
+from ucbr.domain import policy
+from ucbr.domain.model import OnlyChannel, Restriction, Step
 from ucbr.errors import Refused
-from ucbr.model import OnlyChannel, Restriction, Step
 
 OnlyChannelOpt = Annotated[OnlyChannel | None, typer.Option(help="Contact only by this channel.")]
 ContactDaysOpt = Annotated[str | None, typer.Option(help="Days contact is taken, e.g. mon,thu.")]

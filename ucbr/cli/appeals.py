@@ -1,0 +1,88 @@
+"""``ucbr appeal``: appeals against a restriction, lodged and decided."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ucbr.cli import ui
+from ucbr.cli.app import appeal_app
+from ucbr.cli.common import options, parse_date, warn_free_text
+from ucbr.cli.terms import (
+    BanUntilOpt,
+    ConsiderationsOpt,
+    ContactDaysOpt,
+    ContactHoursOpt,
+    DesignatedEmailOpt,
+    EssentialOpt,
+    NoFurtherOpt,
+    OnlyChannelOpt,
+    PremisesBanOpt,
+    ReviewByOpt,
+    SpocOpt,
+    restrictions,
+    terms,
+)
+from ucbr.domain.model import AppealOutcome
+from ucbr.services import casework
+
+
+@appeal_app.command("lodge")
+def appeal_lodge(
+    ctx: typer.Context,
+    case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
+    received: Annotated[str, typer.Option(help="When the appeal arrived, YYYY-MM-DD.")],
+    late_reason: Annotated[str | None, typer.Option(help="Why a late appeal is accepted.")] = None,
+) -> None:
+    """Record an appeal; the entry stays in force with an "appeal in progress" note."""
+    appeal = casework.lodge_appeal(
+        options(ctx).session(), case_id, parse_date(received, "--received"), late_reason
+    )
+    warn_free_text(late_reason=late_reason)
+    ui.out(
+        f"{appeal.id}: appeal against {appeal.decision} recorded; "
+        "the restriction stays until it is decided"
+    )
+
+
+@appeal_app.command("decide")
+def appeal_decide(
+    ctx: typer.Context,
+    case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
+    outcome: Annotated[AppealOutcome, typer.Option()],
+    reasons: Annotated[str, typer.Option()],
+    only_channel: OnlyChannelOpt = None,
+    contact_days: ContactDaysOpt = None,
+    contact_hours: ContactHoursOpt = None,
+    designated_email: DesignatedEmailOpt = None,
+    premises_ban: PremisesBanOpt = None,
+    ban_until: BanUntilOpt = None,
+    spoc: SpocOpt = None,
+    no_further_responses: NoFurtherOpt = None,
+    essential_services: EssentialOpt = None,
+    considerations: ConsiderationsOpt = None,
+    review_by: ReviewByOpt = None,
+) -> None:
+    """Decide an appeal, as an officer with no part in the original decision."""
+    variation = None
+    if outcome == "varied":
+        restricted = restrictions(
+            only_channel,
+            contact_days,
+            contact_hours,
+            designated_email,
+            premises_ban,
+            ban_until,
+            spoc,
+            no_further_responses,
+        )
+        variation = terms(
+            restricted,
+            considerations=considerations,
+            essential_services=essential_services,
+            review_by=review_by,
+        )
+    appeal = casework.decide_appeal(options(ctx).session(), case_id, outcome, reasons, variation)
+    warn_free_text(reasons=reasons)
+    ui.out(f"{appeal.id}: appeal {appeal.outcome}")

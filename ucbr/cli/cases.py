@@ -1,0 +1,201 @@
+"""Commands that apply the policy to a case: incidents, the warning ladder, approvals."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ucbr.cli import ui
+from ucbr.cli.app import app
+from ucbr.cli.common import Json, check_identifiers, options, parse_date, warn_free_text
+from ucbr.cli.terms import (
+    BanUntilOpt,
+    ConsiderationsOpt,
+    ContactDaysOpt,
+    ContactHoursOpt,
+    DesignatedEmailOpt,
+    EssentialOpt,
+    NoFurtherOpt,
+    OnlyChannelOpt,
+    PremisesBanOpt,
+    ReviewByOpt,
+    SpocOpt,
+    restrictions,
+    terms,
+)
+from ucbr.domain import policy
+from ucbr.domain.model import AdjustmentKind, Category, Channel, Location, Person, Step
+from ucbr.errors import Refused
+from ucbr.services import casework
+
+
+@app.command("add-incident")
+def add_incident(
+    ctx: typer.Context,
+    case_id: Annotated[str | None, typer.Argument(metavar="[CASE_ID]")] = None,
+    new: Annotated[
+        bool, typer.Option("--new", help="Open a new case for a person not yet recorded.")
+    ] = False,
+    name: Annotated[str | None, typer.Option()] = None,
+    alias: Annotated[list[str] | None, typer.Option()] = None,
+    dob: Annotated[str | None, typer.Option(help="Date of birth, YYYY-MM-DD.")] = None,
+    address: Annotated[str | None, typer.Option()] = None,
+    postcode: Annotated[str | None, typer.Option()] = None,
+    email: Annotated[list[str] | None, typer.Option()] = None,
+    phone: Annotated[list[str] | None, typer.Option()] = None,
+    date: Annotated[str, typer.Option(help="When it happened, YYYY-MM-DD.")] = "",
+    channel: Annotated[Channel | None, typer.Option()] = None,
+    location: Annotated[Location | None, typer.Option()] = None,
+    category: Annotated[
+        Category | None, typer.Option(help="A: aggressive or abusive; B: unreasonable demands.")
+    ] = None,
+    behaviour: Annotated[
+        list[str] | None, typer.Option(help="One of the policy's behaviours for the category.")
+    ] = None,
+    summary: Annotated[str, typer.Option(help="What happened, stated factually.")] = "",
+    serious: Annotated[
+        bool, typer.Option("--serious", help="Violence or a serious threat.")
+    ] = False,
+    by_representative: Annotated[
+        str | None, typer.Option(help="Who acted, if a representative did.")
+    ] = None,
+    service: Annotated[
+        str | None, typer.Option(help="The service that suffered the behaviour.")
+    ] = None,
+    json: Json = False,
+) -> None:
+    """Record an incident, on a new case (--new) or an existing one."""
+    if new == (case_id is not None):
+        raise Refused("give either CASE_ID or --new")
+    if not date or channel is None or location is None or category is None:
+        raise Refused("--date, --channel, --location and --category are required")
+    person = None
+    check_identifiers(email, phone, postcode)
+    if new:
+        if not name:
+            raise Refused("a new case needs --name")
+        person = Person(
+            name=name,
+            aliases=tuple(alias or ()),
+            date_of_birth=parse_date(dob, "--dob") if dob else None,
+            address=address,
+            postcode=postcode,
+            emails=tuple(email or ()),
+            phones=tuple(phone or ()),
+        )
+    elif any([name, alias, dob, address, postcode, email, phone]):
+        raise Refused("personal details are given only with --new")
+    session = options(ctx).session()
+    req = policy.IncidentRequest(
+        date=parse_date(date, "--date"),
+        channel=channel,
+        location=location,
+        category=category,
+        behaviours=tuple(behaviour or ()),
+        summary=summary,
+        serious=serious,
+        by_representative=by_representative,
+        service=service or "Customer Services",
+    )
+    case, incident = casework.add_incident(session, case_id, person, req)
+    warn_free_text(summary=summary)
+    if json:
+        ui.print_json({"case": case, "incident": incident})
+    else:
+        ui.out(f"case {case}: incident {incident} recorded")
+
+
+@app.command()
+def escalate(
+    ctx: typer.Context,
+    case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
+    incident: Annotated[list[str], typer.Option("--incident", help="An incident relied on.")],
+    to: Annotated[Step | None, typer.Option("--to", help="The step; default: the next.")] = None,
+    note: Annotated[str | None, typer.Option(help="For a verbal warning: what was said.")] = None,
+    considerations: ConsiderationsOpt = None,
+    only_channel: OnlyChannelOpt = None,
+    contact_days: ContactDaysOpt = None,
+    contact_hours: ContactHoursOpt = None,
+    designated_email: DesignatedEmailOpt = None,
+    premises_ban: PremisesBanOpt = None,
+    ban_until: BanUntilOpt = None,
+    spoc: SpocOpt = None,
+    no_further_responses: NoFurtherOpt = None,
+    essential_services: EssentialOpt = None,
+    scope: Annotated[str | None, typer.Option(help="A service, or council-wide.")] = None,
+    scope_reason: Annotated[str | None, typer.Option(help="Why council-wide.")] = None,
+    review_by: ReviewByOpt = None,
+) -> None:
+    """Take the next step on the warning ladder (or the step given with --to)."""
+    session = options(ctx).session()
+    restricted = restrictions(
+        only_channel,
+        contact_days,
+        contact_hours,
+        designated_email,
+        premises_ban,
+        ban_until,
+        spoc,
+        no_further_responses,
+    )
+    req = terms(
+        restricted,
+        incidents=incident,
+        to=to,
+        note=note,
+        considerations=considerations,
+        essential_services=essential_services,
+        scope=scope,
+        scope_reason=scope_reason,
+        review_by=review_by,
+    )
+    decision = casework.escalate(session, case_id, req)
+    warn_free_text(
+        note=note,
+        considerations=considerations,
+        essential_services=essential_services,
+        scope_reason=scope_reason,
+    )
+    if decision.status == "proposed":
+        ui.out(
+            f"{decision.id}: {decision.step} proposed for {case_id.upper()}; "
+            "it needs approval by a manager or head of service"
+        )
+    else:
+        ui.out(f"{decision.id}: {decision.step} recorded for {case_id.upper()}")
+
+
+@app.command()
+def approve(ctx: typer.Context, case_id: Annotated[str, typer.Argument(metavar="CASE_ID")]) -> None:
+    """Approve the proposed decision on a case: its restrictions come into force."""
+    decision = casework.approve(options(ctx).session(), case_id)
+    ui.out(
+        f"{decision.id}: approved; {case_id.upper()} is on the register "
+        f"until review by {decision.review_by}"
+    )
+
+
+@app.command()
+def reject(
+    ctx: typer.Context,
+    case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
+    reason: Annotated[str, typer.Option(help="Why the proposal is rejected.")],
+) -> None:
+    """Reject the proposed decision on a case."""
+    decision = casework.reject(options(ctx).session(), case_id, reason)
+    warn_free_text(reason=reason)
+    ui.out(f"{decision.id}: rejected")
+
+
+@app.command()
+def adjustments(
+    ctx: typer.Context,
+    case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
+    add: Annotated[AdjustmentKind, typer.Option("--add", help="The reasonable adjustment.")],
+    note: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Record a reasonable adjustment; restrictions that contradict it are refused."""
+    casework.add_adjustment(options(ctx).session(), case_id, add, note)
+    warn_free_text(note=note)
+    ui.out(f"{case_id.upper()}: adjustment {add} recorded")

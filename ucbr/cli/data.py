@@ -1,0 +1,85 @@
+"""Data protection for the IG officer: retention, subject access and statistics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ucbr.cli import ui
+from ucbr.cli.app import app
+from ucbr.cli.common import Json, options
+from ucbr.services import retention, sar, stats
+from ucbr.services.clock import today
+
+
+@app.command("retention")
+def retention_cmd(
+    ctx: typer.Context,
+    json: Json = False,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Delete the expired cases, in one commit.")
+    ] = False,
+) -> None:
+    """List what is past retention; --apply deletes expired cases and keeps a tombstone."""
+    opts = options(ctx)
+    reg = opts.register()
+    past = retention.past_retention(reg, opts.keyring(), today())
+    commit = retention.apply(reg, reg.actor(), past, today()) if apply else None
+    if json:
+        ui.print_json({"past_retention": [v.as_dict() for v in past], "commit": commit})
+        return
+    ui.table(
+        None,
+        ["id", "rule", "counted from", "expired on", "action"],
+        [(v.id, v.rule, v.counted_from, v.expires_on, v.action) for v in past],
+    )
+    deleted = [v for v in past if v.action == "delete"]
+    if commit:
+        ui.err(f"ucbr: deleted {len(deleted)} cases in commit {commit[:12]}; tombstones kept")
+    elif not past:
+        ui.err("ucbr: nothing is past retention")
+
+
+@app.command("sar")
+def sar_cmd(
+    ctx: typer.Context,
+    case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
+    out: Annotated[Path, typer.Option("--out", help="A new folder outside the register.")],
+    no_redact: Annotated[
+        bool, typer.Option("--no-redact", help="Keep staff names and third parties (recorded).")
+    ] = False,
+) -> None:
+    """Subject access: everything held about the person, as PDF and JSON, with a manifest."""
+    session = options(ctx).session()
+    export = sar.disclose(session, case_id, out, redact=not no_redact)
+    for path in export.files:
+        ui.out(str(path))
+    ui.err(f"ucbr: disclosure recorded in commit {export.commit[:12]}")
+
+
+@app.command("stats")
+def stats_cmd(
+    ctx: typer.Context,
+    json: Json = False,
+    html: Annotated[
+        Optional[Path],  # noqa: UP045 - typer reads the annotation at run time
+        typer.Option("--html", help="Write an HTML report with charts."),
+    ] = None,
+) -> None:
+    """Counts safe to publish: no personal data, and counts of 1 or 2 shown as <3."""
+    opts = options(ctx)
+    reg = opts.register()
+    figures = stats.gather(reg, opts.keyring(), today())
+    if html is not None:
+        stats.write_html(reg, figures, html)
+    if json:
+        ui.print_json(figures.as_dict())
+        return
+    for title, rows in figures.tables():
+        ui.heading(title)
+        for label, value in rows:
+            ui.out(f"  {label}: {value}")
+        ui.out()
+    ui.out(stats.SUPPRESSION_NOTE)

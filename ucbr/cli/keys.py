@@ -1,0 +1,88 @@
+"""``ucbr keys``: staff identities, and replacing a lost or compromised one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ucbr.cli import ui
+from ucbr.cli.app import keys_app
+from ucbr.cli.common import DryRun, Options, options
+from ucbr.services import rotation
+from ucbr.services.exposure import Exposed, TierAccess, exposure
+from ucbr.storage.vault import new_identity_file
+
+
+@keys_app.command("new")
+def keys_new(
+    out: Annotated[
+        Path, typer.Option("--out", help="Where to write the new identity (mode 0600).")
+    ],
+) -> None:
+    """Create a new age identity and print its public recipient."""
+    ui.out(
+        new_identity_file(out, comment="ucbr staff identity: keep private, never share or commit")
+    )
+
+
+@keys_app.command("rotate")
+def keys_rotate(
+    ctx: typer.Context,
+    staff_id: str,
+    recipient: Annotated[str, typer.Option(help="The replacement age1… or ssh-ed25519 key.")],
+    dry_run: DryRun = False,
+) -> None:
+    """Replace a lost or compromised key, renewing every tier key it could open."""
+    opts = options(ctx)
+    reg = opts.register()
+    key_change(opts, rotation.rotation(reg, reg.actor(), staff_id, recipient), dry_run)
+
+
+def key_change(opts: Options, change: rotation.KeyChange, dry_run: bool) -> None:
+    """Apply (or preview) a key change, then report what the old key still opens."""
+    reg = opts.register()
+    ring = opts.keyring()
+    if dry_run:
+        outcome = rotation.preview(reg, change)
+    else:
+        with ui.progress("re-encrypting", len(reg.ids())) as advance:
+            outcome = rotation.apply(reg, ring, opts.identities(), reg.actor(), change, advance)
+    _report_change(outcome, dry_run)
+    _report_exposure(*exposure(reg, change))
+
+
+def _report_change(outcome: rotation.Outcome, dry_run: bool) -> None:
+    change = outcome.change
+    what = "remove" if change.action == "staff-remove" else "replace the key of"
+    tiers = ", ".join(change.tiers)
+    sections = ", ".join(rotation.sections_touched(change.tiers))
+    if dry_run:
+        ui.out(f"would {what} {change.staff_id} and renew the tier keys: {tiers}")
+        ui.out(f"would re-encrypt the {sections} sections of {len(outcome.files)} files:")
+        for file_id in outcome.files:
+            ui.out(f"  {file_id}")
+        if outcome.resumed:
+            ui.out(f"an interrupted run has staged {outcome.staged} of them already")
+    else:
+        done = "removed" if change.action == "staff-remove" else "replaced the key of"
+        ui.out(f"{done} {change.staff_id}; new tier keys: {tiers}")
+        ui.out(f"re-encrypted {len(outcome.files)} files in commit {(outcome.commit or '')[:12]}")
+        if outcome.resumed:
+            ui.out(f"(finished an interrupted run; {outcome.staged} files were already staged)")
+
+
+def _report_exposure(held: list[TierAccess], exposed: list[Exposed]) -> None:
+    ui.out()
+    ui.out("exposure: the old key still opens these revisions in git history")
+    for access in held:
+        ui.out(
+            f"  {access.tier} tier key held since {access.since} "
+            f"(that key in use since {access.key_since})"
+        )
+    ui.table(
+        None,
+        ["id", "sections", "since"],
+        [(e.id, ",".join(e.sections), e.since.isoformat()) for e in exposed],
+    )

@@ -1,0 +1,58 @@
+"""Letters, and FOI section 14 decisions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ucbr.cli import ui
+from ucbr.cli.app import app, foi_app
+from ucbr.cli.common import options, parse_date, warn_free_text
+from ucbr.domain.model import FoiDecisionKind, LetterFormat, LetterKind
+from ucbr.services import casework
+
+
+@app.command()
+def letter(
+    ctx: typer.Context,
+    file_id: Annotated[str, typer.Argument(metavar="ID")],
+    kind: Annotated[LetterKind, typer.Option(help="Which letter.")],
+    out: Annotated[
+        Path, typer.Option(help="The file to create (mode 0600, outside the register).")
+    ],
+    format: Annotated[LetterFormat, typer.Option("--format")] = "pdf",
+) -> None:
+    """Render a letter from the case's own facts and record that it was issued."""
+    issued = casework.issue_letter(options(ctx).session(), file_id, kind, format, out)
+    ui.out(f"{issued.id}: {issued.kind} letter written to {out} (sha256 {issued.sha256[:12]})")
+
+
+@foi_app.command("record")
+def foi_record(
+    ctx: typer.Context,
+    case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
+    request_ref: Annotated[str, typer.Option(help="The council's reference for the request.")],
+    received: Annotated[str, typer.Option(help="When the request arrived, YYYY-MM-DD.")],
+    decision: Annotated[FoiDecisionKind, typer.Option()],
+    reasons: Annotated[
+        str,
+        typer.Option(
+            help="Value and purpose weighed against burden, distress, context and history."
+        ),
+    ],
+) -> None:
+    """Record a section 14 decision on a request; the refusal notice is due in 20 working days."""
+    record = casework.record_foi(
+        options(ctx).session(),
+        case_id,
+        request_ref,
+        parse_date(received, "--received"),
+        decision,
+        reasons,
+    )
+    warn_free_text(reasons=reasons)
+    ui.out(
+        f"{record.id}: {record.decision} recorded; refusal notice due by {record.due.isoformat()}"
+    )

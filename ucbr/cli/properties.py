@@ -1,0 +1,110 @@
+"""``ucbr property``: properties that put visiting staff at risk."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ucbr.cli import ui
+from ucbr.cli.app import property_app
+from ucbr.cli.common import check_identifiers, options, warn_free_text
+from ucbr.domain import policy
+from ucbr.domain.model import RISK_KINDS, ReviewOutcome, RiskKind
+from ucbr.errors import Refused
+from ucbr.services import casework
+
+
+def risk_kinds(given: list[str]) -> tuple[RiskKind, ...]:
+    """The risk kinds given, each one of the policy's list; refused otherwise."""
+    unknown = [r for r in given if r not in RISK_KINDS]
+    if unknown:
+        raise Refused(
+            f"unknown risk kind {unknown[0][:40]!r}; the kinds are: {', '.join(RISK_KINDS)}"
+        )
+    return tuple(r for r in RISK_KINDS if r in given)
+
+
+@property_app.command("add")
+def property_add(
+    ctx: typer.Context,
+    address: Annotated[str, typer.Option()],
+    postcode: Annotated[str, typer.Option()],
+    risk: Annotated[
+        list[str],
+        typer.Option("--risk", help="A kind of risk (one or more): " + ", ".join(RISK_KINDS)),
+    ],
+    guidance: Annotated[
+        str, typer.Option(help="How to attend, e.g. 'attend in pairs; phone ahead'.")
+    ],
+    uprn: Annotated[
+        str | None, typer.Option(help="Unique Property Reference Number, 1 to 12 digits.")
+    ] = None,
+    details: Annotated[
+        str | None, typer.Option(help="Casework-only details; never shown to frontline.")
+    ] = None,
+    condition: Annotated[
+        str | None, typer.Option(help="The lawful condition for special-category data.")
+    ] = None,
+    not_notified_reason: Annotated[
+        str | None, typer.Option(help="Why the owner is not told.")
+    ] = None,
+) -> None:
+    """Propose a risk at a property; it needs approval, has no end date, and is reviewed."""
+    check_identifiers(postcode=postcode)
+    terms = policy.PropertyTerms(
+        address=address,
+        postcode=postcode,
+        risks=risk_kinds(risk),
+        guidance=guidance,
+        not_notified_reason=not_notified_reason,
+        uprn=uprn,
+        details=details,
+        condition=condition,
+    )
+    prop = casework.add_property(options(ctx).session(), terms)
+    warn_free_text(details=details, condition=condition, not_notified_reason=not_notified_reason)
+    ui.out(f"{prop.id}: property risk proposed; it needs approval by a manager or head of service")
+
+
+@property_app.command("approve")
+def property_approve(
+    ctx: typer.Context, property_id: Annotated[str, typer.Argument(metavar="PROPERTY_ID")]
+) -> None:
+    """Approve a proposed property risk (or its variation)."""
+    prop = casework.approve_property(options(ctx).session(), property_id)
+    ui.out(f"{prop.id}: approved; next review {prop.next_review}")
+
+
+@property_app.command("reject")
+def property_reject(
+    ctx: typer.Context,
+    property_id: Annotated[str, typer.Argument(metavar="PROPERTY_ID")],
+    reason: Annotated[str, typer.Option()],
+) -> None:
+    """Reject a proposed property risk."""
+    prop = casework.reject_property(options(ctx).session(), property_id, reason)
+    warn_free_text(reason=reason)
+    ui.out(f"{prop.id}: rejected")
+
+
+@property_app.command("review")
+def property_review(
+    ctx: typer.Context,
+    property_id: Annotated[str, typer.Argument(metavar="PROPERTY_ID")],
+    outcome: Annotated[ReviewOutcome, typer.Option()],
+    reasons: Annotated[str, typer.Option()],
+    risk: Annotated[
+        list[str] | None, typer.Option("--risk", help="For vary: the new risks.")
+    ] = None,
+    guidance: Annotated[str | None, typer.Option(help="For vary: the new guidance.")] = None,
+) -> None:
+    """Review a property risk: continue, vary (needs approval) or lift."""
+    variation = None
+    if outcome == "vary":
+        variation = policy.PropertyChange(risks=risk_kinds(risk or []), guidance=guidance)
+    prop = casework.review_property(
+        options(ctx).session(), property_id, outcome, reasons, variation
+    )
+    warn_free_text(reasons=reasons)
+    ui.out(f"{prop.id}: review recorded ({outcome}); next review {prop.next_review or 'none'}")

@@ -1,0 +1,128 @@
+"""The register as a whole: create or clone it, sync it, read it, check it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ucbr.cli import ui
+from ucbr.cli.app import app, schema_app
+from ucbr.cli.common import Json, finish, options
+from ucbr.domain.sections import Schedule
+from ucbr.services import admin, checks, sync
+from ucbr.services.clock import today
+from ucbr.storage.scan import keep, scan
+from ucbr.storage.store import SECTION_MODELS
+from ucbr.storage.yamlio import dump_plain
+
+
+@app.command()
+def init(
+    path: Path,
+    council: Annotated[str, typer.Option(help="The council's name, as letters print it.")],
+    privacy_url: Annotated[str | None, typer.Option(help="The privacy notice's address.")] = None,
+) -> None:
+    """Create a new register: a git repository with its policy, staff and tier files."""
+    reg = admin.init_register(path, council, privacy_url)
+    ui.out(f"created a register for {council} in {reg.root}")
+    ui.out("next: `ucbr keys new --out KEY` and `ucbr staff add` for the first manager")
+
+
+@app.command("clone")
+def clone(url: str, directory: Path) -> None:
+    """Clone a register and install its diff and merge drivers."""
+    reg = sync.clone(url, directory)
+    ui.out(f"cloned the register into {reg.root}; drivers installed")
+
+
+@app.command("sync")
+def sync_command(ctx: typer.Context) -> None:
+    """Pull the server's changes (merging by id), then push yours; on failure nothing changes."""
+    synced = sync.sync(options(ctx).register())
+    ui.out(f"synced: {synced.pulled} changes pulled, {synced.pushed} pushed")
+
+
+@app.command()
+def show(
+    ctx: typer.Context, file_id: Annotated[str, typer.Argument(metavar="ID")], json: Json = False
+) -> None:
+    """Show what your key can read of one case or property."""
+    opts = options(ctx)
+    reg = opts.register()
+    loaded = reg.load(file_id, opts.keyring())
+    kind = "case" if loaded.id.startswith("C-") else "property"
+    readable: dict[str, Any] = {}
+    for name in loaded.plain:
+        model = reg.section(loaded, name, SECTION_MODELS[kind][name])
+        readable[name] = model.model_dump(mode="json", exclude_none=True)
+    if json:
+        ui.print_json({"id": loaded.id, "kind": kind, **readable})
+        return
+    for name in ("entry", "schedule", "record"):
+        if name in readable:
+            ui.heading(f"{loaded.id}: {name}")
+            ui.out(dump_plain(readable[name]).rstrip())
+            ui.out()
+    hidden = [n for n in ("schedule", "entry", "record") if n not in readable]
+    if hidden:
+        ui.out(f"(your key cannot read: {', '.join(hidden)})")
+
+
+@app.command("list")
+def list_files(ctx: typer.Context, json: Json = False) -> None:
+    """List every case and property: id, kind, status and next review."""
+    opts = options(ctx)
+    result = scan(opts.register(), opts.keyring(), "schedule", keep)
+    rows = [r for r in result.found if isinstance(r, Schedule)]
+    if json:
+        ui.print_json(
+            [
+                {
+                    "id": r.id,
+                    "kind": r.kind,
+                    "status": r.status,
+                    "on_register": r.on_register,
+                    "next_review": r.next_review.isoformat() if r.next_review else None,
+                }
+                for r in rows
+            ]
+        )
+    else:
+        ui.table(
+            None,
+            ["id", "kind", "status", "next review"],
+            [(r.id, r.kind, r.status, r.next_review or "") for r in rows],
+        )
+    finish(result.problems)
+
+
+@app.command()
+def check(ctx: typer.Context, json: Json = False) -> None:
+    """Check every file: format, schemas, agreement, recipients, and the Ombudsman's faults."""
+    opts = options(ctx)
+    ring = opts.keyring()
+    report = checks.check_register(opts.register(), ring, today())
+    if not ring.can_read("record"):
+        ui.err("ucbr: your key cannot read records: only formats, schedules and keys were checked")
+    if json:
+        ui.print_json({"files": report.files, "problems": [p.as_dict() for p in report.problems]})
+    else:
+        for problem in report.problems:
+            ui.out(problem.line())
+        if not report.problems:
+            ui.err(f"ucbr: {report.files} files checked, no problems")
+    if report.problems:
+        raise typer.Exit(report.exit_code)
+
+
+@schema_app.command("export")
+def schema_export(
+    out: Annotated[Path, typer.Option(help="The folder to write into.")] = Path("schemas"),
+) -> None:
+    """Write the JSON Schema of every section from the models."""
+    from ucbr.services.schemas import write_schemas
+
+    for path in write_schemas(out):
+        ui.out(str(path))

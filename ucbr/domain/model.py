@@ -1,0 +1,337 @@
+"""The register's data, as the council's policy names it.
+
+One pydantic model per thing the policy talks about. The record of a case (or a
+property) is the truth; the schedule and entry sections are derived from it by
+``ucbr.domain.views`` into the models of ``ucbr.domain.sections``. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+FORMAT_VERSION = 1
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+StaffId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,39}$")]
+CaseId = Annotated[str, StringConstraints(pattern=r"^C-[0-9A-HJKMNP-TV-Z]{8}$")]
+PropertyId = Annotated[str, StringConstraints(pattern=r"^P-[0-9A-HJKMNP-TV-Z]{8}$")]
+IncidentId = Annotated[str, StringConstraints(pattern=r"^I-[0-9A-HJKMNP-TV-Z]{8}$")]
+ItemId = Annotated[str, StringConstraints(pattern=r"^[DRALF]-[0-9A-HJKMNP-TV-Z]{8}$")]
+Uprn = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,12}$")]
+PolicyHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")]
+
+Channel = Literal["telephone", "email", "online_form", "social_media", "letter", "face_to_face"]
+Location = Literal["council_premises", "community", "residents_home"]
+Category = Literal["A", "B"]
+
+# The policy's own lists: "A. Aggressive or abusive behaviour" and
+# "B. Unreasonable demands and/or extensive contact".
+BEHAVIOURS_A: tuple[str, ...] = (
+    "abusive",
+    "offensive",
+    "discriminatory_language",
+    "threatening_language",
+    "threats",
+    "intimidation",
+    "harassment",
+    "physically_aggressive",
+    "inflammatory_statements",
+    "unsubstantiated_allegations",
+    "damage_to_council_property",
+)
+BEHAVIOURS_B: tuple[str, ...] = (
+    "disproportionate_demands",
+    "repeated_contact",
+    "extensive_communications",
+    "contacting_multiple_employees",
+    "same_issue_after_explanation",
+)
+BEHAVIOURS: dict[str, tuple[str, ...]] = {"A": BEHAVIOURS_A, "B": BEHAVIOURS_B}
+
+Step = Literal[
+    "verbal_warning", "informal_written_warning", "formal_written_warning", "contact_refused"
+]
+LADDER: tuple[Step, ...] = (
+    "verbal_warning",
+    "informal_written_warning",
+    "formal_written_warning",
+    "contact_refused",
+)
+# Steps whose decision manages contact, so need approval and put the case on the register.
+RESTRICTING_STEPS: frozenset[str] = frozenset({"formal_written_warning", "contact_refused"})
+
+RestrictionKind = Literal[
+    "single_channel",
+    "contact_times",
+    "designated_email",
+    "premises_ban",
+    "single_point_of_contact",
+    "no_further_responses",
+]
+OnlyChannel = Literal["email", "letter", "telephone"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+AdjustmentKind = Literal[
+    "no_email",
+    "no_written",
+    "needs_telephone",
+    "needs_face_to_face",
+    "needs_interpreter",
+    "needs_large_print",
+    "needs_easy_read",
+    "needs_advocate",
+]
+
+RiskKind = Literal[
+    "dangerous_animal",
+    "violent_household_member",
+    "violent_neighbours",
+    "sexual_offender",
+    "hazardous_substances",
+    "squalor",
+    "structurally_unsafe",
+    "weapons",
+    "mental_health",
+    "substance_abuse",
+    "environmental_hazard",
+]
+RISK_KINDS: tuple[RiskKind, ...] = get_args(RiskKind)
+# Special-category or criminal-offence data: recorded only with a stated condition.
+SPECIAL_CATEGORY_RISKS: frozenset[str] = frozenset(
+    {"sexual_offender", "mental_health", "substance_abuse"}
+)
+
+DecisionStatus = Literal[
+    "recorded",  # steps 1 and 2: a warning given, no approval needed
+    "proposed",  # step 3, refusal or a variation, awaiting approval
+    "approved",  # in force
+    "rejected",
+    "superseded",  # replaced by an approved variation
+    "lifted",  # ended at review
+    "overturned",  # ended on appeal
+]
+ReviewOutcome = Literal["continue", "vary", "lift"]
+AppealOutcome = Literal["upheld", "overturned", "varied"]
+LetterKind = Literal[
+    "verbal-warning-note",
+    "informal-warning",
+    "formal-warning",
+    "contact-refused",
+    "upcoming-review",
+    "review-outcome",
+    "restriction-ended",
+    "appeal-acknowledgement",
+    "appeal-outcome",
+    "foi-refusal",
+]
+FoiDecisionKind = Literal["s14-1", "s14-2", "answered", "s17-6"]
+LetterFormat = Literal["pdf", "html", "md"]
+
+
+class Strict(BaseModel):
+    """Unknown keys are an error: a typo in a register file must not pass silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Person(Strict):
+    """The person a case is about: their name, other names, and how to recognise them."""
+
+    name: ShortText
+    aliases: tuple[ShortText, ...] = ()
+    date_of_birth: dt.date | None = None
+    address: ShortText | None = None
+    postcode: ShortText | None = None
+    emails: tuple[ShortText, ...] = ()
+    phones: tuple[ShortText, ...] = ()
+
+
+class Incident(Strict):
+    """One incident, stated factually: when, how, where, which of the policy's behaviours."""
+
+    id: IncidentId
+    date: dt.date
+    channel: Channel
+    location: Location
+    category: Category
+    behaviours: tuple[str, ...] = Field(min_length=1)
+    summary: Text
+    serious: bool = False  # violence or a serious threat
+    reported_by: StaffId
+    recorded_on: dt.date
+    by_representative: ShortText | None = None
+    service: ShortText
+
+
+class Restriction(Strict):
+    """One restriction on contact, with only the details its kind takes."""
+
+    kind: RestrictionKind
+    channel: OnlyChannel | None = None
+    days: tuple[Weekday, ...] = ()
+    hours: Annotated[str, StringConstraints(pattern=r"^\d\d:\d\d-\d\d:\d\d$")] | None = None
+    email: ShortText | None = None
+    premises: ShortText | None = None
+    staff: StaffId | None = None
+    topic: ShortText | None = None
+    until: dt.date | None = None  # a premises ban for a period; None is indefinite
+
+
+class Decision(Strict):
+    """A step on the ladder, or a variation of one: what it relies on, its terms, who decided."""
+
+    id: ItemId
+    step: Step
+    variation_of: ItemId | None = None
+    incidents: tuple[IncidentId, ...] = Field(min_length=1)
+    bypass_incident: IncidentId | None = None
+    note: Text | None = None  # the file note of a verbal warning: what was said
+    considerations: Text | None = None
+    restrictions: tuple[Restriction, ...] = ()
+    essential_services: Text | None = None
+    scope: ShortText
+    scope_reason: Text | None = None
+    review_by: dt.date | None = None
+    proposed_by: StaffId
+    proposed_on: dt.date
+    status: DecisionStatus
+    approved_by: StaffId | None = None
+    approved_on: dt.date | None = None
+    rejected_by: StaffId | None = None
+    rejected_on: dt.date | None = None
+    reject_reason: Text | None = None
+    ended_on: dt.date | None = None
+    policy: PolicyHash
+
+
+class Review(Strict):
+    """A review of the restriction in force: its outcome, reasons and the next review."""
+
+    id: ItemId
+    decision: ItemId
+    date: dt.date
+    due: dt.date
+    late: bool
+    outcome: ReviewOutcome
+    reasons: Text
+    significant_change: bool = False
+    next_review: dt.date | None = None
+    notify: bool = True
+    no_notify_reason: Text | None = None
+    by: StaffId
+    policy: PolicyHash
+
+
+class Appeal(Strict):
+    """An appeal against a decision: when it arrived, and how it was decided."""
+
+    id: ItemId
+    decision: ItemId
+    received: dt.date
+    late_reason: Text | None = None
+    lodged_by: StaffId
+    outcome: AppealOutcome | None = None
+    reasons: Text | None = None
+    decided_by: StaffId | None = None
+    decided_on: dt.date | None = None
+    policy: PolicyHash
+
+
+class Adjustment(Strict):
+    """A reasonable adjustment the person needs."""
+
+    kind: AdjustmentKind
+    note: Text | None = None
+    recorded_by: StaffId
+    recorded_on: dt.date
+
+
+class LetterIssued(Strict):
+    """A letter issued to the person: its kind, what it concerns, and hashes of what was sent."""
+
+    id: ItemId
+    kind: LetterKind
+    date: dt.date
+    about: ItemId | None = None  # the decision, review, appeal or FOI record it concerns
+    format: LetterFormat
+    template_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    by: StaffId
+    policy: PolicyHash
+
+
+class FoiRecord(Strict):
+    """An FOI section 14 decision on a request, with its refusal-notice deadline."""
+
+    id: ItemId
+    request_ref: ShortText
+    received: dt.date
+    decision: FoiDecisionKind
+    reasons: Text
+    due: dt.date
+    by: StaffId
+    policy: PolicyHash
+
+
+class Case(Strict):
+    """The record section of a case file: everything the council holds on one person."""
+
+    id: CaseId
+    person: Person
+    incidents: tuple[Incident, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    reviews: tuple[Review, ...] = ()
+    appeals: tuple[Appeal, ...] = ()
+    adjustments: tuple[Adjustment, ...] = ()
+    letters: tuple[LetterIssued, ...] = ()
+    foi: tuple[FoiRecord, ...] = ()
+    opened_on: dt.date
+
+
+class PropertyDecision(Strict):
+    """The decision on a property risk: proposed, approved, rejected or lifted."""
+
+    status: Literal["proposed", "approved", "rejected", "lifted"]
+    proposed_by: StaffId
+    proposed_on: dt.date
+    approved_by: StaffId | None = None
+    approved_on: dt.date | None = None
+    rejected_by: StaffId | None = None
+    reject_reason: Text | None = None
+    ended_on: dt.date | None = None
+
+
+class PropertyReview(Strict):
+    """A review of a property risk."""
+
+    id: ItemId
+    date: dt.date
+    due: dt.date
+    late: bool
+    outcome: ReviewOutcome
+    reasons: Text
+    by: StaffId
+    policy: PolicyHash
+
+
+class PropertyRisk(Strict):
+    """The record section of a property file. There is no end date: risks are reviewed."""
+
+    id: PropertyId
+    address: ShortText
+    postcode: ShortText
+    uprn: Uprn | None = None
+    risks: tuple[RiskKind, ...] = Field(min_length=1)
+    guidance: Text
+    details: Text | None = None
+    condition: Text | None = None  # the lawful condition for special-category data
+    not_notified_reason: Text
+    decision: PropertyDecision
+    proposal: PropertyRisk | None = None  # a variation awaiting approval
+    next_review: dt.date | None = None
+    reviews: tuple[PropertyReview, ...] = ()
+    policy: PolicyHash

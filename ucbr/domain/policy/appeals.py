@@ -1,0 +1,167 @@
+"""Appeals: "You have the right to appeal the decision to be added to the UCBR … within one
+month of the decision made and it will be considered by an Officer who was not involved in
+the original decision to restrict access. The UCBR entry and restrictions remain in place
+until the outcome of the appeal is decided."
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ucbr.domain.dates import add_months
+from ucbr.domain.model import Appeal, AppealOutcome, Case, Decision
+from ucbr.domain.policy.base import Ctx, blank, make, refuse, replace_item, require, valid
+from ucbr.domain.policy.ladder import EscalationRequest, propose_variation
+from ucbr.domain.settings import PolicyConfig
+from ucbr.domain.views import decision_in_force, pending_appeal
+
+# Letters that tell the person of a decision for the first time, so open its appeal window.
+TELLING_KINDS: frozenset[str] = frozenset(
+    {"verbal-warning-note", "informal-warning", "formal-warning", "contact-refused"}
+)
+
+
+def decided_on(decision: Decision) -> dt.date:
+    """The day a decision was made: its approval, or its proposal for a warning."""
+    return decision.approved_on or decision.proposed_on
+
+
+def first_told(case: Case, decision: Decision) -> dt.date | None:
+    """The day the first letter telling the person of ``decision`` was issued, if any."""
+    dates = [
+        letter.date
+        for letter in case.letters
+        if letter.about == decision.id and letter.kind in TELLING_KINDS
+    ]
+    return min(dates, default=None)
+
+
+def appeal_deadline(
+    case: Case, decision: Decision, cfg: PolicyConfig, today: dt.date, *, tells_decision: bool
+) -> tuple[dt.date, dt.date | None]:
+    """The policy's deadline to appeal ``decision``, and the later one a late first letter gives.
+
+    The window runs from the decision. Nobody can appeal a decision before being told of
+    it, so when the first letter telling of it (an issued one, else the letter being
+    written today, if ``tells_decision``) went out after the deadline, the window runs from
+    that letter. The one rule: every letter states it, and ``lodge_appeal`` applies it.
+    """
+    window = cfg.appeal_window_months
+    deadline = add_months(decided_on(decision), window)
+    told = first_told(case, decision) or (today if tells_decision else None)
+    extended = add_months(told, window) if told is not None and told > deadline else None
+    return deadline, extended
+
+
+def lodge_appeal(
+    case: Case, received: dt.date, late_reason: str | None, ctx: Ctx
+) -> tuple[Case, Appeal]:
+    """Record an appeal against the decision in force; the entry stays while it is pending."""
+    require(ctx, "appeal-lodge")
+    current = decision_in_force(case)
+    if current is None:
+        raise refuse(f"case {case.id} has no restriction in force to appeal against")
+    pending = pending_appeal(case)
+    if pending is not None:
+        raise refuse(f"appeal {pending.id} is still awaiting a decision")
+    earlier = next((a for a in case.appeals if a.decision == current.id), None)
+    if earlier is not None:
+        raise refuse(f"decision {current.id} has already been appealed ({earlier.id})")
+    made_on = decided_on(current)
+    if received > ctx.today:
+        raise refuse(f"the appeal's received date {received} is in the future")
+    if received < made_on:
+        raise refuse(f"the appeal's received date {received} is before the decision ({made_on})")
+    deadline, extended = appeal_deadline(case, current, ctx.cfg, ctx.today, tells_decision=False)
+    closes = extended or deadline
+    if received > closes and blank(late_reason):
+        raise refuse(
+            f"the appeal arrived after the deadline ({closes}); record why it is accepted late"
+        )
+    appeal = make(
+        Appeal,
+        id=ctx.new_id("A"),
+        decision=current.id,
+        received=received,
+        late_reason=late_reason,
+        lodged_by=ctx.actor.id,
+        policy=ctx.policy_hash,
+    )
+    return valid(case.model_copy(update={"appeals": (*case.appeals, appeal)})), appeal
+
+
+def original_decisions(case: Case, decision_id: str) -> list[Decision]:
+    """The appealed decision and every decision it varies: the original decision to restrict."""
+    by_id = {d.id: d for d in case.decisions}
+    chain: list[Decision] = []
+    next_id: str | None = decision_id
+    while next_id is not None and next_id in by_id and len(chain) < len(by_id):
+        chain.append(by_id[next_id])
+        next_id = by_id[next_id].variation_of
+    return chain
+
+
+def check_not_involved(
+    case: Case, appeal: Appeal, ctx: Ctx, involved: frozenset[str], doing: str = ""
+) -> None:
+    """The officer deciding an appeal proposed, approved and reported none of it."""
+    me = ctx.actor.id
+    by_id = {i.id: i for i in case.incidents}
+    needs = f"the appeal{' (' + doing + ')' if doing else ''} needs an officer not involved"
+    for decision in original_decisions(case, appeal.decision):
+        if decision.proposed_by == me:
+            raise refuse(f"you proposed decision {decision.id}; {needs}")
+        if decision.approved_by == me:
+            raise refuse(f"you approved decision {decision.id}; {needs}")
+        for incident_id in decision.incidents:
+            if incident_id in by_id and by_id[incident_id].reported_by == me:
+                raise refuse(
+                    f"you reported incident {incident_id}, relied on by decision {decision.id}; "
+                    f"{needs}"
+                )
+    if me in involved:
+        raise refuse(
+            f"git history shows you worked on decision {appeal.decision} or its case; {needs}"
+        )
+
+
+def decide_appeal(
+    case: Case,
+    outcome: AppealOutcome,
+    reasons: str,
+    ctx: Ctx,
+    involved: frozenset[str] = frozenset(),
+    variation: EscalationRequest | None = None,
+) -> tuple[Case, Appeal]:
+    """Decide the pending appeal: upheld, overturned (restrictions end) or varied (approval)."""
+    require(ctx, "appeal-decide")
+    appeal = pending_appeal(case)
+    if appeal is None:
+        raise refuse(f"case {case.id} has no appeal awaiting a decision")
+    check_not_involved(case, appeal, ctx, involved)
+    if blank(reasons):
+        raise refuse("an appeal decision needs its reasons")
+    current = decision_in_force(case)
+    still_in_force = current is not None and current.id == appeal.decision
+    if outcome == "overturned" and current is not None and still_in_force:
+        ended = current.model_copy(update={"status": "overturned", "ended_on": ctx.today})
+        case = case.model_copy(update={"decisions": replace_item(case.decisions, current, ended)})
+    if outcome == "varied":
+        if current is None or not still_in_force:
+            raise refuse(
+                f"decision {appeal.decision} is no longer in force, so it cannot be varied"
+            )
+        if variation is None:
+            raise refuse("a varied decision needs its new terms")
+        case, _ = propose_variation(case, current, variation, ctx)
+    decided = appeal.model_copy(
+        update={
+            "outcome": outcome,
+            "reasons": reasons,
+            "decided_by": ctx.actor.id,
+            "decided_on": ctx.today,
+        }
+    )
+    pending = next(a for a in case.appeals if a.id == appeal.id)
+    appeals = replace_item(case.appeals, pending, decided)
+    return valid(case.model_copy(update={"appeals": appeals})), valid(decided)

@@ -1,0 +1,72 @@
+"""Cases and incidents: "Each case will be reviewed and considered on an individual case by
+case basis", and every decision rests on incidents recorded first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ucbr.domain.model import BEHAVIOURS, Case, Category, Channel, Incident, Location, Person
+from ucbr.domain.policy.base import Ctx, blank, make, refuse, require, valid
+
+
+@dataclass(frozen=True)
+class IncidentRequest:
+    """What the reporting officer says happened."""
+
+    date: dt.date
+    channel: Channel
+    location: Location
+    category: Category
+    behaviours: tuple[str, ...]
+    summary: str
+    serious: bool
+    by_representative: str | None
+    service: str
+
+
+def open_case(case_id: str, person: Person, ctx: Ctx) -> Case:
+    """A new case for one person, opened today."""
+    return make(Case, id=case_id, person=person, opened_on=ctx.today)
+
+
+def _check_behaviours(req: IncidentRequest) -> None:
+    allowed = BEHAVIOURS.get(req.category)
+    if allowed is None:
+        raise refuse("the category must be A or B")
+    if not req.behaviours:
+        raise refuse("an incident needs at least one behaviour")
+    for behaviour in req.behaviours:
+        if behaviour not in allowed:
+            # Echo only the policy's own codes: free text typed here could be personal data.
+            known = behaviour in BEHAVIOURS["A"] or behaviour in BEHAVIOURS["B"]
+            named = f"behaviour {behaviour!r}" if known else "a behaviour given"
+            raise refuse(f"{named} is not in the policy's list for category {req.category}")
+
+
+def record_incident(case: Case, req: IncidentRequest, ctx: Ctx) -> tuple[Case, Incident]:
+    """Record an incident reported by the acting officer."""
+    require(ctx, "add-incident")
+    if req.date > ctx.today:
+        raise refuse(f"the incident date {req.date} is in the future")
+    _check_behaviours(req)
+    if blank(req.summary):
+        raise refuse("an incident needs a factual summary")
+    if blank(req.service):
+        raise refuse("an incident needs the service that suffered the behaviour")
+    incident = make(
+        Incident,
+        id=ctx.new_id("I"),
+        date=req.date,
+        channel=req.channel,
+        location=req.location,
+        category=req.category,
+        behaviours=tuple(dict.fromkeys(req.behaviours)),
+        summary=req.summary,
+        serious=req.serious,
+        reported_by=ctx.actor.id,
+        recorded_on=ctx.today,
+        by_representative=req.by_representative,
+        service=req.service,
+    )
+    return valid(case.model_copy(update={"incidents": (*case.incidents, incident)})), incident

@@ -1,0 +1,100 @@
+"""Reviews: "All restrictions will be reviewed on a six-monthly basis or sooner if there are
+reasonable grounds to do so." A review continues, varies or lifts the restriction in force;
+"Restrictions will only be removed if there has been significant change".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ucbr.domain.dates import add_months
+from ucbr.domain.model import Case, Decision, Review, ReviewOutcome
+from ucbr.domain.policy.base import Ctx, blank, make, refuse, replace_item, require, valid
+from ucbr.domain.policy.ladder import EscalationRequest, propose_variation
+from ucbr.domain.views import decision_in_force, review_date
+
+
+@dataclass(frozen=True)
+class ReviewRequest:
+    """The reviewing officer's outcome, reasons, and a variation's terms."""
+
+    outcome: ReviewOutcome
+    reasons: str
+    significant_change: bool = False
+    next_review: dt.date | None = None
+    notify: bool = True
+    no_notify_reason: str | None = None
+    variation: EscalationRequest | None = None
+
+
+def next_review_date(asked: dt.date | None, ctx: Ctx) -> dt.date:
+    """The next review: the date asked for, at most the council's interval from today."""
+    latest = add_months(ctx.today, ctx.cfg.review_interval_months)
+    chosen = asked or latest
+    if chosen > latest:
+        raise refuse(f"the next review {chosen} is later than the policy allows ({latest})")
+    if chosen < ctx.today:
+        raise refuse(f"the next review {chosen} is in the past")
+    return chosen
+
+
+def _check_notify(req: ReviewRequest) -> None:
+    if not req.notify and blank(req.no_notify_reason):
+        raise refuse("not telling the person the outcome needs a recorded reason")
+    if req.notify and not blank(req.no_notify_reason):
+        raise refuse("a no-notify reason is recorded only when the person is not told")
+
+
+def _review_outcome(
+    case: Case, current: Decision, req: ReviewRequest, ctx: Ctx
+) -> tuple[Case, dt.date | None]:
+    """Apply a review's outcome; returns the case and the next review date (none if lifted)."""
+    if req.outcome == "lift":
+        if not req.significant_change:
+            raise refuse(
+                "a restriction is lifted only after a significant change "
+                "in behaviour or circumstances"
+            )
+        ended = current.model_copy(update={"status": "lifted", "ended_on": ctx.today})
+        decisions = replace_item(case.decisions, current, ended)
+        return case.model_copy(update={"decisions": decisions}), None
+    next_on = next_review_date(req.next_review, ctx)
+    if req.outcome == "vary":
+        if req.variation is None:
+            raise refuse("a varied restriction needs its new terms")
+        # The restriction in force stays, and keeps its review, until the variation is approved.
+        case, _ = propose_variation(case, current, req.variation, ctx)
+    return case, next_on
+
+
+def review(case: Case, req: ReviewRequest, ctx: Ctx) -> tuple[Case, Review]:
+    """Review the restriction in force: continue, vary (needs approval) or lift."""
+    require(ctx, "review")
+    current = decision_in_force(case)
+    if current is None:
+        raise refuse(f"case {case.id} has no restriction in force to review")
+    if blank(req.reasons):
+        raise refuse("a review needs its reasons")
+    _check_notify(req)
+    due = review_date(case, current)
+    if due is None:
+        raise refuse(f"decision {current.id} has no review date recorded")
+    case, next_on = _review_outcome(case, current, req, ctx)
+    done = make(
+        Review,
+        id=ctx.new_id("R"),
+        decision=current.id,
+        date=ctx.today,
+        due=due,
+        late=ctx.today > due,
+        outcome=req.outcome,
+        reasons=req.reasons,
+        significant_change=req.significant_change,
+        next_review=next_on,
+        notify=req.notify,
+        no_notify_reason=req.no_notify_reason,
+        by=ctx.actor.id,
+        policy=ctx.policy_hash,
+    )
+    return valid(case.model_copy(update={"reviews": (*case.reviews, done)})), done

@@ -1,0 +1,38 @@
+"""The council's own settings: ``.ucbr/policy.yaml``, the numbers its policy leaves to it."""
+
+from __future__ import annotations
+
+import hashlib
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ucbr.domain.model import ShortText
+
+
+class Retention(BaseModel):
+    """How many years a case is kept after its last restriction ends, by the worst behaviour."""
+
+    model_config = ConfigDict(extra="forbid")
+    verbal_abuse_years: int = 2
+    threats_years: int = 3
+    violence_years: int = 5
+    weapons_or_animals_years: int = 10
+
+
+class PolicyConfig(BaseModel):
+    """``.ucbr/policy.yaml``: the numbers the policy leaves to the council."""
+
+    model_config = ConfigDict(extra="forbid")
+    council: ShortText
+    review_interval_months: int = Field(default=6, ge=1, le=6)
+    appeal_window_months: int = Field(default=1, ge=1, le=12)
+    privacy_notice_url: ShortText = "https://www.example.gov.uk/privacy"
+    essential_services: ShortText = "Essential services stay open by letter to the council offices."
+    council_address: ShortText = "Council Offices"
+    require_signed_commits: bool = False
+    retention: Retention = Field(default_factory=Retention)
+
+
+def policy_hash(raw: bytes) -> str:
+    """The short hash of ``.ucbr/policy.yaml`` that every decision and letter carries."""
+    return hashlib.sha256(raw).hexdigest()[:12]

@@ -1,0 +1,268 @@
+"""What the record implies: where a case stands, the letters it owes, and its derived sections.
+
+Pure functions of a case (or property). The schedule and entry sections are written
+from these on every save, so they must not depend on the day they are computed: none
+of them takes ``today``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel
+
+from ucbr.domain.dates import add_months, working_days_after
+from ucbr.domain.foi import foi_refusal_due
+from ucbr.domain.model import RESTRICTING_STEPS, Appeal, Case, Decision, LetterKind, PropertyRisk
+from ucbr.domain.sections import (
+    CaseEntry,
+    PropertyEntry,
+    RestrictionInForce,
+    Schedule,
+    ScheduleItem,
+)
+from ucbr.domain.settings import PolicyConfig
+from ucbr.domain.words import describe_restriction
+
+# A proposal should be approved or rejected within a working week.
+APPROVAL_WORKING_DAYS = 5
+# An appeal should be decided within a month of arriving.
+APPEAL_DECISION_MONTHS = 1
+ENDED_STATUSES: frozenset[str] = frozenset({"lifted", "overturned"})
+LETTER_FOR_STEP: dict[str, LetterKind] = {
+    "formal_written_warning": "formal-warning",
+    "contact_refused": "contact-refused",
+}
+
+
+# --- the state of a case -----------------------------------------------------------------
+
+
+def decision_in_force(case: Case) -> Decision | None:
+    """The approved decision whose restrictions are in force, if any."""
+    return next((d for d in reversed(case.decisions) if d.status == "approved"), None)
+
+
+def pending_proposal(case: Case) -> Decision | None:
+    """The decision awaiting a manager's approval, if any."""
+    return next((d for d in reversed(case.decisions) if d.status == "proposed"), None)
+
+
+def pending_appeal(case: Case) -> Appeal | None:
+    """The appeal awaiting a decision, if any."""
+    return next((a for a in reversed(case.appeals) if a.outcome is None), None)
+
+
+def review_date(case: Case, decision: Decision) -> dt.date | None:
+    """When ``decision`` is next reviewed: set at its latest review, else at the decision.
+
+    The one rule for a review date: the schedule, the register entry, the policy's review
+    and every letter read it from here.
+    """
+    later = [r.next_review for r in case.reviews if r.decision == decision.id and r.next_review]
+    return later[-1] if later else decision.review_by
+
+
+def next_review(case: Case) -> dt.date | None:
+    """When the restriction in force is next reviewed; None when none is in force."""
+    current = decision_in_force(case)
+    return review_date(case, current) if current is not None else None
+
+
+def on_register(case: Case) -> bool:
+    """On the register exactly when an approved restriction is in force."""
+    current = decision_in_force(case)
+    return current is not None and current.step in RESTRICTING_STEPS and bool(current.restrictions)
+
+
+def status_of(case: Case) -> str:
+    """One word for where the case stands on the ladder."""
+    if on_register(case):
+        return "appeal_pending" if pending_appeal(case) else "on_register"
+    if pending_proposal(case) is not None:
+        return "proposed"
+    latest = next((d for d in reversed(case.decisions) if d.status != "rejected"), None)
+    if latest is None:
+        return "incident_only" if case.incidents else "opened"
+    if latest.status in ENDED_STATUSES:
+        return latest.status
+    return latest.step
+
+
+# --- letters owed -----------------------------------------------------------------------------
+
+
+def letter_issued(case: Case, kind: str, about: str, since: dt.date) -> bool:
+    """Whether a ``kind`` letter about ``about`` (or nothing) went out on or after ``since``."""
+    return any(
+        letter.kind == kind and letter.date >= since and letter.about in (None, about)
+        for letter in case.letters
+    )
+
+
+def _told_ended(case: Case, decision: Decision, ended_on: dt.date) -> bool:
+    """The person was told the restriction ended: that letter, or the appeal outcome that
+    overturned it."""
+    if letter_issued(case, "restriction-ended", decision.id, ended_on):
+        return True
+    overturned = (
+        a for a in case.appeals if a.decision == decision.id and a.outcome == "overturned"
+    )
+    lifted = (r for r in case.reviews if r.decision == decision.id and r.outcome == "lift")
+    return any(letter_issued(case, "appeal-outcome", a.id, ended_on) for a in overturned) or any(
+        letter_issued(case, "review-outcome", r.id, ended_on) for r in lifted
+    )
+
+
+def letters_owed(case: Case) -> list[tuple[str, dt.date, str]]:
+    """(letter kind, due, what it is about) for each letter the record shows is still owed.
+
+    What it is about is appeal decision id, or the review or appeal id for an outcome letter.
+    """
+    owed: list[tuple[str, dt.date, str]] = []
+    current = decision_in_force(case)
+    if current is not None and current.approved_on and current.step in LETTER_FOR_STEP:
+        kind = LETTER_FOR_STEP[current.step]
+        if not letter_issued(case, kind, current.id, current.approved_on):
+            owed.append((kind, current.approved_on, current.id))
+    for decision in case.decisions:
+        if (
+            decision.status in ENDED_STATUSES
+            and decision.ended_on
+            and not _told_ended(case, decision, decision.ended_on)
+        ):
+            owed.append(("restriction-ended", decision.ended_on, decision.id))
+    for review in case.reviews:
+        # A lifting review is told by the restriction-ended letter owed above.
+        told = review.outcome == "lift" or letter_issued(
+            case, "review-outcome", review.id, review.date
+        )
+        if review.notify and not told:
+            owed.append(("review-outcome", review.date, review.id))
+    for appeal in case.appeals:
+        # An appeal that overturned the decision in force is told by the restriction-ended
+        # letter owed above (or by this outcome letter, which satisfies it).
+        ended = appeal.outcome == "overturned" and any(
+            decision.id == appeal.decision and decision.status == "overturned"
+            for decision in case.decisions
+        )
+        told = ended or letter_issued(
+            case, "appeal-outcome", appeal.id, appeal.decided_on or appeal.received
+        )
+        if appeal.decided_on and not told:
+            owed.append(("appeal-outcome", appeal.decided_on, appeal.id))
+    return owed
+
+
+# --- derived sections ---------------------------------------------------------------------------
+
+
+def schedule_of(case: Case, cfg: PolicyConfig) -> Schedule:
+    """The schedule section: what needs doing by when, with ids and dates only.
+
+    ``cfg`` is taken so a council's settings may shape deadlines; today none do.
+    """
+    items: list[ScheduleItem] = []
+    review_on = next_review(case)
+    current = decision_in_force(case)
+    if review_on is not None and current is not None:
+        items.append(ScheduleItem(what="restriction_review", due=review_on, detail=current.id))
+    proposal = pending_proposal(case)
+    if proposal is not None:
+        detail = f"{proposal.step} {proposal.id}"
+        due = working_days_after(proposal.proposed_on, APPROVAL_WORKING_DAYS)
+        items.append(ScheduleItem(what="approval", due=due, detail=detail))
+    appeal = pending_appeal(case)
+    if appeal is not None:
+        due = add_months(appeal.received, APPEAL_DECISION_MONTHS)
+        items.append(ScheduleItem(what="appeal_decision", due=due, detail=appeal.id))
+    for kind, due, _decision in letters_owed(case):
+        items.append(ScheduleItem(what="letter", due=due, detail=kind))
+    for record_id, due in foi_refusal_due(case):
+        items.append(ScheduleItem(what="foi_refusal_notice", due=due, detail=record_id))
+    return Schedule(
+        id=case.id,
+        kind="case",
+        status=status_of(case),
+        on_register=on_register(case),
+        next_review=review_on,
+        items=tuple(sorted(items, key=lambda i: (i.due, i.what))),
+    )
+
+
+def entry_of(case: Case) -> CaseEntry:
+    """The register entry: personal details and restrictions only while on the register."""
+    current = decision_in_force(case)
+    if current is None or not on_register(case):
+        return CaseEntry(id=case.id, on_register=False)
+    start = current.approved_on or current.proposed_on
+    restrictions = tuple(
+        RestrictionInForce(
+            kind=r.kind, plain=describe_restriction(r), detail=r, start=start, scope=current.scope
+        )
+        for r in current.restrictions
+    )
+    spoc = next(
+        (r.staff for r in current.restrictions if r.kind == "single_point_of_contact"), None
+    )
+    return CaseEntry(
+        id=case.id,
+        on_register=True,
+        person=case.person,
+        step=current.step,
+        restrictions=restrictions,
+        single_point_of_contact=spoc,
+        essential_services=current.essential_services,
+        review_date=next_review(case),
+        appeal_in_progress=pending_appeal(case) is not None,
+        adjustments=tuple(dict.fromkeys(a.kind for a in case.adjustments)),
+    )
+
+
+def property_schedule_of(prop: PropertyRisk) -> Schedule:
+    """A property's schedule: its review and any approval awaited."""
+    items: list[ScheduleItem] = []
+    in_force = prop.decision.status == "approved"
+    if in_force and prop.next_review is not None:
+        items.append(ScheduleItem(what="property_review", due=prop.next_review))
+    if prop.decision.status == "proposed":
+        due = working_days_after(prop.decision.proposed_on, APPROVAL_WORKING_DAYS)
+        items.append(ScheduleItem(what="approval", due=due, detail="property"))
+    elif prop.proposal is not None and prop.proposal.decision.status == "proposed":
+        due = working_days_after(prop.proposal.decision.proposed_on, APPROVAL_WORKING_DAYS)
+        items.append(ScheduleItem(what="approval", due=due, detail="property variation"))
+    return Schedule(
+        id=prop.id,
+        kind="property",
+        status=prop.decision.status,
+        on_register=in_force,
+        next_review=prop.next_review if in_force else None,
+        items=tuple(sorted(items, key=lambda i: (i.due, i.what))),
+    )
+
+
+def property_entry_of(prop: PropertyRisk) -> PropertyEntry:
+    """What staff see before a visit: address, risks and guidance, never the details."""
+    if prop.decision.status != "approved":
+        return PropertyEntry(id=prop.id, in_force=False)
+    return PropertyEntry(
+        id=prop.id,
+        in_force=True,
+        address=prop.address,
+        postcode=prop.postcode,
+        uprn=prop.uprn,
+        risks=prop.risks,
+        guidance=prop.guidance,
+        review_date=prop.next_review,
+    )
+
+
+def sections_of(record: Case | PropertyRisk, cfg: PolicyConfig) -> dict[str, BaseModel]:
+    """The three sections of a file, the schedule and entry derived from the record."""
+    if isinstance(record, Case):
+        return {"schedule": schedule_of(record, cfg), "entry": entry_of(record), "record": record}
+    return {
+        "schedule": property_schedule_of(record),
+        "entry": property_entry_of(record),
+        "record": record,
+    }

@@ -1,0 +1,290 @@
+"""One function per command that changes the register: load, apply the policy, save, commit.
+
+Each is the library behind a CLI command. They raise ``UcbrError``s and return values;
+they never print.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from ucbr.domain import policy
+from ucbr.domain.ids import file_path, new_id, parse_file_id
+from ucbr.domain.letters import refuse_property_letter
+from ucbr.domain.model import (
+    AdjustmentKind,
+    Appeal,
+    AppealOutcome,
+    Case,
+    Decision,
+    FoiDecisionKind,
+    FoiRecord,
+    LetterFormat,
+    LetterIssued,
+    LetterKind,
+    Person,
+    PropertyRisk,
+    Review,
+    ReviewOutcome,
+)
+from ucbr.domain.permissions import Action
+from ucbr.domain.views import sections_of
+from ucbr.errors import Refused
+from ucbr.services.session import Session
+from ucbr.storage import gitlog
+from ucbr.storage.private import create_private_file, outside_register
+from ucbr.storage.store import Loaded, Register
+
+T = TypeVar("T")
+
+
+def save(
+    session: Session,
+    record: Case | PropertyRisk,
+    previous: Loaded | None,
+    action: Action,
+    approves: str | None = None,
+) -> str:
+    """Seal a record's three sections and commit the file: one action, one commit."""
+    reg = session.reg
+    text = reg.render(record.id, sections_of(record, reg.cfg), previous)
+    message = session.message(action, record.id, approves)
+    return reg.commit_files({file_path(record.id): text}, message)
+
+
+def new_file_id(reg: Register, prefix: str) -> str:
+    """A random case (``C``) or property (``P``) id not yet in the register."""
+    return new_id(prefix, reg.exists)
+
+
+def add_incident(
+    session: Session, case_id: str | None, person: Person | None, req: policy.IncidentRequest
+) -> tuple[str, str]:
+    """Record an incident on a case, or on a new case for ``person``; returns both ids."""
+    with session.reg.locked():
+        if case_id is None:
+            if person is None:
+                raise Refused("a new case needs --name")
+            previous = None
+            case = policy.open_case(new_file_id(session.reg, "C"), person, session.ctx())
+        else:
+            previous, case = session.reg.load_case(case_id, session.ring)
+        case, incident = policy.record_incident(case, req, session.ctx(case))
+        save(session, case, previous, "add-incident")
+    return case.id, incident.id
+
+
+def change_case(
+    session: Session,
+    case_id: str,
+    action: Action,
+    change: Callable[[Case, policy.Ctx], tuple[Case, T]],
+    approves: Callable[[T], str] | None = None,
+) -> T:
+    """Load a case, apply one policy transition, save it in one commit; return what it made."""
+    with session.reg.locked():
+        previous, case = session.reg.load_case(case_id, session.ring)
+        case, made = change(case, session.ctx(case))
+        save(session, case, previous, action, approves(made) if approves else None)
+    return made
+
+
+def change_property(
+    session: Session,
+    property_id: str,
+    action: Action,
+    change: Callable[[PropertyRisk, policy.Ctx], PropertyRisk],
+    approves: bool = False,
+) -> PropertyRisk:
+    """Load a property, apply one transition, save it in one commit."""
+    with session.reg.locked():
+        previous, prop = session.reg.load_property(property_id, session.ring)
+        prop = change(prop, session.ctx(prop))
+        save(session, prop, previous, action, prop.id if approves else None)
+    return prop
+
+
+def escalate(session: Session, case_id: str, req: policy.EscalationRequest) -> Decision:
+    """Give the next step on the ladder, or propose a restriction."""
+    return change_case(
+        session, case_id, "escalate", lambda case, ctx: policy.escalate(case, req, ctx)
+    )
+
+
+def approve(session: Session, case_id: str) -> Decision:
+    """Approve the pending proposal on a case, in the approver's own commit."""
+    return change_case(
+        session, case_id, "approve", policy.approve, approves=lambda decision: decision.id
+    )
+
+
+def reject(session: Session, case_id: str, reason: str) -> Decision:
+    """Reject the pending proposal on a case, with a reason."""
+    return change_case(
+        session, case_id, "reject", lambda case, ctx: policy.reject(case, reason, ctx)
+    )
+
+
+def add_adjustment(session: Session, case_id: str, kind: AdjustmentKind, note: str | None) -> Case:
+    """Record a reasonable adjustment on a case."""
+
+    def change(case: Case, ctx: policy.Ctx) -> tuple[Case, Case]:
+        case = policy.add_adjustment(case, kind, note, ctx)
+        return case, case
+
+    return change_case(session, case_id, "adjustment", change)
+
+
+def review(session: Session, case_id: str, req: policy.ReviewRequest) -> Review:
+    """Review the restriction in force on a case."""
+    return change_case(session, case_id, "review", lambda case, ctx: policy.review(case, req, ctx))
+
+
+def lodge_appeal(
+    session: Session, case_id: str, received: dt.date, late_reason: str | None
+) -> Appeal:
+    """Record an appeal against the decision in force."""
+    return change_case(
+        session,
+        case_id,
+        "appeal-lodge",
+        lambda case, ctx: policy.lodge_appeal(case, received, late_reason, ctx),
+    )
+
+
+def involved_in_history(reg: Register, file_id: str) -> frozenset[str]:
+    """Officers whose commits proposed, approved or rejected a decision on this file.
+
+    The appeal rule is checked against the record and, independently, against the
+    history's own trailers, so a record edited to hide an officer does not hide them.
+    """
+    involved: set[str] = set()
+    for commit in gitlog.log(reg.root, paths=[file_path(file_id)]):
+        if commit.action in {"escalate", "approve", "reject", "add-incident", "review"}:
+            if commit.officer:
+                involved.add(commit.officer)
+            member = reg.staff.by_email(commit.author_email)
+            if member is not None:
+                involved.add(member.id)
+    return frozenset(involved)
+
+
+def decide_appeal(
+    session: Session,
+    case_id: str,
+    outcome: AppealOutcome,
+    reasons: str,
+    variation: policy.EscalationRequest | None,
+) -> Appeal:
+    """Decide the pending appeal, as an officer not involved in the decision."""
+    involved = involved_in_history(session.reg, parse_file_id(case_id))
+    return change_case(
+        session,
+        case_id,
+        "appeal-decide",
+        lambda case, ctx: policy.decide_appeal(case, outcome, reasons, ctx, involved, variation),
+    )
+
+
+def add_property(session: Session, terms: policy.PropertyTerms) -> PropertyRisk:
+    """Propose a property risk, in a new file."""
+    with session.reg.locked():
+        prop = policy.propose_property(new_file_id(session.reg, "P"), terms, session.ctx())
+        save(session, prop, None, "property-add")
+    return prop
+
+
+def approve_property(session: Session, property_id: str) -> PropertyRisk:
+    """Approve a proposed property risk or its variation."""
+    return change_property(session, property_id, "property-approve", policy.approve_property, True)
+
+
+def reject_property(session: Session, property_id: str, reason: str) -> PropertyRisk:
+    """Reject a proposed property risk or its variation."""
+    return change_property(
+        session,
+        property_id,
+        "property-reject",
+        lambda prop, ctx: policy.reject_property(prop, reason, ctx),
+    )
+
+
+def review_property(
+    session: Session,
+    property_id: str,
+    outcome: ReviewOutcome,
+    reasons: str,
+    variation: policy.PropertyChange | None,
+) -> PropertyRisk:
+    """Review a property risk in force."""
+    return change_property(
+        session,
+        property_id,
+        "property-review",
+        lambda prop, ctx: policy.review_property(prop, outcome, reasons, ctx, variation),
+    )
+
+
+def record_foi(
+    session: Session,
+    case_id: str,
+    request_ref: str,
+    received: dt.date,
+    decision: FoiDecisionKind,
+    reasons: str,
+) -> FoiRecord:
+    """Record an FOI section 14 decision on a case."""
+    return change_case(
+        session,
+        case_id,
+        "foi",
+        lambda case, ctx: policy.record_foi(case, request_ref, received, decision, reasons, ctx),
+    )
+
+
+def issue_letter(
+    session: Session, case_id: str, kind: LetterKind, fmt: LetterFormat, out: Path
+) -> LetterIssued:
+    """Render a letter to ``out`` (0600, outside the register) and record that it was issued."""
+    from ucbr.services import letters  # Jinja and the PDF engine load only for a letter
+
+    target = outside_register(session.reg.root, out)
+    if target.suffix.lower() in {".pdf", ".html", ".md"} and target.suffix.lower() != f".{fmt}":
+        raise Refused(f"--out ends in {target.suffix} but --format is {fmt}")
+    if case_id.upper().startswith("P-"):
+        refuse_property_letter()
+    with session.reg.locked():
+        previous, case = session.reg.load_case(case_id, session.ring)
+        overrides = session.reg.root / ".ucbr" / "templates"
+        rendered = letters.render_letter(
+            case,
+            kind,
+            fmt,
+            session.reg.cfg,
+            session.reg.policy_hash,
+            session.reg.staff,
+            session.today,
+            overrides if overrides.is_dir() else None,
+        )
+        issued = LetterIssued(
+            id=session.ctx(case).new_id("L"),
+            kind=kind,
+            date=session.today,
+            about=rendered.about,
+            format=fmt,
+            template_sha256=rendered.template_sha256,
+            sha256=rendered.sha256,
+            by=session.actor.id,
+            policy=session.reg.policy_hash,
+        )
+        case = policy.record_letter(case, issued)
+        create_private_file(target, rendered.content)
+        try:
+            save(session, case, previous, "letter")
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+    return issued

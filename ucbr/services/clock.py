@@ -1,0 +1,30 @@
+"""The policy clock: the one place ucbr reads the date.
+
+``UCBR_TODAY`` (YYYY-MM-DD) sets it for tests and demonstrations; otherwise it is the
+machine's date. Every command gets its day from here and hands it down as a value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from ucbr.errors import UsageError
+
+CLOCK_VARIABLE = "UCBR_TODAY"
+
+
+def today() -> dt.date:
+    """The policy clock: ``UCBR_TODAY`` when set (tests and demos), else the real date."""
+    raw = os.environ.get(CLOCK_VARIABLE)
+    if not raw:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise UsageError(f"{CLOCK_VARIABLE} must be a date, YYYY-MM-DD") from None
+
+
+def real_today() -> dt.date:
+    """The machine's own date, whatever ``UCBR_TODAY`` says."""
+    return dt.date.today()

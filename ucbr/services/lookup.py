@@ -1,0 +1,86 @@
+"""``lookup`` over the register: read every entry the caller's key opens, keep the matches.
+
+The matching itself is pure (``ucbr.domain.matching``); this reads the entries (in the
+scan's worker processes, which keep only what matches) and names the single point of
+contact from the staff directory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from ucbr.domain.problems import Problem
+from ucbr.domain.sections import CaseEntry, PropertyEntry
+from ucbr.storage.scan import Entry, entry_of_file, scan
+from ucbr.storage.store import Register
+from ucbr.storage.vault import Keyring
+
+if TYPE_CHECKING:
+    from ucbr.domain.matching import Match
+
+SURE = 80  # at or above: a match; below, down to POSSIBLE: shown as a possible match
+POSSIBLE = 60
+
+
+@dataclass(frozen=True)
+class Found:
+    """One entry found: how sure the match is, the entry, and the contact's name."""
+
+    match: Match
+    entry: Entry
+    spoc_name: str | None = None  # the single point of contact, named from the staff directory
+
+    @property
+    def possible(self) -> bool:
+        """A possible match only: who it might be, never the restrictions, until confirmed."""
+        return self.match.score < SURE
+
+    def as_dict(self) -> dict[str, Any]:
+        """The match as JSON data."""
+        data = self.entry.model_dump(mode="json", exclude_none=True)
+        return {
+            "id": self.match.id,
+            "score": self.match.score,
+            "matched_on": self.match.matched_on,
+            "possible": self.possible,
+            "entry": data,
+        }
+
+
+def _matching(query: str, file_id: str, section: BaseModel) -> tuple[Match, Entry] | None:
+    from ucbr.domain.matching import match_entry
+
+    del file_id
+    assert isinstance(section, (CaseEntry, PropertyEntry))
+    match = match_entry(query, section)
+    return (match, section) if match is not None and match.score >= POSSIBLE else None
+
+
+def find(reg: Register, ring: Keyring, query: str) -> tuple[list[Found], list[Problem]]:
+    """The matches; when none is sure, the possible ones (a surname alone, a street).
+
+    A file that cannot be read is a problem, returned beside the matches of every other.
+    """
+    result = scan(reg, ring, "entry", partial(_matching, query))
+    ranked = sorted(result.found, key=lambda pair: (-pair[0].score, pair[0].id))
+    sure = [pair for pair in ranked if pair[0].score >= SURE]
+    found = [Found(match, entry, _spoc_name(reg, entry)) for match, entry in sure or ranked]
+    return found, result.problems
+
+
+def _spoc_name(reg: Register, entry: Entry) -> str | None:
+    spoc = entry.single_point_of_contact if isinstance(entry, CaseEntry) else None
+    member = reg.staff.by_id(spoc) if spoc else None
+    return member.name if member else None
+
+
+def entry_label(reg: Register, ring: Keyring, file_id: str) -> str:
+    """The name (or a property's address) an entry holds, for ``review-due --show-names``."""
+    entry = entry_of_file(reg, ring, file_id)
+    if isinstance(entry, CaseEntry):
+        return entry.person.name if entry.person else ""
+    return entry.address or ""

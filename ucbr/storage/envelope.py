@@ -1,0 +1,115 @@
+"""The on-disk shape of a case or property file: plain YAML around three age sections.
+
+```yaml
+ucbr: 1
+kind: case
+id: C-7F3K2QHM
+sections:
+  schedule: |
+    -----BEGIN AGE ENCRYPTED FILE-----
+  entry: |
+  record: |
+```
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from ucbr.domain.model import FORMAT_VERSION
+from ucbr.domain.staff import SECTIONS
+from ucbr.errors import IntegrityError
+from ucbr.storage.vault import ARMOR_BEGIN, ARMOR_END
+from ucbr.storage.yamlio import load_strict, rt_dump, rt_load
+
+HEADER = (
+    "# ucbr register file. Personal data lives only inside the age sections below.\n"
+    "# Edit with ucbr, not by hand: hand edits are reported by `ucbr audit`.\n"
+)
+_KIND_DIRS = {"case": "cases", "property": "properties"}
+_ARMOR_BODY = re.compile(r"^[A-Za-z0-9+/=]*$")
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """A file's kind, id and the armored text of its three sections."""
+
+    kind: str
+    id: str
+    sections: dict[str, str]
+
+
+def kind_of(file_id: str) -> str:
+    """ "case" or "property", from the id."""
+    return "case" if file_id.startswith("C-") else "property"
+
+
+def relpath(file_id: str) -> str:
+    """Where the file with this id lives in the register."""
+    return f"{_KIND_DIRS[kind_of(file_id)]}/{file_id}.yaml"
+
+
+def _armored(value: object, name: str, where: str) -> str:
+    if not isinstance(value, str):
+        raise IntegrityError(f"{where}: section {name} is not text")
+    lines = value.strip().splitlines()
+    if len(lines) < 3 or lines[0] != ARMOR_BEGIN or lines[-1] != ARMOR_END:
+        raise IntegrityError(f"{where}: section {name} is not an armored age file")
+    if not all(_ARMOR_BODY.match(line) for line in lines[1:-1]):
+        raise IntegrityError(f"{where}: section {name} holds text outside the age armor")
+    return value.strip() + "\n"
+
+
+def parse(text: str, where: str) -> Envelope:
+    """Check a file's envelope strictly: the right keys, and nothing but ciphertext in it."""
+    data = load_strict(text, where)
+    if not isinstance(data, dict) or set(data) != {"ucbr", "kind", "id", "sections"}:
+        raise IntegrityError(f"{where}: expected exactly the keys ucbr, kind, id, sections")
+    if data["ucbr"] != FORMAT_VERSION:
+        raise IntegrityError(f"{where}: unknown file format version")
+    if data["kind"] not in _KIND_DIRS:
+        raise IntegrityError(f"{where}: unknown kind")
+    sections = data["sections"]
+    if not isinstance(sections, dict) or set(sections) != set(SECTIONS):
+        raise IntegrityError(f"{where}: expected the sections schedule, entry and record")
+    file_id = str(data["id"])
+    return Envelope(
+        kind=str(data["kind"]),
+        id=file_id,
+        sections={name: _armored(sections[name], name, where) for name in SECTIONS},
+    )
+
+
+def fast_section(text: str, name: str) -> str | None:
+    """One section's armor without a YAML parse, for scans over thousands of files.
+
+    Returns None when the file is not in the shape ucbr writes; the caller then falls
+    back to ``parse``, which says what is wrong.
+    """
+    start = text.find(f"\n  {name}: |\n")
+    if start < 0:
+        return None
+    begin = text.find(ARMOR_BEGIN, start)
+    end = text.find(ARMOR_END, begin)
+    if begin < 0 or end < 0:
+        return None
+    block = text[begin : end + len(ARMOR_END)]
+    return "\n".join(line.strip() for line in block.splitlines()) + "\n"
+
+
+def render(env: Envelope, previous: str | None = None) -> str:
+    """The file text; an existing file keeps its comments and key order (round trip)."""
+    if previous is not None:
+        data = rt_load(previous)
+        for name in SECTIONS:
+            data["sections"][name] = LiteralScalarString(env.sections[name])
+        return rt_dump(data)
+    lines = [HEADER.rstrip("\n"), f"ucbr: {FORMAT_VERSION}", f"kind: {env.kind}", f"id: {env.id}"]
+    lines.append("sections:")
+    for name in SECTIONS:
+        lines.append(f"  {name}: |")
+        lines.extend(f"    {line}" for line in env.sections[name].strip().splitlines())
+    return "\n".join(lines) + "\n"

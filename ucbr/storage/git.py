@@ -1,0 +1,122 @@
+"""Every git call goes through here."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ucbr.errors import Refused, UcbrError
+
+TRAILER_KEYS = (
+    "Ucbr-Action",
+    "Ucbr-Case",
+    "Ucbr-Officer",
+    "Ucbr-Policy",
+    "Ucbr-Approves",
+    "Ucbr-Staff",
+)
+
+
+class GitError(UcbrError):
+    """A git command failed. The message carries git's first line, never file contents."""
+
+
+def run(
+    root: Path,
+    *args: str,
+    input: bytes | None = None,
+    env: Mapping[str, str] | None = None,
+    check: bool = True,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run git in ``root``; a failure is a one-line ``GitError`` (``check``)."""
+    full_env = dict(os.environ)
+    full_env.setdefault("GIT_TERMINAL_PROMPT", "0")
+    if env:
+        full_env.update(env)
+    try:
+        proc = subprocess.run(
+            ["git", *args], cwd=root, input=input, capture_output=True, env=full_env, check=False
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed") from None
+    if check and proc.returncode != 0:
+        first = (proc.stderr or proc.stdout).decode(errors="replace").strip().splitlines()
+        reason = first[0] if first else f"exit {proc.returncode}"
+        raise GitError(f"git {args[0]} failed: {reason}")
+    return proc
+
+
+def out(root: Path, *args: str) -> str:
+    """Git's standard output, stripped."""
+    return run(root, *args).stdout.decode().strip()
+
+
+def head(root: Path) -> str | None:
+    """The commit HEAD points to; None in an empty repository."""
+    proc = run(root, "rev-parse", "--verify", "-q", "HEAD", check=False)
+    return proc.stdout.decode().strip() or None
+
+
+def author_email(root: Path) -> str:
+    """The acting officer: the git author that the next commit will carry."""
+    proc = run(root, "var", "GIT_AUTHOR_IDENT", check=False)
+    ident = proc.stdout.decode().strip()
+    if proc.returncode != 0 or "<" not in ident:
+        raise Refused("no git author is set: configure user.name and user.email for this register")
+    return ident.split("<", 1)[1].split(">", 1)[0].strip()
+
+
+@dataclass(frozen=True)
+class CommitMessage:
+    """A ucbr commit message: the subject and the ``Ucbr-*`` trailers, never personal data."""
+
+    action: str
+    subject_id: str
+    officer: str
+    policy: str
+    ids: Sequence[str] = ()
+    approves: str | None = None
+    extra: Sequence[tuple[str, str]] = ()
+
+    def text(self) -> str:
+        """The message as git takes it."""
+        lines = [f"ucbr: {self.action} {self.subject_id}".rstrip(), ""]
+        lines.append(f"Ucbr-Action: {self.action}")
+        for case_id in self.ids or (
+            [self.subject_id] if self.subject_id[:2] in ("C-", "P-") else []
+        ):
+            lines.append(f"Ucbr-Case: {case_id}")
+        lines.append(f"Ucbr-Officer: {self.officer}")
+        lines.append(f"Ucbr-Policy: {self.policy}")
+        if self.approves:
+            lines.append(f"Ucbr-Approves: {self.approves}")
+        lines.extend(f"{key}: {value}" for key, value in self.extra)
+        return "\n".join(lines) + "\n"
+
+
+def dirty_paths(root: Path, paths: Sequence[str]) -> list[str]:
+    """Those of ``paths`` with changes (or files) git does not have committed."""
+    if not paths:
+        return []
+    proc = run(root, "status", "--porcelain", "--untracked-files=all", "--", *paths)
+    return [line[3:] for line in proc.stdout.decode().splitlines() if line.strip()]
+
+
+def commit(root: Path, paths: Sequence[str], message: str) -> str:
+    """Stage exactly ``paths`` (added, changed or deleted) and commit only them."""
+    run(root, "add", "-A", "--", *paths)
+    run(root, "commit", "-q", "--no-verify", "-F", "-", "--", *paths, input=message.encode())
+    sha = head(root)
+    assert sha is not None
+    return sha
+
+
+def unstage(root: Path, paths: Sequence[str]) -> None:
+    """Take ``paths`` out of the index again."""
+    if head(root) is None:
+        run(root, "rm", "-q", "--cached", "--ignore-unmatch", "-r", "--", *paths, check=False)
+    else:
+        run(root, "reset", "-q", "HEAD", "--", *paths, check=False)

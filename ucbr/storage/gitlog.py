@@ -1,0 +1,205 @@
+"""Reading the register's history from git: commits, their trailers, and files as they were.
+
+Nothing here decrypts or judges; ``ucbr.audit`` does both. Every call goes through
+``ucbr.git.run``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ucbr.storage import git
+
+_FIELD = "\x1f"
+_RECORD = "\x1e"
+_TRAILER = re.compile(r"^(Ucbr-[A-Za-z]+):[ \t]*(.*)$")
+_NO_QUOTING = ("-c", "core.quotePath=false")
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One commit as the audit reads it. ``files`` are the paths it changed (first parent)."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    date: dt.datetime
+    subject: str
+    trailers: tuple[tuple[str, str], ...]
+    files: tuple[str, ...] = ()
+
+    @property
+    def short(self) -> str:
+        """The commit's short id."""
+        return self.sha[:7]
+
+    def trailer(self, key: str) -> str | None:
+        """The first trailer with this key."""
+        return next((v for k, v in self.trailers if k == key), None)
+
+    def trailer_all(self, key: str) -> list[str]:
+        """Every trailer with this key."""
+        return [v for k, v in self.trailers if k == key]
+
+    @property
+    def action(self) -> str | None:
+        """The ``Ucbr-Action`` trailer."""
+        return self.trailer("Ucbr-Action")
+
+    @property
+    def officer(self) -> str | None:
+        """The ``Ucbr-Officer`` trailer."""
+        return self.trailer("Ucbr-Officer")
+
+    @property
+    def is_merge(self) -> bool:
+        """Whether the commit has more than one parent."""
+        return len(self.parents) > 1
+
+
+def parse_trailers(message: str) -> tuple[tuple[str, str], ...]:
+    """Every ``Ucbr-…: value`` line of a commit message, in order."""
+    found = (_TRAILER.match(line.rstrip()) for line in message.splitlines())
+    return tuple((m.group(1), m.group(2).strip()) for m in found if m)
+
+
+def _log_args(since: str | None, paths: Sequence[str]) -> list[str]:
+    args = ["--reverse"]
+    if since:
+        # A bare date means the start of that day; git alone would take it as this time of day.
+        start = f"{since}T00:00:00" if len(since) == 10 else since
+        args.append(f"--since={start}")
+    if paths:
+        args.extend(["--", *paths])
+    return args
+
+
+def log(root: Path, since: str | None = None, paths: Sequence[str] = ()) -> list[Commit]:
+    """The commits reachable from HEAD, oldest first, with the files each changed."""
+    if git.head(root) is None:
+        return []
+    fmt = _FIELD.join(["%H", "%P", "%an", "%ae", "%aI", "%B"]) + _RECORD
+    raw = git.run(root, "log", f"--format={fmt}", *_log_args(since, paths)).stdout.decode()
+    changed = _changed_files(root, since, paths)
+    commits: list[Commit] = []
+    for record in raw.split(_RECORD):
+        record = record.lstrip("\n")
+        if not record:
+            continue
+        sha, parents, name, email, date, body = record.split(_FIELD, 5)
+        commits.append(
+            Commit(
+                sha=sha,
+                parents=tuple(parents.split()),
+                author_name=name,
+                author_email=email,
+                date=dt.datetime.fromisoformat(date),
+                subject=body.split("\n", 1)[0],
+                trailers=parse_trailers(body),
+                files=changed.get(sha, ()),
+            )
+        )
+    return commits
+
+
+def _changed_files(
+    root: Path, since: str | None, paths: Sequence[str]
+) -> dict[str, tuple[str, ...]]:
+    proc = git.run(
+        root,
+        *_NO_QUOTING,
+        "log",
+        "--no-renames",
+        "--diff-merges=first-parent",
+        "--name-only",
+        f"--format={_RECORD}%H",
+        *_log_args(since, paths),
+    )
+    found: dict[str, tuple[str, ...]] = {}
+    for block in proc.stdout.decode().split(_RECORD):
+        lines = [ln for ln in block.splitlines() if ln.strip()]
+        if lines:
+            found[lines[0]] = tuple(lines[1:])
+    return found
+
+
+def read_blobs(root: Path, specs: Iterable[str]) -> dict[str, bytes | None]:
+    """Objects by name (``REV:path`` or a blob id); None for those that do not exist."""
+    wanted = list(dict.fromkeys(specs))
+    if not wanted:
+        return {}
+    data = git.run(root, "cat-file", "--batch", input=("\n".join(wanted) + "\n").encode()).stdout
+    found: dict[str, bytes | None] = {}
+    pos = 0
+    for spec in wanted:
+        end = data.index(b"\n", pos)
+        header = data[pos:end].decode(errors="replace").split()
+        pos = end + 1
+        if len(header) != 3 or header[1] == "missing":
+            found[spec] = None
+            continue
+        size = int(header[2])
+        found[spec] = data[pos : pos + size] if header[1] == "blob" else None
+        pos += size + 1
+    return found
+
+
+def show(root: Path, rev: str, path: str) -> bytes | None:
+    """A file as it was at ``rev`` (``git show REV:path``), or None where it did not exist."""
+    return read_blobs(root, [f"{rev}:{path}"])[f"{rev}:{path}"]
+
+
+def all_blobs(root: Path) -> list[tuple[str, str]]:
+    """Every file version anywhere in history, as (blob id, a path it was stored at)."""
+    if git.head(root) is None:
+        return []
+    listed = git.run(root, *_NO_QUOTING, "rev-list", "--objects", "--all").stdout.decode()
+    named = [ln.split(" ", 1) for ln in listed.splitlines() if " " in ln]
+    if not named:
+        return []
+    check = git.run(
+        root,
+        "cat-file",
+        "--batch-check=%(objectname) %(objecttype)",
+        input=("\n".join(sha for sha, _ in named) + "\n").encode(),
+    ).stdout.decode()
+    blobs = {ln.split()[0] for ln in check.splitlines() if ln.endswith(" blob")}
+    return [(sha, path) for sha, path in named if sha in blobs]
+
+
+def introduced_by(root: Path, blob: str) -> str:
+    """The short id of the first commit that stored ``blob``."""
+    proc = git.run(root, "log", "--all", "--reverse", "--format=%h", f"--find-object={blob}")
+    lines = proc.stdout.decode().split()
+    return lines[0] if lines else blob[:7]
+
+
+def signatures(
+    root: Path, allowed_signers: Path, since: str | None
+) -> dict[str, tuple[str, str, str]]:
+    """Each commit's signature as git verifies it: (status %G?, signer %GS, key %GK)."""
+    if git.head(root) is None:
+        return {}
+    fmt = _FIELD.join(["%H", "%G?", "%GS", "%GK"]) + _RECORD
+    proc = git.run(
+        root,
+        "-c",
+        "gpg.format=ssh",
+        "-c",
+        f"gpg.ssh.allowedSignersFile={allowed_signers}",
+        "log",
+        f"--format={fmt}",
+        *_log_args(since, ()),
+    )
+    found: dict[str, tuple[str, str, str]] = {}
+    for record in proc.stdout.decode().split(_RECORD):
+        record = record.strip("\n")
+        if record:
+            sha, status, signer, key = record.split(_FIELD, 3)
+            found[sha] = (status, signer, key)
+    return found

@@ -1,0 +1,198 @@
+"""age encryption: staff keys, tier keys and sections.
+
+Each access tier (scheduler, frontline, casework) has one age key of its own. Its
+public half is ``.ucbr/recipients/<tier>.txt``; its secret half is
+``.ucbr/tiers/<tier>.age``, encrypted to the staff of that tier and of every tier above
+it (frontline staff hold the scheduler key, casework staff all three). Each section is
+encrypted to the one tier key of the lowest tier allowed to read it, so it carries a
+single stanza however many staff there are: a scan of ten thousand schedules costs ten
+thousand one-stanza decryptions, and a new member of staff reads the register without a
+single case file being rewritten. A member's own key opens their tier keys; a tier key
+opens the sections. Plaintext is only ever held in memory.
+"""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeAlias, Union
+
+import pyrage
+
+from ucbr.domain.staff import SECTION_KEY, TIERS, Tier
+from ucbr.errors import AccessDenied, IntegrityError, Refused
+from ucbr.storage.private import create_private_file
+
+# pyrage ships no type stubs, so its classes are Any to mypy; Union keeps the alias valid.
+Identity: TypeAlias = Union[pyrage.x25519.Identity, pyrage.ssh.Identity]  # noqa: UP007
+Recipient: TypeAlias = Union[pyrage.x25519.Recipient, pyrage.ssh.Recipient]  # noqa: UP007
+# The start of an age identity line (bech32 "AGE-SECRET-KEY-" then "1" and the key).
+SECRET_KEY_PREFIX = "AGE-SECRET-KEY-"
+ARMOR_BEGIN = "-----BEGIN AGE ENCRYPTED FILE-----"
+ARMOR_END = "-----END AGE ENCRYPTED FILE-----"
+
+
+def parse_recipient(text: str) -> Recipient:
+    """An age (``age1…``) or SSH ed25519 (``ssh-ed25519 …``) recipient."""
+    text = text.strip()
+    try:
+        if text.startswith("age1"):
+            return pyrage.x25519.Recipient.from_str(text)
+        if text.startswith("ssh-ed25519 "):
+            return pyrage.ssh.Recipient.from_str(text)
+    except pyrage.RecipientError:
+        pass
+    raise Refused("not an age or ssh-ed25519 recipient")
+
+
+def parse_identities(raw: bytes) -> list[Identity]:
+    """The age or SSH identities in an identity file's bytes."""
+    text = raw.decode(errors="replace")
+    if "-----BEGIN OPENSSH PRIVATE KEY-----" in text:
+        try:
+            return [pyrage.ssh.Identity.from_buffer(raw)]
+        except pyrage.IdentityError:
+            raise Refused("the SSH identity file is not an unencrypted ed25519 key") from None
+    found: list[Identity] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith(SECRET_KEY_PREFIX):
+            try:
+                found.append(pyrage.x25519.Identity.from_str(line))
+            except pyrage.IdentityError:
+                raise Refused("the identity file holds a malformed age key") from None
+    if not found:
+        raise Refused("the identity file holds no age or SSH identity")
+    return found
+
+
+def load_identity_file(path: Path) -> list[Identity]:
+    """Read a staff identity, refusing one that others on the machine could read."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise Refused(f"identity file not found: {path}") from None
+    if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        mode = stat.S_IMODE(st.st_mode)
+        raise Refused(f"identity file {path} is mode {mode:o}; it must be 0600 (chmod 600 it)")
+    return parse_identities(path.read_bytes())
+
+
+def new_identity_file(path: Path, comment: str = "") -> str:
+    """Create a new age identity with mode 0600, never overwriting; return its recipient."""
+    identity = pyrage.x25519.Identity.generate()
+    recipient = str(identity.to_public())
+    header = f"# {comment}\n" if comment else ""
+    body = f"{header}# public key: {recipient}\n{identity}\n"
+    create_private_file(path, body.encode())
+    return recipient
+
+
+def encrypt(plaintext: bytes, recipients: Sequence[Recipient]) -> str:
+    """Encrypt to ``recipients``, armored."""
+    if not recipients:
+        raise Refused("no recipients to encrypt to")
+    armored: bytes = pyrage.encrypt(plaintext, list(recipients), armored=True)
+    return armored.decode()
+
+
+def decrypt(armored: str, identities: Sequence[Identity]) -> bytes | None:
+    """The plaintext, or None when none of ``identities`` is a recipient."""
+    try:
+        plain: bytes = pyrage.decrypt(armored.encode(), list(identities))
+    except pyrage.DecryptError as exc:
+        if "No matching keys" in str(exc):
+            return None
+        raise IntegrityError("a section is corrupted and will not decrypt") from None
+    return plain
+
+
+def stanza_count(armored: str) -> int:
+    """How many recipient stanzas (not grease) an armored age file carries, for ``check``."""
+    import base64
+
+    body = "".join(
+        line.strip()
+        for line in armored.strip().splitlines()
+        if line.strip() and not line.startswith("-----")
+    )
+    try:
+        raw = base64.b64decode(body, validate=True)
+    except ValueError:
+        return -1
+    header = raw.split(b"\n---", 1)[0]
+    return sum(
+        1 for line in header.split(b"\n") if line.startswith((b"-> X25519 ", b"-> ssh-ed25519 "))
+    )
+
+
+@dataclass
+class Keyring:
+    """The tier keys the caller's own key opens, strongest tier first."""
+
+    tiers: dict[Tier, pyrage.x25519.Identity] = field(default_factory=dict)
+
+    def can_read(self, section: str) -> bool:
+        """Whether these keys open ``section``."""
+        return SECTION_KEY[section] in self.tiers
+
+    def identities_for(self, section: str) -> list[Identity]:
+        """The tier key that opens ``section``."""
+        tier = SECTION_KEY[section]
+        if tier not in self.tiers:
+            raise AccessDenied(f"your key cannot read {section} sections")
+        return [self.tiers[tier]]
+
+    def open(self, section: str, armored: str) -> bytes:
+        """Decrypt a section; an ``IntegrityError`` when it is not sealed to its tier key."""
+        plain = decrypt(armored, self.identities_for(section))
+        if plain is None:
+            raise IntegrityError(f"a {section} section is not encrypted to its tier keys")
+        return plain
+
+    @property
+    def highest(self) -> Tier | None:
+        """The highest tier these keys open."""
+        for tier in reversed(TIERS):
+            if tier in self.tiers:
+                return tier
+        return None
+
+
+def unlock(wrapped: Mapping[Tier, str], identities: Sequence[Identity]) -> Keyring:
+    """Open every tier key the staff identity is a recipient of."""
+    ring = Keyring()
+    for tier in TIERS:
+        armored = wrapped.get(tier)
+        if not armored:
+            continue
+        plain = decrypt(armored, identities)
+        if plain is not None:
+            ring.tiers[tier] = parse_tier_key(plain)
+    return ring
+
+
+def parse_tier_key(plain: bytes) -> pyrage.x25519.Identity:
+    """The tier key in a decrypted tier-key file."""
+    for line in plain.decode().splitlines():
+        if line.startswith(SECRET_KEY_PREFIX):
+            return pyrage.x25519.Identity.from_str(line.strip())
+    raise IntegrityError("a tier key file holds no key")
+
+
+def tier_key_text(identity: pyrage.x25519.Identity, tier: Tier) -> bytes:
+    """A tier key as its file holds it, before wrapping."""
+    return f"# ucbr {tier} tier key\n{identity}\n".encode()
+
+
+def wrap_tier_key(identity: pyrage.x25519.Identity, tier: Tier, members: Iterable[str]) -> str:
+    """A tier key sealed to the public keys of those who hold it."""
+    recipients = [parse_recipient(r) for r in members]
+    return encrypt(tier_key_text(identity, tier), recipients)
+
+
+def section_recipients(section: str, public: Mapping[Tier, str]) -> list[Recipient]:
+    """The one recipient a section is sealed to: its tier's public key."""
+    return [parse_recipient(public[SECTION_KEY[section]])]
