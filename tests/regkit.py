@@ -100,6 +100,21 @@ class Reg:
             code = main(list(args))
         return Result(code, out.getvalue(), err.getvalue())
 
+    def proc(self, staff_id: str, *args: str, stdin: bytes | None = None) -> Result:
+        """Run one ucbr command as its own process, as cron or a shell would."""
+        completed = subprocess.run(
+            [sys.executable, "-m", "ucbr", *args],
+            input=stdin,
+            capture_output=True,
+            env={**os.environ, **self.env(staff_id)},
+            check=False,
+        )
+        return Result(
+            completed.returncode,
+            completed.stdout.decode(errors="replace"),
+            completed.stderr.decode(errors="replace"),
+        )
+
     def ok(self, staff_id: str, *args: str) -> str:
         result = self.run(staff_id, *args)
         assert result.code == 0, f"{args}: exit {result.code}: {result.err}"
@@ -149,6 +164,24 @@ class Reg:
         )
         data = json.loads(out)
         return data["case"], data["incident"]
+
+
+INCIDENT_ARGS = (
+    "--date", "2026-11-01", "--channel", "telephone", "--location", "community",
+    "--category", "A", "--behaviour", "abusive", "--summary", "Shouted at the officer.",
+)  # fmt: skip
+
+
+def on_register(reg: Reg, officer: str = "officer", approver: str = "mgr") -> str:
+    """A case with a formal written warning in force (a serious incident bypasses steps 1-2)."""
+    case, incident = reg.new_case(officer, "--serious")
+    reg.ok(
+        officer, "escalate", case, "--incident", incident, "--to", "formal_written_warning",
+        "--only-channel", "letter", "--considerations", "None known.",
+        "--essential-services", "By letter to the council offices.", "--review-by", "2027-01-15",
+    )  # fmt: skip
+    reg.ok(approver, "approve", case)
+    return case
 
 
 def write_key(path: Path) -> str:

@@ -411,26 +411,25 @@ def test_any_name_round_trips_into_the_letter(name: str) -> None:
     )
 
 
-def write(folder: Path, name: str, source: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_text(source)
-    return folder
+def write(name: str, source: str) -> dict[str, str]:
+    """A council's committed override: the template's name and its source."""
+    return {name: source}
 
 
-def test_council_override_takes_precedence(tmp_path: Path) -> None:
+def test_council_override_takes_precedence() -> None:
     """A template of the same name in the register's .ucbr/templates replaces the default."""
     source = "Letter for {{ reference }} from {{ council }}\n"
-    overrides = write(tmp_path, "formal-warning.md.j2", source)
-    letter = render("formal-warning", override_dir=overrides)
+    overrides = write("formal-warning.md.j2", source)
+    letter = render("formal-warning", overrides=overrides)
     assert letter.content.decode() == f"Letter for C-7F3K2QHM from {COUNCIL}\n"
     expected = hashlib.sha256(f"formal-warning.md.j2\0{source}\0".encode()).hexdigest()
     assert letter.template_sha256 == expected
 
 
-def test_override_of_a_shared_part_keeps_the_rest(tmp_path: Path) -> None:
+def test_override_of_a_shared_part_keeps_the_rest() -> None:
     """Overriding one shared part changes that part only, and changes the template hash."""
-    overrides = write(tmp_path, "_access.md.j2", "Ring the contact centre.\n")
-    letter = render("formal-warning", override_dir=overrides)
+    overrides = write("_access.md.j2", "Ring the contact centre.\n")
+    letter = render("formal-warning", overrides=overrides)
     text = letter.content.decode()
     assert "Ring the contact centre." in text
     assert "Reaching essential services" not in text
@@ -438,42 +437,41 @@ def test_override_of_a_shared_part_keeps_the_rest(tmp_path: Path) -> None:
     assert letter.template_sha256 != render("formal-warning").template_sha256
 
 
-def test_missing_variable_names_template_and_variable(tmp_path: Path) -> None:
+def test_missing_variable_names_template_and_variable() -> None:
     """A template using a variable the letter does not have fails in one line naming both."""
     overrides = write(
-        tmp_path,
         "formal-warning.md.j2",
         '{% extends "_layout.md.j2" %}{% block body %}{{ shoe_size }}{% endblock %}',
     )
     with pytest.raises(LetterTemplateError) as error:
-        render("formal-warning", override_dir=overrides)
+        render("formal-warning", overrides=overrides)
     assert str(error.value) == "template formal-warning.md.j2: 'shoe_size' is undefined"
 
 
-def test_missing_variable_in_an_included_part_names_that_part(tmp_path: Path) -> None:
+def test_missing_variable_in_an_included_part_names_that_part() -> None:
     """When the missing variable is in an included part, the error names the part."""
-    overrides = write(tmp_path, "_access.html.j2", "<p>{{ person.shoe_size }}</p>")
+    overrides = write("_access.html.j2", "<p>{{ person.shoe_size }}</p>")
     with pytest.raises(LetterTemplateError) as error:
-        render("formal-warning", "html", override_dir=overrides)
+        render("formal-warning", "html", overrides=overrides)
     expected = "template _access.html.j2: 'dict object' has no attribute 'shoe_size'"
     assert str(error.value) == expected
 
 
-def test_sandbox_refuses_unsafe_template_code(tmp_path: Path) -> None:
+def test_sandbox_refuses_unsafe_template_code() -> None:
     """A council template cannot reach Python internals or change the letter's data."""
     for source in ("{{ reference.__class__.__mro__ }}", "{{ incidents.append(1) }}"):
-        overrides = write(tmp_path, "formal-warning.md.j2", source)
+        overrides = write("formal-warning.md.j2", source)
         with pytest.raises(
             LetterTemplateError, match=r"^template formal-warning\.md\.j2: .*unsafe"
         ):
-            render("formal-warning", override_dir=overrides)
+            render("formal-warning", overrides=overrides)
 
 
-def test_template_syntax_error_is_one_line(tmp_path: Path) -> None:
+def test_template_syntax_error_is_one_line() -> None:
     """A broken council template fails with its name and line number."""
-    overrides = write(tmp_path, "formal-warning.md.j2", "line one\n{% if %}\n")
+    overrides = write("formal-warning.md.j2", "line one\n{% if %}\n")
     with pytest.raises(LetterTemplateError, match=r"^template formal-warning\.md\.j2 line 2: "):
-        render("formal-warning", override_dir=overrides)
+        render("formal-warning", overrides=overrides)
 
 
 # --- PDF, read back with real PDF readers ---------------------------------------------

@@ -62,9 +62,16 @@ def ids(prefix: str) -> st.SearchStrategy[str]:
 
 
 def stripped(max_size: int) -> st.SearchStrategy[str]:
-    """Text as the models keep it: stripped, not empty, any printable or odd character."""
+    """Text as the models keep it: stripped, not empty, any character that shows as itself.
+
+    Controls and format characters (ESC, bidirectional overrides) are refused by the models.
+    """
     return (
-        st.text(st.characters(codec="utf-8"), min_size=1, max_size=max_size)
+        st.text(
+            st.characters(codec="utf-8", exclude_categories=("Cc", "Cf", "Cs")),
+            min_size=1,
+            max_size=max_size,
+        )
         .map(str.strip)
         .filter(bool)
     )

@@ -8,7 +8,15 @@ import typer
 
 from ucbr.cli import ui
 from ucbr.cli.app import app
-from ucbr.cli.common import Json, check_identifiers, options, parse_date, warn_free_text
+from ucbr.cli.common import (
+    Json,
+    check_identifiers,
+    merge_details,
+    options,
+    parse_date,
+    read_details,
+    warn_free_text,
+)
 from ucbr.cli.terms import (
     BanUntilOpt,
     ConsiderationsOpt,
@@ -63,9 +71,34 @@ def add_incident(
     service: Annotated[
         str | None, typer.Option(help="The service that suffered the behaviour.")
     ] = None,
+    from_file: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="A YAML file (- for standard input) holding any of name, alias, dob, address, "
+            "postcode, email, phone, summary, by_representative: keeps them out of shell "
+            "history and the process list.",
+        ),
+    ] = None,
     json: Json = False,
 ) -> None:
     """Record an incident, on a new case (--new) or an existing one."""
+    typed = {
+        "name": name,
+        "alias": alias,
+        "dob": dob,
+        "address": address,
+        "postcode": postcode,
+        "email": email,
+        "phone": phone,
+        "summary": summary,
+        "by_representative": by_representative,
+    }
+    details = merge_details(typed, read_details(from_file))
+    name, alias, dob = details["name"], details["alias"], details["dob"]
+    address, postcode = details["address"], details["postcode"]
+    email, phone, summary = details["email"], details["phone"], details["summary"] or ""
+    by_representative = details["by_representative"]
     if new == (case_id is not None):
         raise Refused("give either CASE_ID or --new")
     if not date or channel is None or location is None or category is None:

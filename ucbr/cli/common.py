@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from ucbr.domain.model import EARLIEST, LATEST, check_date
 from ucbr.domain.problems import Problem
 from ucbr.errors import INTEGRITY, OK, Refused
 from ucbr.services import clock
@@ -90,11 +92,13 @@ def options(ctx: typer.Context) -> Options:
 
 
 def parse_date(value: str, what: str) -> dt.date:
-    """A date typed as YYYY-MM-DD; refused (without echoing it) otherwise."""
+    """A date typed as YYYY-MM-DD, from 1900 to 2199; refused (without echoing it) otherwise."""
     try:
-        return dt.date.fromisoformat(value)
+        return check_date(dt.date.fromisoformat(value))
     except ValueError:
-        raise Refused(f"{what} must be a date, YYYY-MM-DD") from None
+        raise Refused(
+            f"{what} must be a date, YYYY-MM-DD, from {EARLIEST.year} to {LATEST.year}"
+        ) from None
 
 
 def warn_free_text(**texts: str | None) -> None:
@@ -128,3 +132,50 @@ def check_identifiers(
         raise Refused("--phone is not a telephone number")
     if postcode is not None and normalise_postcode(postcode) is None:
         raise Refused("--postcode is not a UK postcode")
+
+
+# Fields that may hold personal data, which can come from a file or standard input instead
+# of the command line (where shell history and ``ps`` would keep them).
+DETAIL_FIELDS: dict[str, type] = {
+    "name": str,
+    "alias": list,
+    "dob": str,
+    "address": str,
+    "postcode": str,
+    "email": list,
+    "phone": list,
+    "summary": str,
+    "by_representative": str,
+}
+
+
+def read_details(source: str | None) -> dict[str, Any]:
+    """Personal details from a YAML file (``-``: standard input), checked field by field."""
+    if source is None:
+        return {}
+    from ucbr.storage.yamlio import load_strict
+
+    raw = sys.stdin.buffer.read() if source == "-" else Path(source).expanduser().read_bytes()
+    data = load_strict(raw, "--from")
+    if not isinstance(data, dict):
+        raise Refused("--from must hold a YAML mapping of the fields, e.g. name: …")
+    unknown = sorted(str(key) for key in data if key not in DETAIL_FIELDS)
+    if unknown:
+        raise Refused(f"--from may hold only: {', '.join(DETAIL_FIELDS)}")
+    for key, value in data.items():
+        wanted = DETAIL_FIELDS[key]
+        if wanted is list and isinstance(value, str):
+            data[key] = [value]
+        elif not isinstance(data[key], wanted) or (
+            wanted is list and not all(isinstance(item, str) for item in data[key])
+        ):
+            raise Refused(f"--from: {key} must be {'text' if wanted is str else 'a list of text'}")
+    return data
+
+
+def merge_details(given: dict[str, Any], details: dict[str, Any]) -> dict[str, Any]:
+    """The options typed, with the fields ``--from`` gives; refused when a field has both."""
+    both = sorted(key for key in details if given.get(key))
+    if both:
+        raise Refused(f"--{both[0].replace('_', '-')} is given both on the line and in --from")
+    return {**given, **{key: value for key, value in details.items() if value}}

@@ -258,7 +258,6 @@ def issue_letter(
         refuse_property_letter()
     with session.reg.locked():
         previous, case = session.reg.load_case(case_id, session.ring)
-        overrides = session.reg.root / ".ucbr" / "templates"
         rendered = letters.render_letter(
             case,
             kind,
@@ -267,7 +266,7 @@ def issue_letter(
             session.reg.policy_hash,
             session.reg.staff,
             session.today,
-            overrides if overrides.is_dir() else None,
+            session.reg.committed_templates(),
         )
         issued = LetterIssued(
             id=session.ctx(case).new_id("L"),

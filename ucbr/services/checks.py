@@ -22,6 +22,7 @@ from ucbr.domain.views import sections_of
 from ucbr.errors import UcbrError
 from ucbr.services.admin import drivers_installed
 from ucbr.storage import envelope
+from ucbr.storage.scan import stray_problems
 from ucbr.storage.store import SECTION_MODELS, Loaded, Register, encode, recipients_file
 from ucbr.storage.vault import Keyring, stanza_count
 
@@ -50,6 +51,7 @@ def check_register(reg: Register, ring: Keyring, today: dt.date) -> Report:
     for file_id in reg.ids():
         report.files += 1
         _check_file(reg, ring, file_id, today, report)
+    report.problems.extend(stray_problems(reg))
     return report
 
 

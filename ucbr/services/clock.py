@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+from ucbr.domain.model import EARLIEST, LATEST, check_date
 from ucbr.errors import UsageError
 
 CLOCK_VARIABLE = "UCBR_TODAY"
@@ -20,9 +21,11 @@ def today() -> dt.date:
     if not raw:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(raw)
+        return check_date(dt.date.fromisoformat(raw))
     except ValueError:
-        raise UsageError(f"{CLOCK_VARIABLE} must be a date, YYYY-MM-DD") from None
+        raise UsageError(
+            f"{CLOCK_VARIABLE} must be a date, YYYY-MM-DD, from {EARLIEST.year} to {LATEST.year}"
+        ) from None
 
 
 def real_today() -> dt.date:

@@ -1,8 +1,10 @@
 """Rendering letters: the facts ``ucbr.domain.letters`` gathers, through Jinja, to md, HTML or PDF.
 
 Templates ship inside the package (``ucbr/templates``); a council overrides any of them
-by putting a file of the same name in its register's ``.ucbr/templates/``. Rendering is
-sandboxed and strict: case data is only ever a value, never template code.
+with a file of the same name committed in its register's ``.ucbr/templates/`` (read from
+the commit, never the working tree, and never through a link: see
+``Register.committed_templates``). Rendering is sandboxed and strict: case data is only
+ever a value, never template code.
 
 ``template_sha256`` is the SHA-256 of every template the letter used (the kind's own
 template plus the layout and parts it extends or includes), taken over the sources
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -29,6 +31,8 @@ from ucbr.domain.staff import StaffDirectory
 from ucbr.errors import Refused
 
 TEMPLATES = Path(str(files("ucbr").joinpath("templates")))
+# Where a council's own templates live in its register; they are read from the last commit.
+OVERRIDES = ".ucbr/templates"
 
 Format = LetterFormat
 
@@ -50,17 +54,24 @@ class RenderedLetter:
 
 
 class _RecordingLoader(jinja2.BaseLoader):
-    """Looks in the council's override folder first, and remembers every template used."""
+    """The council's committed overrides first, then the package's own templates; remembers
+    every template used, for the letter's template hash."""
 
-    def __init__(self, folders: list[Path]) -> None:
-        self._inner = jinja2.FileSystemLoader([str(p) for p in folders])
+    def __init__(self, overrides: Mapping[str, str]) -> None:
+        self._overrides = dict(overrides)
+        self._package = jinja2.FileSystemLoader(str(TEMPLATES))
         self.sources: dict[str, str] = {}
         self.names: dict[str, str] = {}  # file name -> template name, to name the culprit
 
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str | None, Callable[[], bool] | None]:
-        source, filename, uptodate = self._inner.get_source(environment, template)
+        if template in self._overrides:
+            source = self._overrides[template]
+            filename: str | None = f"{OVERRIDES}/{template}"
+            uptodate: Callable[[], bool] | None = None
+        else:
+            source, filename, uptodate = self._package.get_source(environment, template)
         self.sources[template] = source
         if filename:
             self.names[filename] = template
@@ -90,11 +101,10 @@ def _culprit(exc: BaseException, loader: _RecordingLoader, fallback: str) -> str
 
 
 def render_template(
-    name: str, context: dict[str, Any], override_dir: Path | None
+    name: str, context: dict[str, Any], overrides: Mapping[str, str] | None = None
 ) -> tuple[str, str]:
     """The rendered text and the hash of every template source it used."""
-    folders = [override_dir, TEMPLATES] if override_dir is not None else [TEMPLATES]
-    loader = _RecordingLoader(folders)
+    loader = _RecordingLoader(overrides or {})
     try:
         text = _environment(loader).get_template(name).render(context)
     except jinja2.TemplateNotFound as exc:
@@ -130,14 +140,14 @@ def render_letter(
     policy_hash: str,
     staff: StaffDirectory,
     today: dt.date,
-    override_dir: Path | None = None,
+    overrides: Mapping[str, str] | None = None,
 ) -> RenderedLetter:
     """Render one letter from the case's own facts, or refuse when they are not there yet."""
     if fmt not in get_args(Format):
         raise LetterRefused(f"there is no letter format {fmt}; use pdf, html or md")
     about, context = letter_facts(case, kind, cfg, policy_hash, staff, today)
     source = "html" if fmt == "pdf" else fmt
-    text, template_sha256 = render_template(f"{kind}.{source}.j2", context, override_dir)
+    text, template_sha256 = render_template(f"{kind}.{source}.j2", context, overrides)
     content = html_to_pdf(text) if fmt == "pdf" else text.encode()
     return RenderedLetter(
         kind=kind,

@@ -190,8 +190,23 @@ def scan(reg: Register, ring: Keyring, name: Scanned, visit: Visit[T]) -> ScanRe
     ids = reg.ids()
     workers = _workers(len(ids))
     if workers < 2:
-        return _visit_all(reg, ring, ids, name, visit)
-    return _scan_in_parallel(reg, ring, ids, name, visit, workers)
+        result = _visit_all(reg, ring, ids, name, visit)
+    else:
+        result = _scan_in_parallel(reg, ring, ids, name, visit, workers)
+    result.problems.extend(stray_problems(reg))
+    return result
+
+
+def stray_problems(reg: Register) -> list[Problem]:
+    """A problem for each file in ``cases/`` or ``properties/`` that is not a register file."""
+    return [
+        Problem(
+            path,
+            "is not a register file (a case or property id and .yaml); not read",
+            severity="integrity",
+        )
+        for path in reg.strays()
+    ]
 
 
 def _workers(files: int) -> int:

@@ -18,13 +18,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ucbr.domain.ids import parse_file_id
+from ucbr.domain.ids import is_id, parse_file_id
 from ucbr.domain.model import Case, PropertyRisk
 from ucbr.domain.sections import CaseEntry, PropertyEntry, Schedule
 from ucbr.domain.settings import PolicyConfig, policy_hash
 from ucbr.domain.staff import SECTIONS, TIERS, StaffDirectory, StaffMember, Tier
 from ucbr.errors import AccessDenied, IntegrityError, NotFound, Refused
-from ucbr.storage import envelope, git
+from ucbr.storage import envelope, git, gitlog
 from ucbr.storage.vault import Keyring, encrypt, section_recipients, unlock
 from ucbr.storage.yamlio import dump_plain, load_strict
 
@@ -32,6 +32,7 @@ M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R", Case, PropertyRisk)
 
 POLICY_FILE = ".ucbr/policy.yaml"
+TEMPLATES_DIR = ".ucbr/templates"
 STAFF_FILE = ".ucbr/staff.yaml"
 
 
@@ -154,6 +155,28 @@ class Register:
             raise Refused("the git author is not in the staff directory (.ucbr/staff.yaml)")
         return member
 
+    def committed_templates(self) -> dict[str, str]:
+        """The council's letter templates as committed at HEAD: name -> source.
+
+        Read from git, not the working tree: an uncommitted edit is not used, and a link
+        (say, to a private key) is refused rather than followed.
+        """
+        listed = git.run(self.root, "ls-tree", "-z", "HEAD", "--", f"{TEMPLATES_DIR}/").stdout
+        entries = [item.decode(errors="replace") for item in listed.split(b"\0") if item]
+        blobs: dict[str, str] = {}
+        for entry in entries:
+            info, path = entry.split("\t", 1)
+            mode, kind, sha = info.split()
+            name = path.removeprefix(f"{TEMPLATES_DIR}/")
+            if kind != "blob" or mode not in ("100644", "100755") or "/" in name:
+                raise IntegrityError(f"{path}: is not a plain file; templates must be files")
+            blobs[name] = sha
+        contents = gitlog.read_blobs(self.root, blobs.values())
+        try:
+            return {name: (contents[sha] or b"").decode() for name, sha in blobs.items()}
+        except UnicodeDecodeError:
+            raise IntegrityError(f"{TEMPLATES_DIR}: a template is not UTF-8 text") from None
+
     # --- files ------------------------------------------------------------------
 
     def path_of(self, file_id: str) -> Path:
@@ -166,22 +189,42 @@ class Register:
 
     def ids(self, kind: str | None = None) -> list[str]:
         """The ids of every case and property file (or those of one kind), sorted."""
-        dirs = {"case": "cases", "property": "properties"}
-        wanted = [dirs[kind]] if kind else list(dirs.values())
         found: list[str] = []
-        for sub in wanted:
-            folder = self.root / sub
-            if folder.is_dir():
-                found.extend(sorted(p.stem for p in folder.glob("*.yaml")))
+        for folder in _folders(kind):
+            for path in sorted((self.root / folder).glob("*.yaml")):
+                if is_id(path.stem, _PREFIX[folder]):
+                    found.append(path.stem)
+        return found
+
+    def strays(self) -> list[str]:
+        """Anything in ``cases/`` or ``properties/`` that is not a register file: reported,
+        never read, so one stray file cannot stop a command for everyone."""
+        found: list[str] = []
+        for folder in _folders(None):
+            base = self.root / folder
+            if not base.is_dir():
+                continue
+            for path in sorted(base.iterdir()):
+                named_right = path.suffix == ".yaml" and is_id(path.stem, _PREFIX[folder])
+                if not named_right or path.is_symlink() or not path.is_file():
+                    found.append(f"{folder}/{path.name}")
         return found
 
     def read_text(self, file_id: str) -> str:
-        """A file's text; ``NotFound`` when there is no such file."""
+        """A file's text; ``NotFound`` when there is no such file, ``IntegrityError`` when it
+        is a link or not UTF-8 text."""
         path = self.path_of(file_id)
+        where = envelope.relpath(parse_file_id(file_id))
+        if path.is_symlink():
+            raise IntegrityError(f"{where}: is a link, not a register file")
         try:
-            return path.read_text()
+            return path.read_bytes().decode("utf-8")
         except FileNotFoundError:
             raise NotFound(f"no such case or property: {parse_file_id(file_id)}") from None
+        except UnicodeDecodeError:
+            raise IntegrityError(f"{where}: is not UTF-8 text") from None
+        except IsADirectoryError:
+            raise IntegrityError(f"{where}: is not a file") from None
 
     def load(self, file_id: str, ring: Keyring, sections: tuple[str, ...] = SECTIONS) -> Loaded:
         """A file's envelope, and the plaintext of each section ``ring`` opens."""
@@ -279,6 +322,13 @@ SECTION_MODELS: dict[str, dict[str, type[BaseModel]]] = {
     "case": {"schedule": Schedule, "entry": CaseEntry, "record": Case},
     "property": {"schedule": Schedule, "entry": PropertyEntry, "record": PropertyRisk},
 }
+
+
+_PREFIX = {"cases": "C", "properties": "P"}
+
+
+def _folders(kind: str | None) -> list[str]:
+    return {"case": ["cases"], "property": ["properties"]}.get(kind or "", list(_PREFIX))
 
 
 def _read_or_none(path: Path) -> bytes | None:
