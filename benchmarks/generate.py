@@ -33,11 +33,13 @@ from ucbr.domain.model import BEHAVIOURS, Case, LetterIssued, Person, PropertyRi
 from ucbr.domain.settings import PolicyConfig
 from ucbr.domain.staff import Role, StaffDirectory, StaffMember
 from ucbr.domain.views import decision_in_force, sections_of
-from ucbr.services.admin import add_staff, init_register
+from ucbr.services.admin import add_staff, init_register, new_member
+from ucbr.services.session import Session
 from ucbr.storage import git
 from ucbr.storage.envelope import relpath
+from ucbr.storage.sshkeys import generate as generate_key
 from ucbr.storage.store import Register, write_file
-from ucbr.storage.vault import load_identity_file, new_identity_file
+from ucbr.storage.vault import Keyring, load_identity_file
 
 COUNCIL = "Benchmarkshire District Council"
 STAFF: dict[str, tuple[Role, str]] = {
@@ -428,31 +430,32 @@ def acting_as(staff_id: str) -> Iterator[None]:
         os.environ.update(saved)
 
 
-def make_staff(root: Path, keys: Path) -> None:
+def make_staff(root: Path, keys: Path, today: dt.date) -> None:
+    """One member of staff in each role, each with an ssh-ed25519 key that opens and signs."""
+    signer = git.Signer(key_file=(keys / "mgr.txt").resolve())
     for staff_id, (role, name) in STAFF.items():
-        key = keys / f"{staff_id}.txt"
-        recipient = new_identity_file(
-            key, comment="ucbr benchmark key: throwaway, never for real data"
-        )
+        public = generate_key(keys / f"{staff_id}.txt", "ucbr benchmark key: throwaway")
         reg = Register.open(root)  # re-read: the staff directory changes with every member
-        ring = reg.keyring(load_identity_file(keys / "mgr.txt")) if staff_id != "mgr" else None
+        first = staff_id == "mgr"
+        ring = Keyring() if first else reg.keyring(load_identity_file(keys / "mgr.txt"))
         with acting_as("mgr"):
-            add_staff(reg, ring, staff_id, name, f"{staff_id}@benchmark.example", role, recipient)
+            member = new_member(reg, staff_id, name, f"{staff_id}@benchmark.example", role, public)
+            actor = member if first else reg.staff.by_id("mgr")
+            assert actor is not None
+            add_staff(Session(reg, ring, actor, today, signer), member)
 
 
-def commit_all(root: Path, cases: int, properties: int) -> None:
+def commit_all(root: Path, ids: list[str], keys: Path, today: dt.date) -> None:
+    """Commit every generated file as one import by the manager, signed with their key."""
     reg = Register.open(root)
-    message = git.CommitMessage(
-        "benchmark-generate",
-        "",
-        officer="mgr",
-        policy=reg.policy_hash,
-        extra=[("Ucbr-Files", f"{cases} cases, {properties} properties")],
-    )
+    message = git.CommitMessage("import", "", officer="mgr", policy=reg.policy_hash, day=today,
+                                ids=ids)  # fmt: skip
+    signer = git.Signer(key_file=(keys / "mgr.txt").resolve())
     with acting_as("mgr"):
         # The folders, not 10,000 paths: a command line that long would pass ARG_MAX.
         git.run(root, "add", "-A", "--", "cases", "properties")
-        git.run(root, "commit", "-q", "--no-verify", "-F", "-", input=message.text().encode())
+        git.run(root, *signer.options(), "commit", "-q", "--no-verify", "-F", "-",
+                input=message.text().encode())  # fmt: skip
 
 
 def generate(
@@ -464,15 +467,18 @@ def generate(
     (home / "gitconfig").touch()
     keys.mkdir(mode=0o700, exist_ok=True)
     os.environ.update(git_env(home))
+    # Git's dates on the policy's day: the audit reports a policy date not the commit's own.
+    moment = f"{today.isoformat()}T12:00:00+00:00"
+    os.environ.update({"GIT_AUTHOR_DATE": moment, "GIT_COMMITTER_DATE": moment})
     with acting_as("mgr"):
-        init_register(root, COUNCIL, None)
-    make_staff(root, keys)
+        init_register(root, COUNCIL, None, today)
+    make_staff(root, keys, today)
     rng = random.Random(seed)
     taken: set[str] = set()
     ids = unique_ids(rng, "C", cases, taken) + unique_ids(rng, "P", properties, taken)
     write_files(root.resolve(), today, seed, ids, workers)
     if ids:
-        commit_all(root, cases, properties)
+        commit_all(root, ids, keys, today)
     manifest: dict[str, object] = {
         "register": "register",
         "home": "home",

@@ -20,9 +20,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pyrage
-
 from ucbr.cli import main
+from ucbr.storage.sshkeys import generate
 
 STAFF = {
     "demo-manager": ("manager", "Morgan Demo (manager)"),
@@ -33,9 +32,6 @@ STAFF = {
     "demo-frontline": ("frontline", "Fern Demo (customer services)"),
     "demo-scheduler": ("scheduler", "Review-due job"),
 }
-KEY_NOTE = (
-    "# DEMO ONLY. A throwaway key for the fictional demo register. Never use it for real data.\n"
-)
 
 
 class Demo:
@@ -81,10 +77,8 @@ class Demo:
 
 
 def write_key(path: Path) -> str:
-    identity = pyrage.x25519.Identity.generate()
-    path.write_text(f"{KEY_NOTE}# public key: {identity.to_public()}\n{identity}\n")
-    path.chmod(0o600)
-    return str(identity.to_public())
+    """A demo staff key: ssh-ed25519, which opens its tiers and signs its commits."""
+    return generate(path, "DEMO ONLY: a throwaway key for the fictional demo register")
 
 
 ABUSE = ("--channel", "telephone", "--location", "council_premises", "--category", "A")
@@ -159,7 +153,7 @@ def build(target: Path) -> None:
             f"{who}@demo.invalid",
             "--role",
             role,
-            "--recipient",
+            "--key",
             recipient,
         )
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pyrage
 
 from ucbr.cli import main
+from ucbr.storage.sshkeys import generate
 
 # id -> (role, name)
 STAFF: dict[str, tuple[str, str]] = {
@@ -83,7 +84,17 @@ class Reg:
     today: str = "2026-11-28"
 
     def env(self, staff_id: str) -> dict[str, str]:
-        env = {**git_env(self.home), **actor_env(staff_id), "UCBR_TODAY": self.today}
+        """The environment of one member of staff on the register's day: their git identity,
+        their key, and the policy clock and git's dates both set to ``today`` (the audit
+        reports a commit whose policy date is not the day it was committed)."""
+        moment = f"{self.today}T12:00:00+00:00"
+        env = {
+            **git_env(self.home),
+            **actor_env(staff_id),
+            "UCBR_TODAY": self.today,
+            "GIT_AUTHOR_DATE": moment,
+            "GIT_COMMITTER_DATE": moment,
+        }
         env["UCBR_REGISTER"] = str(self.root)
         if staff_id in self.keys:
             env["UCBR_IDENTITY_FILE"] = str(self.keys[staff_id])
@@ -137,7 +148,11 @@ class Reg:
         return head, self.git("status", "--porcelain", "--untracked-files=all")
 
     def new_case(
-        self, staff_id: str = "officer", *extra: str, name: str = "Alex Example"
+        self,
+        staff_id: str = "officer",
+        *extra: str,
+        name: str = "Alex Example",
+        date: str = "2026-11-01",
     ) -> tuple[str, str]:
         import json
 
@@ -148,7 +163,7 @@ class Reg:
             "--name",
             name,
             "--date",
-            "2026-11-01",
+            date,
             "--channel",
             "telephone",
             "--location",
@@ -185,6 +200,12 @@ def on_register(reg: Reg, officer: str = "officer", approver: str = "mgr") -> st
 
 
 def write_key(path: Path) -> str:
+    """A throwaway ssh-ed25519 staff key (it opens tiers and signs); returns its public key."""
+    return generate(path, "throwaway test key")
+
+
+def write_age_key(path: Path) -> str:
+    """A throwaway age identity (opens tiers, cannot sign); returns its recipient."""
     identity = pyrage.x25519.Identity.generate()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
@@ -200,7 +221,7 @@ def build(base: Path) -> Reg:
     reg = Reg(root=base / "register", home=home)
     keys = base / "keys"
     keys.mkdir()
-    with patched_env({**git_env(home), **actor_env("mgr")}):
+    with patched_env(reg.env("mgr")):
         assert main(["init", str(reg.root), "--council", "Exampleshire District Council"]) == 0
     for staff_id, (role, name) in STAFF.items():
         recipient = write_key(keys / f"{staff_id}.txt")
@@ -216,7 +237,7 @@ def build(base: Path) -> Reg:
             email_of(staff_id),
             "--role",
             role,
-            "--recipient",
+            "--key",
             recipient,
         )
     return reg

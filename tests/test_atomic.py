@@ -229,11 +229,10 @@ def test_git_itself_failing_to_commit_changes_nothing(reg: Reg, case_id: str) ->
     """When real `git commit` fails after staging (signing fails), index and tree are restored."""
 
     def signing_fails() -> None:
-        reg.git("config", "commit.gpgsign", "true")
-        reg.git("config", "gpg.program", "false")
+        reg.git("config", "gpg.ssh.program", "false")
 
     def signing_off() -> None:
-        reg.git("config", "--unset", "commit.gpgsign")
+        reg.git("config", "--unset", "gpg.ssh.program")
 
     fail_then_recover(
         reg, "officer", ["add-incident", case_id, *INCIDENT], signing_fails, signing_off

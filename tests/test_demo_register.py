@@ -60,11 +60,13 @@ def test_demo_snapshot_matches_its_history(demo: Path) -> None:
 
 
 def test_demo_keys_say_demo_only() -> None:
-    """Every demo key file says DEMO ONLY, loudly."""
+    """Every demo key says DEMO ONLY, loudly: in its public half (an SSH private key file
+    holds nothing else readable) and in the folder's README."""
     keys = sorted((DEMO / "demo-keys").glob("demo-*.txt"))
     assert len(keys) == 7
     for key in keys:
-        assert "DEMO ONLY" in key.read_text()
+        assert "DEMO ONLY" in key.with_suffix(".txt.pub").read_text()
+    assert "DEMO ONLY" in (DEMO / "demo-keys" / "README.txt").read_text()
 
 
 def test_demo_covers_every_stage(demo: Path) -> None:

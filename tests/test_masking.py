@@ -65,8 +65,9 @@ def test_textconv_masks_restriction_topics_and_premises(reg: Reg) -> None:
 @pytest.mark.e2e
 def test_history_of_a_deleted_case_shows_only_its_tombstone(reg: Reg) -> None:
     """After retention deletes a case, `history` refuses to rebuild it from old revisions."""
-    case, _ = reg.new_case()
-    reg.today = "2031-01-01"
+    reg.today = "2023-06-01"  # recorded long ago: past its two years by the register's day
+    case, _ = reg.new_case(date="2023-05-30")
+    reg.today = "2026-11-28"
     reg.ok("ig", "retention", "--apply")
     result = reg.run("ig", "history", case, "--reveal")
     assert result.code == 1

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import ucbr.domain.ids
-from tests.regkit import Reg, Result, actor_env, git_env, patched_env
+from tests.regkit import Reg, Result, actor_env, email_of, git_env, patched_env, write_key
 from tests.test_cli_policy import continued
 from ucbr.cli import main
 from ucbr.domain.settings import policy_hash
@@ -145,25 +145,33 @@ def test_init_refuses_an_existing_register(reg: Reg) -> None:
 
 
 def test_first_staff_member_must_administer_staff(home: Path, tmp_path: Path) -> None:
-    """The first member may be added by anyone, but must be a manager, head of service or IG."""
+    """The first member adds themselves, with their own key, and must be an administrator."""
     root = tmp_path / "reg"
-    assert run_as(home, "someone", "init", str(root), "--council", "Exampleshire").code == 0
+    assert run_as(home, "morgan", "init", str(root), "--council", "Exampleshire").code == 0
     head_before = git_in(home, root, "rev-parse", "HEAD")
+    olive, morgan = tmp_path / "olive.key", tmp_path / "morgan.key"
+    add = ["--register", str(root), "staff", "add"]
     refused = run_as(
-        home, "someone", "--register", str(root), "staff", "add", "olive", "--name", "Olive",
-        "--email", "olive@council.example", "--role", "case_officer",
-        "--recipient", "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+        home, "olive", "--identity", str(olive), *add, "olive", "--name", "Olive",
+        "--email", email_of("olive"), "--role", "case_officer", "--key", write_key(olive),
     )  # fmt: skip
     assert refused.code == 1
     assert len(refused.err.splitlines()) == 1
     assert git_in(home, root, "rev-parse", "HEAD") == head_before
+    key = write_key(morgan)
+    someone_else = run_as(
+        home, "olive", "--identity", str(olive), *add, "morgan", "--name", "Morgan",
+        "--email", email_of("morgan"), "--role", "manager", "--key", key,
+    )  # fmt: skip
+    assert someone_else.code == 1 and "not the key of morgan" in someone_else.err
     added = run_as(
-        home, "someone", "--register", str(root), "staff", "add", "morgan", "--name", "Morgan",
-        "--email", "morgan@council.example", "--role", "manager",
-        "--recipient", "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+        home, "morgan", "--identity", str(morgan), *add, "morgan", "--name", "Morgan",
+        "--email", email_of("morgan"), "--role", "manager", "--key", key,
     )  # fmt: skip
     assert added.code == 0, added.err
+    assert "root of trust" in added.out
     assert git_in(home, root, "rev-list", "--count", "HEAD").strip() == "2"
+    assert git_in(home, root, "config", "ucbr.root").strip() == key
     for tier in ("scheduler", "frontline", "casework"):
         assert (root / f".ucbr/tiers/{tier}.age").is_file()
         text = (root / f".ucbr/recipients/{tier}.txt").read_text()

@@ -187,8 +187,8 @@ def prop(n: int, risks: Sequence[str], approved: str, condition: str | None = No
     )
 
 
-def put(reg: Reg, *records: Case | PropertyRisk, staff_id: str = "officer") -> None:
-    """Commit hand-built records to a real register, as the given member of staff."""
+def put(reg: Reg, *records: Case | PropertyRisk, staff_id: str = "ig") -> None:
+    """Import hand-built records into a real register, as an administrator would."""
     with patched_env(reg.env(staff_id)):
         r = Register.open(reg.root)
         files: dict[str, str | bytes | None] = {}
@@ -196,9 +196,9 @@ def put(reg: Reg, *records: Case | PropertyRisk, staff_id: str = "officer") -> N
             sections = sections_of(record, r.cfg)
             files[relpath(record.id)] = r.render(record.id, sections, None)
         ids = [record.id for record in records]
-        r.commit_files(
-            files, git.CommitMessage("add-incident", "", staff_id, r.policy_hash, ids=ids)
-        )
+        today = dt.date.fromisoformat(reg.today)
+        message = git.CommitMessage("import", "", staff_id, r.policy_hash, today, ids=ids)
+        r.commit_files(files, message, git.Signer(reg.keys[staff_id]))
 
 
 # --- the rules ----------------------------------------------------------------------------------

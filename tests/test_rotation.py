@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.regkit import Reg, email_of, patched_env, write_key
+from tests.regkit import Reg, email_of, write_key
 from ucbr.domain.staff import TIERS, Tier
 from ucbr.services import rotation
 from ucbr.services.exposure import exposure
@@ -168,15 +170,21 @@ def test_another_change_waits_for_an_interrupted_one(
     assert result.code == 1 and "officer2" in result.err
 
 
-def _on(when: str) -> dict[str, str]:
-    return {"GIT_COMMITTER_DATE": f"{when}T12:00:00+00:00"}
+@contextlib.contextmanager
+def _on(reg: Reg, when: str) -> Iterator[None]:
+    """Act on ``when``: the policy clock and git's dates both (the audit requires they agree)."""
+    saved, reg.today = reg.today, when
+    try:
+        yield
+    finally:
+        reg.today = saved
 
 
 def _add(reg: Reg, staff_id: str, when: str, tmp_path: Path) -> None:
     key = tmp_path / f"{staff_id}.txt"
     recipient = write_key(key)
     reg.keys[staff_id] = key
-    with patched_env(_on(when)):
+    with _on(reg, when):
         reg.ok(
             "mgr",
             "staff",
@@ -188,19 +196,19 @@ def _add(reg: Reg, staff_id: str, when: str, tmp_path: Path) -> None:
             email_of(staff_id),
             "--role",
             "case_officer",
-            "--recipient",
+            "--key",
             recipient,
         )
 
 
 def test_exposure_runs_from_when_the_tier_key_came_into_use(reg: Reg, tmp_path: Path) -> None:
     """Exposure covers files from before a member joined: their tier key opens those too."""
-    with patched_env(_on("2030-01-10")):
+    with _on(reg, "2030-01-10"):
         before_join = reg.new_case()[0]
     _add(reg, "newbie", "2030-02-10", tmp_path)
-    with patched_env(_on("2030-03-10")):
+    with _on(reg, "2030-03-10"):
         after_join = reg.new_case()[0]
-    with patched_env(_on("2030-04-10")):
+    with _on(reg, "2030-04-10"):
         reg.ok("mgr", "staff", "remove", "newbie")
     r = Register.open(reg.root)
     _add(reg, "newbie2", "2030-05-10", tmp_path)
@@ -217,12 +225,12 @@ def test_exposure_runs_from_when_the_tier_key_came_into_use(reg: Reg, tmp_path: 
 
 def test_exposure_of_a_leaver_dates_each_file(reg: Reg, tmp_path: Path) -> None:
     """Each exposed file is dated from when the leaver could first read it, with the sections."""
-    with patched_env(_on("2030-01-10")):
+    with _on(reg, "2030-01-10"):
         before_join = reg.new_case()[0]
     _add(reg, "newbie", "2030-02-10", tmp_path)
-    with patched_env(_on("2030-03-10")):
+    with _on(reg, "2030-03-10"):
         after_join = reg.new_case()[0]
-    with patched_env(_on("2030-04-10")):
+    with _on(reg, "2030-04-10"):
         out = reg.ok("mgr", "staff", "remove", "newbie")
     assert f"{before_join}\tschedule,entry,record\t2030-02-10" in out
     assert f"{after_join}\tschedule,entry,record\t2030-03-10" in out

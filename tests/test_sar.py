@@ -105,7 +105,7 @@ def test_sar_export_files_are_private_and_hashed(reg: Reg, tmp_path: Path) -> No
         assert hashlib.sha256((out / entry["name"]).read_bytes()).hexdigest() == entry["sha256"]
     data = json.loads((out / f"{c.id}.json").read_text())
     assert data["redacted"] is True and data["person"]["name"] == "Alex Example"
-    assert [h["action"] for h in data["history"]] == ["add-incident"]
+    assert [h["action"] for h in data["history"]] == ["import"]
     from pypdf import PdfReader
 
     pdf_text = "".join(page.extract_text() for page in PdfReader(out / f"{c.id}.pdf").pages)

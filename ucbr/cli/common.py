@@ -15,11 +15,15 @@ import typer
 
 from ucbr.domain.model import EARLIEST, LATEST, check_date
 from ucbr.domain.problems import Problem
+from ucbr.domain.staff import StaffMember
 from ucbr.errors import INTEGRITY, OK, Refused
 from ucbr.services import clock
 from ucbr.services.session import Session
+from ucbr.services.trust import check_new_commit
+from ucbr.storage.git import UNSIGNED, Signer
+from ucbr.storage.sshkeys import public_key_of, same_key
 from ucbr.storage.store import Register
-from ucbr.storage.vault import Identity, Keyring, load_identity_file
+from ucbr.storage.vault import Identity, Keyring, load_identity_file, public_keys
 
 Json = Annotated[bool, typer.Option("--json", help="Data as JSON on stdout.")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Say what would change; write nothing.")]
@@ -53,8 +57,12 @@ class Options:
     def register(self) -> Register:
         """The register: ``--register``, else ``UCBR_REGISTER``, else the current folder."""
         if self._reg is None:
+            from ucbr.cli import ui
+
             path = self.register_path or Path(os.environ.get("UCBR_REGISTER") or ".")
             self._reg = Register.open(path)
+            if self._reg.recovered:
+                ui.err(f"ucbr: {self._reg.recovered}")
         return self._reg
 
     def identity_file(self) -> Path:
@@ -71,6 +79,11 @@ class Options:
             raise Refused(f"no identity file at {path}: give --identity or set UCBR_IDENTITY_FILE")
         return load_identity_file(path)
 
+    def public_keys(self) -> list[str]:
+        """The public halves of the caller's identities."""
+        self.identities()  # refuses a missing or loosely protected file first
+        return public_keys(self.identity_file().read_bytes())
+
     def keyring(self) -> Keyring:
         """The tier keys the caller's identity opens; refused when it opens none."""
         ring = self.register().keyring(self.identities())
@@ -78,10 +91,52 @@ class Options:
             raise Refused("your key opens no tier of this register")
         return ring
 
+    def signer(self, member: StaffMember) -> Signer:
+        """How this officer's commits are signed: with their SSH key file, else with git's
+        own signing settings, else (only where signing is not required) not at all."""
+        path = self.identity_file()
+        if public_key_of(path.read_text(errors="replace")) is not None:
+            return Signer(key_file=path.resolve())
+        return Signer() if member.signing_key else UNSIGNED
+
     def session(self) -> Session:
-        """Who acts, with which keys, on which register, on the policy's day."""
+        """Who acts, with which keys, on which register, on the policy's day.
+
+        The acting officer is the git author, and only the holder of the author's own key
+        acts for them: an identity file that is not the author's is refused.
+        """
         reg = self.register()
-        return Session(reg=reg, ring=self.keyring(), actor=reg.actor(), today=clock.today())
+        actor = reg.actor()
+        self.check_holder(actor)
+        return Session(
+            reg=reg,
+            ring=self.keyring(),
+            actor=actor,
+            today=clock.today(),
+            signer=self.signer(actor),
+            check=check_new_commit,
+        )
+
+    def founding_session(self, member: StaffMember) -> Session:
+        """The session of the first member of staff, who adds themselves with their own key."""
+        self.check_holder(member)
+        return Session(
+            reg=self.register(),
+            ring=Keyring(),
+            actor=member,
+            today=clock.today(),
+            signer=self.signer(member),
+            check=check_new_commit,
+        )
+
+    def check_holder(self, member: StaffMember) -> None:
+        """Refuse unless the caller's identity file holds one of ``member``'s keys."""
+        theirs = [*member.recipients, *([member.signing_key] if member.signing_key else [])]
+        if not any(same_key(mine, key) for mine in self.public_keys() for key in theirs):
+            raise Refused(
+                f"your identity file is not the key of {member.id}, the git author: "
+                "ucbr acts only with the author's own key"
+            )
 
 
 def options(ctx: typer.Context) -> Options:

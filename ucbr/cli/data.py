@@ -26,7 +26,7 @@ def retention_cmd(
     opts = options(ctx)
     reg = opts.register()
     past = retention.past_retention(reg, opts.keyring(), today())
-    commit = retention.apply(reg, reg.actor(), past, today()) if apply else None
+    commit = retention.apply(opts.session(), past) if apply else None
     if json:
         ui.print_json({"past_retention": [v.as_dict() for v in past], "commit": commit})
         return

@@ -12,6 +12,7 @@ from ucbr.cli.app import keys_app
 from ucbr.cli.common import DryRun, Options, options
 from ucbr.services import rotation
 from ucbr.services.exposure import Exposed, TierAccess, exposure
+from ucbr.storage import sshkeys
 from ucbr.storage.vault import new_identity_file
 
 
@@ -20,11 +21,20 @@ def keys_new(
     out: Annotated[
         Path, typer.Option("--out", help="Where to write the new identity (mode 0600).")
     ],
+    age: Annotated[
+        bool,
+        typer.Option("--age", help="An age key (opens tiers, cannot sign): for a service account."),
+    ] = False,
 ) -> None:
-    """Create a new age identity and print its public recipient."""
-    ui.out(
-        new_identity_file(out, comment="ucbr staff identity: keep private, never share or commit")
-    )
+    """Create your key and print its public half, for `ucbr staff add --key`.
+
+    By default an ssh-ed25519 key, which both opens your tiers and signs your commits; its
+    folder is created private (0700) if it does not exist.
+    """
+    out = out.expanduser()
+    out.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    comment = "ucbr staff identity: keep private, never share or commit"
+    ui.out(new_identity_file(out, comment=comment) if age else sshkeys.generate(out, "ucbr"))
 
 
 @keys_app.command("rotate")
@@ -43,12 +53,12 @@ def keys_rotate(
 def key_change(opts: Options, change: rotation.KeyChange, dry_run: bool) -> None:
     """Apply (or preview) a key change, then report what the old key still opens."""
     reg = opts.register()
-    ring = opts.keyring()
+    opts.keyring()  # refuses a key that opens no tier, before anything is said
     if dry_run:
         outcome = rotation.preview(reg, change)
     else:
         with ui.progress("re-encrypting", len(reg.ids())) as advance:
-            outcome = rotation.apply(reg, ring, opts.identities(), reg.actor(), change, advance)
+            outcome = rotation.apply(opts.session(), opts.identities(), change, advance)
     _report_change(outcome, dry_run)
     _report_exposure(*exposure(reg, change))
 

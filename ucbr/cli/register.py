@@ -25,7 +25,7 @@ def init(
     privacy_url: Annotated[str | None, typer.Option(help="The privacy notice's address.")] = None,
 ) -> None:
     """Create a new register: a git repository with its policy, staff and tier files."""
-    reg = admin.init_register(path, council, privacy_url)
+    reg = admin.init_register(path, council, privacy_url, today())
     ui.out(f"created a register for {council} in {reg.root}")
     ui.out("next: `ucbr keys new --out KEY` and `ucbr staff add` for the first manager")
 
@@ -40,7 +40,11 @@ def clone(url: str, directory: Path) -> None:
 @app.command("sync")
 def sync_command(ctx: typer.Context) -> None:
     """Pull the server's changes (merging by id), then push yours; on failure nothing changes."""
-    synced = sync.sync(options(ctx).register())
+    opts = options(ctx)
+    reg = opts.register()
+    actor = reg.actor()
+    opts.check_holder(actor)
+    synced = sync.sync(reg, opts.signer(actor))
     ui.out(f"synced: {synced.pulled} changes pulled, {synced.pushed} pushed")
 
 

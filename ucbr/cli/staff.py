@@ -12,6 +12,7 @@ from ucbr.cli.common import DryRun, Json, options
 from ucbr.cli.keys import key_change
 from ucbr.domain.staff import Role
 from ucbr.services import admin, rotation
+from ucbr.services.audit.signatures import fingerprint
 
 
 @staff_app.command("add")
@@ -21,14 +22,34 @@ def staff_add(
     name: Annotated[str, typer.Option()],
     email: Annotated[str, typer.Option()],
     role: Annotated[Role, typer.Option()],
-    recipient: Annotated[str, typer.Option(help="Their age1… or ssh-ed25519 public key.")],
+    key: Annotated[
+        str,
+        typer.Option(
+            "--key",
+            "--recipient",
+            help="Their public key: ssh-ed25519 (opens their tiers and signs their commits) "
+            "or age1… (opens only).",
+        ),
+    ],
+    signing_key: Annotated[
+        str | None, typer.Option(help="With an age1… key: the ssh-ed25519 key that signs.")
+    ] = None,
 ) -> None:
-    """Add a member of staff; their role decides which tier they can read."""
+    """Add a member of staff; their role decides which tier they can read.
+
+    The first member adds themselves, with their own identity: their key becomes the
+    register's root of trust.
+    """
     opts = options(ctx)
     reg = opts.register()
-    ring = opts.keyring() if reg.staff.staff else None
-    member = admin.add_staff(reg, ring, staff_id, name, email, role, recipient)
+    member = admin.new_member(reg, staff_id, name, email, role, key, signing_key)
+    first = not reg.staff.staff
+    session = opts.founding_session(member) if first else opts.session()
+    admin.add_staff(session, member)
     ui.out(f"added {member.id} ({member.role}, {member.tier} tier)")
+    if first:
+        ui.out(f"root of trust: {member.id}'s key, {fingerprint(member.signing_key or key)}")
+        ui.out("publish it where staff and auditors can check it (`ucbr audit --root`)")
 
 
 @staff_app.command("list")

@@ -34,6 +34,7 @@ Action = Literal[
     "retention",
     "sar",
     "settings",
+    "import",
 ]
 ACTIONS: tuple[Action, ...] = get_args(Action)
 
@@ -72,6 +73,9 @@ WHO_MAY: dict[Action, frozenset[Role]] = {
     "retention": ADMINISTRATORS,
     "sar": ADMINISTRATORS,
     "settings": ADMINISTRATORS,
+    # Records brought in whole from another system (a council's old spreadsheet, or a
+    # generated register): new files only, signed by an administrator, listed by the audit.
+    "import": ADMINISTRATORS,
 }
 
 # What each action is, in words a refusal can use: "the role frontline may not <doing>".
@@ -97,6 +101,7 @@ DOING: dict[Action, str] = {
     "retention": "delete expired cases",
     "sar": "answer a subject access request",
     "settings": "change the register's settings",
+    "import": "import records",
 }
 
 

@@ -29,7 +29,7 @@ class PolicyConfig(BaseModel):
     privacy_notice_url: ShortText = "https://www.example.gov.uk/privacy"
     essential_services: ShortText = "Essential services stay open by letter to the council offices."
     council_address: ShortText = "Council Offices"
-    require_signed_commits: bool = False
+    require_signed_commits: bool = True  # new registers require them
     retention: Retention = Field(default_factory=Retention)
 
 

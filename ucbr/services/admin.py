@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
 from pathlib import Path
 
 import pyrage
@@ -11,7 +13,9 @@ from ucbr.domain.settings import PolicyConfig, policy_hash
 from ucbr.domain.staff import TIERS, Role, StaffDirectory, StaffMember, Tier, tiers_held
 from ucbr.domain.views import decision_in_force
 from ucbr.errors import AccessDenied, Refused
+from ucbr.services.session import Session
 from ucbr.storage import git
+from ucbr.storage.sshkeys import same_key
 from ucbr.storage.store import POLICY_FILE, STAFF_FILE, Register, recipients_file, tier_key_file
 from ucbr.storage.vault import Keyring, parse_recipient, wrap_tier_key
 from ucbr.storage.yamlio import dump_plain
@@ -21,6 +25,8 @@ GITATTRIBUTES = """\
 cases/*.yaml diff=ucbr merge=ucbr
 properties/*.yaml diff=ucbr merge=ucbr
 """
+# Where a clone keeps the register's root of trust: the founding administrator's public key.
+ROOT_KEY = "ucbr.root"
 GITIGNORE = "# Letters and exports never belong in the register.\n*.pdf\n*.html\n.ucbr-*.tmp\n"
 
 
@@ -41,18 +47,36 @@ def drivers_installed(root: Path) -> bool:
     return proc.returncode == 0 and text.returncode == 0
 
 
-def init_register(path: Path, council: str, privacy_url: str | None) -> Register:
-    """Create a new register in one commit: settings, an empty staff directory, tier files."""
+def init_register(path: Path, council: str, privacy_url: str | None, today: dt.date) -> Register:
+    """Create a new register in one commit: settings, an empty staff directory, tier files.
+
+    Every precondition is checked before anything is written, and a failure part-way
+    removes what was made, so it can simply be run again.
+    """
     if (path / POLICY_FILE).exists():
         raise Refused(f"{path} is already a ucbr register")
-    if path.exists() and any(p.name != ".git" for p in path.iterdir()):
+    if path.exists() and (not path.is_dir() or any(p.name != ".git" for p in path.iterdir())):
         raise Refused(f"{path} is not empty")
+    git.identity_or_refuse(path if path.exists() else path.parent)
+    made = not path.exists()
+    had_git = (path / ".git").exists()
+    try:
+        return _init(path, council, privacy_url, today)
+    except BaseException:
+        if made:
+            shutil.rmtree(path, ignore_errors=True)
+        elif not had_git:
+            shutil.rmtree(path / ".git", ignore_errors=True)
+        raise
+
+
+def _init(path: Path, council: str, privacy_url: str | None, today: dt.date) -> Register:
     path.mkdir(parents=True, exist_ok=True)
     git.run(path, "init", "-q", "-b", "main")
     cfg = PolicyConfig(council=council)
     if privacy_url:
         cfg = cfg.model_copy(update={"privacy_notice_url": privacy_url})
-    files: dict[str, str] = {
+    files: dict[str, str | bytes | None] = {
         POLICY_FILE: "# The numbers the council's policy leaves to it.\n"
         "# Every decision and letter records this file's hash.\n"
         + dump_plain(cfg.model_dump(mode="json")),
@@ -66,69 +90,91 @@ def init_register(path: Path, council: str, privacy_url: str | None) -> Register
         )
     reg = Register(path.resolve())
     install_drivers(reg.root)
-    reg.commit_files(
-        files,
-        git.CommitMessage("init", "", officer="-", policy=policy_hash(files[POLICY_FILE].encode())),
-    )
+    policy = policy_hash(str(files[POLICY_FILE]).encode())
+    reg.commit_files(files, git.CommitMessage("init", "", officer="-", policy=policy, day=today))
     return reg
 
 
 def tier_key_members(tier: Tier, staff: StaffDirectory) -> list[str]:
-    """Who holds a tier key: the staff of that tier and of every tier above it."""
-    members = [s for s in staff.staff if tier in tiers_held(s.tier)]
-    return [r for s in members for r in s.recipients]
+    """The keys a tier key is wrapped to: of the staff of that tier and every tier above it."""
+    return [r for s in staff.holders(tier) for r in s.recipients]
 
 
-def add_staff(
+def new_member(
     reg: Register,
-    ring: Keyring | None,
     staff_id: str,
     name: str,
     email: str,
     role: Role,
-    recipient: str,
+    key: str,
+    signing_key: str | None = None,
 ) -> StaffMember:
-    """Add a member of staff and wrap their tiers' keys to them, in one commit."""
+    """A member of staff as ``staff add`` would record them, checked against the directory.
+
+    ``key`` opens their tiers: an ``ssh-ed25519`` key also signs their commits, so one key
+    is both; an ``age1`` key needs a separate ``signing_key`` to make changes when the
+    register requires signed commits.
+    """
+    key = key.strip()
+    parse_recipient(key)
+    if key.startswith("ssh-ed25519 "):
+        signing_key = signing_key or key
+    if signing_key is not None:
+        signing_key = signing_key.strip()
+        if not signing_key.startswith("ssh-ed25519 "):
+            raise Refused("a signing key is an ssh-ed25519 public key")
+        parse_recipient(signing_key)
+    if reg.cfg.require_signed_commits and role != "scheduler" and signing_key is None:
+        raise Refused(
+            "this register requires signed commits: give an ssh-ed25519 key "
+            "(it both opens the register and signs), or --signing-key"
+        )
     directory = reg.staff
-    first = not directory.staff
-    if not first:
-        actor = reg.actor()
-        if actor.role not in STAFF_ADMIN_ROLES:
-            raise Refused("only a manager, head of service or IG officer may add staff")
-    elif role not in STAFF_ADMIN_ROLES:
-        raise Refused("the first member of staff must be a manager, head of service or IG officer")
     if directory.by_id(staff_id) or directory.by_email(email):
         raise Refused(f"staff id or e-mail already in use: {staff_id}")
-    parse_recipient(recipient)
-    member = StaffMember(id=staff_id, name=name, email=email, role=role, recipients=[recipient])
+    held = [k for s in directory.staff for k in (*s.recipients, s.signing_key) if k]
+    if any(same_key(mine, theirs) for mine in (key, signing_key) if mine for theirs in held):
+        raise Refused("that key is already another member's; every member has a key of their own")
+    return StaffMember(
+        id=staff_id, name=name, email=email, role=role, recipients=[key], signing_key=signing_key
+    )
+
+
+def add_staff(session: Session, member: StaffMember) -> StaffMember:
+    """Add a member of staff and wrap their tiers' keys to them, in one signed commit.
+
+    The very first member adds themselves, as an administrator: their key becomes the
+    register's root of trust (``ucbr.root`` in this clone's git config).
+    """
+    reg = session.reg
+    directory = reg.staff
+    first = not directory.staff
+    if not first and session.actor.role not in STAFF_ADMIN_ROLES:
+        raise Refused("only a manager, head of service or IG officer may add staff")
+    if first and member.role not in STAFF_ADMIN_ROLES:
+        raise Refused("the first member of staff must be a manager, head of service or IG officer")
+    if first and git.author_email(reg.root).lower() != member.email.lower():
+        raise Refused(
+            "the first member of staff adds themselves: the git author (user.email) "
+            "must be their e-mail"
+        )
     updated = StaffDirectory(staff=[*directory.staff, member])
-    files: dict[str, str] = {
+    files: dict[str, str | bytes | None] = {
         STAFF_FILE: dump_plain(updated.model_dump(mode="json", exclude_none=True))
     }
     if first:
         files.update(_new_tier_keys(updated))
     else:
-        files.update(_rewrap(reg, ring, updated, _tiers_touched(member)))
-    actor_id = staff_id if first else reg.actor().id
-    reg.commit_files(
-        files,
-        git.CommitMessage(
-            "staff-add",
-            staff_id,
-            officer=actor_id,
-            policy=reg.policy_hash,
-            extra=[("Ucbr-Staff", staff_id)],
-        ),
-    )
+        files.update(_rewrap(session.ring, updated, tiers_held(member.tier)))
+    message = session.message("staff-add", member.id, extra=[("Ucbr-Staff", member.id)])
+    session.commit(files, message)
+    if first:
+        git.run(reg.root, "config", ROOT_KEY, member.signing_key or member.recipients[0])
     return member
 
 
-def _tiers_touched(member: StaffMember) -> tuple[Tier, ...]:
-    return tiers_held(member.tier)
-
-
-def _new_tier_keys(directory: StaffDirectory) -> dict[str, str]:
-    files: dict[str, str] = {}
+def _new_tier_keys(directory: StaffDirectory) -> dict[str, str | bytes | None]:
+    files: dict[str, str | bytes | None] = {}
     for tier in TIERS:
         identity = pyrage.x25519.Identity.generate()
         files[recipients_file(tier)] = (
@@ -142,11 +188,11 @@ def _new_tier_keys(directory: StaffDirectory) -> dict[str, str]:
 
 
 def _rewrap(
-    reg: Register, ring: Keyring | None, directory: StaffDirectory, tiers: tuple[Tier, ...]
-) -> dict[str, str]:
-    files: dict[str, str] = {}
+    ring: Keyring, directory: StaffDirectory, tiers: tuple[Tier, ...]
+) -> dict[str, str | bytes | None]:
+    files: dict[str, str | bytes | None] = {}
     for tier in tiers:
-        if ring is None or tier not in ring.tiers:
+        if tier not in ring.tiers:
             raise AccessDenied(
                 f"your key cannot open the {tier} tier key, so cannot grant access to it"
             )

@@ -51,8 +51,8 @@ def save(
     """Seal a record's three sections and commit the file: one action, one commit."""
     reg = session.reg
     text = reg.render(record.id, sections_of(record, reg.cfg), previous)
-    message = session.message(action, record.id, approves)
-    return reg.commit_files({file_path(record.id): text}, message)
+    message = session.message(action, record.id, approves=approves)
+    return session.commit({file_path(record.id): text}, message)
 
 
 def new_file_id(reg: Register, prefix: str) -> str:

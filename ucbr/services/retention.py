@@ -28,7 +28,8 @@ from ucbr.domain.permissions import ADMINISTRATORS as STAFF_ADMIN_ROLES
 from ucbr.domain.settings import PolicyConfig
 from ucbr.domain.staff import StaffMember
 from ucbr.errors import Refused
-from ucbr.storage import git
+from ucbr.services.clock import real_today
+from ucbr.services.session import Session
 from ucbr.storage.envelope import relpath
 from ucbr.storage.store import Register
 from ucbr.storage.vault import Keyring
@@ -177,10 +178,19 @@ def tombstone(verdict: Verdict, by: StaffMember, today: dt.date) -> dict[str, An
     }
 
 
-def apply(reg: Register, actor: StaffMember, past: list[Verdict], today: dt.date) -> str | None:
-    """Delete the expired cases in one commit, with a tombstone each; None if there are none."""
+def apply(session: Session, past: list[Verdict]) -> str | None:
+    """Delete the expired cases in one commit, with a tombstone each; None if there are none.
+
+    Deletion cannot be undone, so it is refused when the policy clock is ahead of the
+    machine's own date (``UCBR_TODAY`` moved forward).
+    """
+    reg, actor, today = session.reg, session.actor, session.today
     if actor.role not in STAFF_ADMIN_ROLES:
         raise Refused("only an IG officer, manager or head of service may delete expired cases")
+    if today > real_today():
+        raise Refused(
+            "the policy clock is ahead of today's date; retention deletes only on the real date"
+        )
     expired = [v for v in past if v.action == "delete" and v.past(today)]
     if not expired:
         return None
@@ -188,7 +198,4 @@ def apply(reg: Register, actor: StaffMember, past: list[Verdict], today: dt.date
         kept = tombstones(reg) + [tombstone(v, actor, today) for v in expired]
         files: dict[str, str | bytes | None] = {relpath(v.id): None for v in expired}
         files[TOMBSTONES] = TOMBSTONE_HEADER + dump_plain({"tombstones": kept})
-        message = git.CommitMessage(
-            "retention", "", officer=actor.id, policy=reg.policy_hash, ids=[v.id for v in expired]
-        )
-        return reg.commit_files(files, message)
+        return session.commit(files, session.message("retention", "", ids=[v.id for v in expired]))

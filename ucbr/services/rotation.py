@@ -37,6 +37,7 @@ from ucbr.domain.staff import (
 )
 from ucbr.errors import AccessDenied, NotFound, Refused
 from ucbr.services.admin import tier_key_members
+from ucbr.services.session import Session
 from ucbr.storage import envelope, git
 from ucbr.storage.store import (
     STAFF_FILE,
@@ -255,14 +256,13 @@ def _public_after(
 
 
 def apply(
-    reg: Register,
-    ring: Keyring,
+    session: Session,
     identities: Sequence[Identity],
-    actor: StaffMember,
     change: KeyChange,
     advance: Callable[[], None] = lambda: None,
 ) -> Outcome:
     """Renew the tier keys, re-encrypt every file and commit once; resume a staged run."""
+    reg, ring = session.reg, session.ring
     missing = [t for t in change.tiers if t not in ring.tiers]
     if missing:
         raise AccessDenied(f"your key cannot open the {missing[0]} tier key")
@@ -279,7 +279,7 @@ def apply(
         outcome = Outcome(change, reg.ids(), resumed=resumed)
         files = _reencrypt_all(reg, ring, stage, change, new_keys, outcome, advance)
         files.update(_key_files(reg, change, new_keys))
-        outcome.commit = reg.commit_files(files, _message(reg, actor, change, outcome.files))
+        outcome.commit = session.commit(files, _message(session, change, outcome.files))
         shutil.rmtree(stage, ignore_errors=True)
     return outcome
 
@@ -323,14 +323,10 @@ def _key_files(
     return files
 
 
-def _message(
-    reg: Register, actor: StaffMember, change: KeyChange, ids: list[str]
-) -> git.CommitMessage:
-    return git.CommitMessage(
+def _message(session: Session, change: KeyChange, ids: list[str]) -> git.CommitMessage:
+    return session.message(
         change.action,
         change.staff_id,
-        officer=actor.id,
-        policy=reg.policy_hash,
         ids=ids,
         extra=[("Ucbr-Staff", change.staff_id), ("Ucbr-Tiers", ",".join(change.tiers))],
     )

@@ -32,7 +32,7 @@ from ucbr.domain.staff import StaffDirectory
 from ucbr.domain.words import STEP_NAMES, long_date
 from ucbr.errors import Refused
 from ucbr.services.session import Session
-from ucbr.storage import git, gitlog
+from ucbr.storage import gitlog
 from ucbr.storage.envelope import relpath
 from ucbr.storage.private import create_private_file, outside_register
 from ucbr.storage.store import Register
@@ -264,36 +264,36 @@ def disclosures(reg: Register) -> list[dict[str, Any]]:
     return list((data.get("disclosures") if isinstance(data, dict) else None) or [])
 
 
-def disclose(member: Session, case_id: str, out: Path, redact: bool = True) -> Export:
+def disclose(session: Session, case_id: str, out: Path, redact: bool = True) -> Export:
     """Write the export for one case and record the disclosure in one commit."""
-    if member.actor.role not in STAFF_ADMIN_ROLES:
+    if session.actor.role not in STAFF_ADMIN_ROLES:
         raise Refused(
             "only an IG officer, manager or head of service may answer a subject access request"
         )
-    folder = outside_register(member.reg.root, out)
+    folder = outside_register(session.reg.root, out)
     _check_unused(folder)  # before the slow part, so a mistake is told at once
-    _, case = member.reg.load_case(case_id, member.ring)
+    _, case = session.reg.load_case(case_id, session.ring)
     data = subject_data(
         case,
-        member.reg.cfg.council,
-        history(member.reg, case.id),
-        member.reg.staff,
-        member.today,
+        session.reg.cfg.council,
+        history(session.reg, case.id),
+        session.reg.staff,
+        session.today,
         redact,
     )
     files = {
         f"{case.id}.json": (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode(),
         f"{case.id}.pdf": render_pdf(data),
     }
-    files["manifest.json"] = _manifest(case.id, member.today, redact, files)
-    with member.reg.locked():
+    files["manifest.json"] = _manifest(case.id, session.today, redact, files)
+    with session.reg.locked():
         made = _new_folder(folder)
         written: list[Path] = []
         try:
             for name, content in files.items():
                 create_private_file(folder / name, content)
                 written.append(folder / name)
-            commit = _record(member, case.id, redact, _sha256(files["manifest.json"]))
+            commit = _record(session, case.id, redact, _sha256(files["manifest.json"]))
         except BaseException:
             # An export with no record of it must not survive.
             for path in written:
@@ -304,20 +304,14 @@ def disclose(member: Session, case_id: str, out: Path, redact: bool = True) -> E
     return Export(folder, written, commit)
 
 
-def _record(member: Session, case_id: str, redact: bool, manifest_sha: str) -> str:
+def _record(session: Session, case_id: str, redact: bool, manifest_sha: str) -> str:
     entry = {
         "id": case_id,
-        "date": member.today.isoformat(),
-        "by": member.actor.id,
+        "date": session.today.isoformat(),
+        "by": session.actor.id,
         "redacted": redact,
         "manifest_sha256": manifest_sha,
     }
-    text = DISCLOSURES_HEADER + dump_plain({"disclosures": [*disclosures(member.reg), entry]})
-    message = git.CommitMessage(
-        "sar",
-        case_id,
-        officer=member.actor.id,
-        policy=member.reg.policy_hash,
-        extra=[("Ucbr-Redacted", "yes" if redact else "no")],
-    )
-    return member.reg.commit_files({DISCLOSURES: text}, message)
+    text = DISCLOSURES_HEADER + dump_plain({"disclosures": [*disclosures(session.reg), entry]})
+    message = session.message("sar", case_id, extra=[("Ucbr-Redacted", "yes" if redact else "no")])
+    return session.commit({DISCLOSURES: text}, message)

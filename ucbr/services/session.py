@@ -1,9 +1,15 @@
-"""Who is acting, with which keys, on which register, on which day."""
+"""Who is acting, with which keys, on which register, on which day; and their commits.
+
+Every change ucbr makes goes through ``Session.commit``: one commit, carrying the
+officer's trailers and the policy's date, signed with the officer's key, and judged (as
+the audit would judge it) before it is kept.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
@@ -11,10 +17,13 @@ from pydantic import BaseModel
 from ucbr.domain import policy
 from ucbr.domain.ids import new_id
 from ucbr.domain.permissions import Action
+from ucbr.domain.problems import Problem
 from ucbr.domain.staff import StaffMember
 from ucbr.storage import git
 from ucbr.storage.store import Register
 from ucbr.storage.vault import Keyring
+
+Check = Callable[[Register, Keyring, str], list[Problem]]
 
 
 def ids_in(model: BaseModel) -> set[str]:
@@ -35,6 +44,11 @@ def ids_in(model: BaseModel) -> set[str]:
     return found
 
 
+def _no_check(reg: Register, ring: Keyring, sha: str) -> list[Problem]:
+    del reg, ring, sha
+    return []
+
+
 @dataclass
 class Session:
     """Who is acting, with which keys, on which register, on which day."""
@@ -43,6 +57,8 @@ class Session:
     ring: Keyring
     actor: StaffMember
     today: dt.date
+    signer: git.Signer = git.UNSIGNED
+    check: Check = field(default=_no_check)
 
     def ctx(self, within: BaseModel | None = None) -> policy.Ctx:
         """The policy's context; new item ids are checked against those already in ``within``."""
@@ -63,9 +79,28 @@ class Session:
         )
 
     def message(
-        self, action: Action, file_id: str, approves: str | None = None
+        self,
+        action: Action,
+        subject_id: str,
+        ids: Sequence[str] = (),
+        approves: str | None = None,
+        extra: Sequence[tuple[str, str]] = (),
     ) -> git.CommitMessage:
-        """The commit message of one action on one file, with the acting officer's trailers."""
+        """The commit message of one action, with the acting officer's trailers."""
         return git.CommitMessage(
-            action, file_id, officer=self.actor.id, policy=self.reg.policy_hash, approves=approves
+            action,
+            subject_id,
+            officer=self.actor.id,
+            policy=self.reg.policy_hash,
+            day=self.today,
+            ids=ids,
+            approves=approves,
+            extra=extra,
+        )
+
+    def commit(self, files: Mapping[str, str | bytes | None], message: git.CommitMessage) -> str:
+        """Write and commit ``files`` as this officer, signed; undone if the audit would
+        find a problem with the commit."""
+        return self.reg.commit_files(
+            files, message, self.signer, lambda sha: self.check(self.reg, self.ring, sha)
         )

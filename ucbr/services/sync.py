@@ -45,15 +45,18 @@ def _upstream(root: Path) -> str:
     return proc.stdout.decode().strip()
 
 
-def sync(reg: Register) -> Synced:
-    """Pull the server's changes (rebasing ours, merged by the driver), then push ours."""
+def sync(reg: Register, signer: git.Signer = git.UNSIGNED) -> Synced:
+    """Pull the server's changes (rebasing ours, merged by the driver), then push ours.
+
+    Rebasing makes our commits anew; ``signer`` signs them again with our own key.
+    """
     root = reg.root
     with reg.locked():
         if git.run(root, "status", "--porcelain", "--untracked-files=no").stdout.strip():
             raise Refused("this clone has changes not made by ucbr; commit or discard them first")
         upstream = _upstream(root)
         before = git.head(root)
-        pulled = git.run(root, "pull", "--rebase", "-q", check=False)
+        pulled = git.run(root, *signer.options(), "pull", "--rebase", "-q", check=False)
         if pulled.returncode != 0:
             reason = (
                 _driver_reason(pulled.stderr) or _conflicted(root) or _first_line(pulled.stderr)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ucbr.domain.permissions import Action
 from ucbr.errors import Refused, UcbrError
 
 TRAILER_KEYS = (
@@ -15,6 +17,7 @@ TRAILER_KEYS = (
     "Ucbr-Case",
     "Ucbr-Officer",
     "Ucbr-Policy",
+    "Ucbr-Date",
     "Ucbr-Approves",
     "Ucbr-Staff",
 )
@@ -62,21 +65,37 @@ def head(root: Path) -> str | None:
 
 def author_email(root: Path) -> str:
     """The acting officer: the git author that the next commit will carry."""
-    proc = run(root, "var", "GIT_AUTHOR_IDENT", check=False)
+    return identity_or_refuse(root)
+
+
+def identity_or_refuse(folder: Path) -> str:
+    """The e-mail of the git identity commits made in ``folder`` will carry; refused (before
+    anything is written) when git has none."""
+    proc = run(folder, "var", "GIT_AUTHOR_IDENT", check=False)
     ident = proc.stdout.decode().strip()
-    if proc.returncode != 0 or "<" not in ident:
-        raise Refused("no git author is set: configure user.name and user.email for this register")
-    return ident.split("<", 1)[1].split(">", 1)[0].strip()
+    email = ident.split("<", 1)[1].split(">", 1)[0].strip() if "<" in ident else ""
+    if proc.returncode != 0 or not email:
+        raise Refused(
+            'no git identity is set: run `git config --global user.name "Your Name"` and '
+            "`git config --global user.email you@council.example` first"
+        )
+    return email
 
 
 @dataclass(frozen=True)
 class CommitMessage:
-    """A ucbr commit message: the subject and the ``Ucbr-*`` trailers, never personal data."""
+    """A ucbr commit message: the subject and the ``Ucbr-*`` trailers, never personal data.
 
-    action: str
+    ``day`` is the policy's date the command ran under (``Ucbr-Date``): the audit reports a
+    commit whose policy date is not the day it was made, so the clock cannot be moved
+    unseen.
+    """
+
+    action: Action
     subject_id: str
     officer: str
     policy: str
+    day: dt.date
     ids: Sequence[str] = ()
     approves: str | None = None
     extra: Sequence[tuple[str, str]] = ()
@@ -91,6 +110,7 @@ class CommitMessage:
             lines.append(f"Ucbr-Case: {case_id}")
         lines.append(f"Ucbr-Officer: {self.officer}")
         lines.append(f"Ucbr-Policy: {self.policy}")
+        lines.append(f"Ucbr-Date: {self.day.isoformat()}")
         if self.approves:
             lines.append(f"Ucbr-Approves: {self.approves}")
         lines.extend(f"{key}: {value}" for key, value in self.extra)
@@ -105,10 +125,53 @@ def dirty_paths(root: Path, paths: Sequence[str]) -> list[str]:
     return [line[3:] for line in proc.stdout.decode().splitlines() if line.strip()]
 
 
-def commit(root: Path, paths: Sequence[str], message: str) -> str:
+@dataclass(frozen=True)
+class Signer:
+    """How ucbr signs the commits it makes for an officer.
+
+    With ``key_file``, the officer's own SSH key file signs (``gpg.format=ssh``): the key
+    that opens their tiers is the key that signs. Without it, git's own signing settings
+    (``user.signingkey``) are used. ``sign=False`` makes an unsigned commit, for a register
+    that requires none and an officer who has no signing key.
+    """
+
+    key_file: Path | None = None
+    sign: bool = True
+
+    def options(self) -> list[str]:
+        """The git options (before the subcommand) that sign, or do not sign, a commit."""
+        if not self.sign:
+            return ["-c", "commit.gpgsign=false"]
+        if self.key_file is None:
+            return ["-c", "commit.gpgsign=true"]
+        return [
+            "-c",
+            "gpg.format=ssh",
+            "-c",
+            f"user.signingkey={self.key_file}",
+            "-c",
+            "commit.gpgsign=true",
+        ]
+
+
+UNSIGNED = Signer(sign=False)
+
+
+def commit(root: Path, paths: Sequence[str], message: str, signer: Signer = UNSIGNED) -> str:
     """Stage exactly ``paths`` (added, changed or deleted) and commit only them."""
     run(root, "add", "-A", "--", *paths)
-    run(root, "commit", "-q", "--no-verify", "-F", "-", "--", *paths, input=message.encode())
+    run(
+        root,
+        *signer.options(),
+        "commit",
+        "-q",
+        "--no-verify",
+        "-F",
+        "-",
+        "--",
+        *paths,
+        input=message.encode(),
+    )
     sha = head(root)
     assert sha is not None
     return sha

@@ -32,6 +32,7 @@ class Commit:
     subject: str
     trailers: tuple[tuple[str, str], ...]
     files: tuple[str, ...] = ()
+    committed: dt.datetime | None = None  # the committer's date; ``date`` is the author's
 
     @property
     def short(self) -> str:
@@ -68,8 +69,12 @@ def parse_trailers(message: str) -> tuple[tuple[str, str], ...]:
     return tuple((m.group(1), m.group(2).strip()) for m in found if m)
 
 
-def _log_args(since: str | None, paths: Sequence[str]) -> list[str]:
-    args = ["--reverse"]
+def _log_args(
+    since: str | None, paths: Sequence[str], rev: str = "HEAD", limit: int | None = None
+) -> list[str]:
+    args = [rev] if limit is not None else ["--reverse", rev]
+    if limit is not None:
+        args.append(f"--max-count={limit}")
     if since:
         # A bare date means the start of that day; git alone would take it as this time of day.
         start = f"{since}T00:00:00" if len(since) == 10 else since
@@ -79,19 +84,27 @@ def _log_args(since: str | None, paths: Sequence[str]) -> list[str]:
     return args
 
 
-def log(root: Path, since: str | None = None, paths: Sequence[str] = ()) -> list[Commit]:
-    """The commits reachable from HEAD, oldest first, with the files each changed."""
+def log(
+    root: Path,
+    since: str | None = None,
+    paths: Sequence[str] = (),
+    rev: str = "HEAD",
+    limit: int | None = None,
+) -> list[Commit]:
+    """The commits reachable from ``rev`` (a commit or a range ``A..B``), oldest first (newest
+    first with ``limit``), with the files each changed."""
     if git.head(root) is None:
         return []
-    fmt = _FIELD.join(["%H", "%P", "%an", "%ae", "%aI", "%B"]) + _RECORD
-    raw = git.run(root, "log", f"--format={fmt}", *_log_args(since, paths)).stdout.decode()
-    changed = _changed_files(root, since, paths)
+    fmt = _FIELD.join(["%H", "%P", "%an", "%ae", "%aI", "%cI", "%B"]) + _RECORD
+    args = _log_args(since, paths, rev, limit)
+    raw = git.run(root, "log", f"--format={fmt}", *args).stdout.decode()
+    changed = _changed_files(root, args)
     commits: list[Commit] = []
     for record in raw.split(_RECORD):
         record = record.lstrip("\n")
         if not record:
             continue
-        sha, parents, name, email, date, body = record.split(_FIELD, 5)
+        sha, parents, name, email, date, committed, body = record.split(_FIELD, 6)
         commits.append(
             Commit(
                 sha=sha,
@@ -102,14 +115,13 @@ def log(root: Path, since: str | None = None, paths: Sequence[str] = ()) -> list
                 subject=body.split("\n", 1)[0],
                 trailers=parse_trailers(body),
                 files=changed.get(sha, ()),
+                committed=dt.datetime.fromisoformat(committed),
             )
         )
     return commits
 
 
-def _changed_files(
-    root: Path, since: str | None, paths: Sequence[str]
-) -> dict[str, tuple[str, ...]]:
+def _changed_files(root: Path, args: Sequence[str]) -> dict[str, tuple[str, ...]]:
     proc = git.run(
         root,
         *_NO_QUOTING,
@@ -118,7 +130,7 @@ def _changed_files(
         "--diff-merges=first-parent",
         "--name-only",
         f"--format={_RECORD}%H",
-        *_log_args(since, paths),
+        *args,
     )
     found: dict[str, tuple[str, ...]] = {}
     for block in proc.stdout.decode().split(_RECORD):
@@ -180,7 +192,7 @@ def introduced_by(root: Path, blob: str) -> str:
 
 
 def signatures(
-    root: Path, allowed_signers: Path, since: str | None
+    root: Path, allowed_signers: Path, since: str | None, rev: str = "HEAD"
 ) -> dict[str, tuple[str, str, str]]:
     """Each commit's signature as git verifies it: (status %G?, signer %GS, key %GK)."""
     if git.head(root) is None:
@@ -194,7 +206,7 @@ def signatures(
         f"gpg.ssh.allowedSignersFile={allowed_signers}",
         "log",
         f"--format={fmt}",
-        *_log_args(since, ()),
+        *_log_args(since, (), rev),
     )
     found: dict[str, tuple[str, str, str]] = {}
     for record in proc.stdout.decode().split(_RECORD):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -20,11 +20,12 @@ from pydantic import BaseModel, ValidationError
 
 from ucbr.domain.ids import is_id, parse_file_id
 from ucbr.domain.model import Case, PropertyRisk
+from ucbr.domain.problems import Problem
 from ucbr.domain.sections import CaseEntry, PropertyEntry, Schedule
 from ucbr.domain.settings import PolicyConfig, policy_hash
 from ucbr.domain.staff import SECTIONS, TIERS, StaffDirectory, StaffMember, Tier
 from ucbr.errors import AccessDenied, IntegrityError, NotFound, Refused
-from ucbr.storage import envelope, git, gitlog
+from ucbr.storage import envelope, git, gitlog, journal
 from ucbr.storage.vault import Keyring, encrypt, section_recipients, unlock
 from ucbr.storage.yamlio import dump_plain, load_strict
 
@@ -82,6 +83,7 @@ class Register:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.recovered: str | None = None  # what opening it did about an interrupted change
 
     @classmethod
     def open(cls, root: Path) -> Register:
@@ -89,7 +91,9 @@ class Register:
         root = root.resolve()
         if not (root / POLICY_FILE).is_file():
             raise Refused(f"not a ucbr register (no {POLICY_FILE}): {root}")
-        return cls(root)
+        reg = cls(root)
+        reg.recovered = journal.recover(root)
+        return reg
 
     # --- settings and staff -----------------------------------------------------
 
@@ -287,7 +291,7 @@ class Register:
     @contextmanager
     def locked(self) -> Iterator[None]:
         """One ucbr writer at a time in a clone."""
-        lock_path = self.root / ".git" / "ucbr.lock"
+        lock_path = self.root / ".git" / journal.LOCK
         with open(lock_path, "a") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             try:
@@ -296,26 +300,40 @@ class Register:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     def commit_files(
-        self, files: Mapping[str, str | bytes | None], message: git.CommitMessage
+        self,
+        files: Mapping[str, str | bytes | None],
+        message: git.CommitMessage,
+        signer: git.Signer = git.UNSIGNED,
+        check: Callable[[str], list[Problem]] | None = None,
     ) -> str:
-        """Write ``files`` (None deletes) and commit them, or leave everything as it was."""
+        """Write ``files`` (None deletes) and commit them, or leave everything as it was.
+
+        ``check`` judges the new commit as the audit would; a commit it finds a problem
+        with is undone and the first problem raised. A crash part-way leaves a marker that
+        the next command acts on (``ucbr.storage.journal``).
+        """
         paths = sorted(files)
         dirty = git.dirty_paths(self.root, paths)
         if dirty:
             raise Refused(f"{dirty[0]} has changes not made by ucbr; commit or discard them first")
         backups = {p: _read_or_none(self.root / p) for p in paths}
         head_before = git.head(self.root)
-        try:
-            for rel, content in files.items():
-                write_file(self.root / rel, content)
-            return git.commit(self.root, paths, message.text())
-        except BaseException:
-            if head_before is not None and git.head(self.root) != head_before:
-                git.run(self.root, "reset", "-q", "--soft", head_before)
-            git.unstage(self.root, paths)
-            for rel, old in backups.items():
-                write_file(self.root / rel, old)
-            raise
+        with journal.pending(self.root, paths, head_before, message.action):
+            try:
+                for rel, content in files.items():
+                    write_file(self.root / rel, content)
+                sha = git.commit(self.root, paths, message.text(), signer)
+                problems = check(sha) if check is not None else []
+                if problems:
+                    raise IntegrityError(f"the commit was undone: {problems[0].message}")
+                return sha
+            except BaseException:
+                if head_before is not None and git.head(self.root) != head_before:
+                    git.run(self.root, "reset", "-q", "--soft", head_before)
+                git.unstage(self.root, paths)
+                for rel, old in backups.items():
+                    write_file(self.root / rel, old)
+                raise
 
 
 SECTION_MODELS: dict[str, dict[str, type[BaseModel]]] = {

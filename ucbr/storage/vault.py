@@ -13,6 +13,8 @@ opens the sections. Plaintext is only ever held in memory.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ import pyrage
 from ucbr.domain.staff import SECTION_KEY, TIERS, Tier
 from ucbr.errors import AccessDenied, IntegrityError, Refused
 from ucbr.storage.private import create_private_file
+from ucbr.storage.sshkeys import public_key_of
 
 # pyrage ships no type stubs, so its classes are Any to mypy; Union keeps the alias valid.
 Identity: TypeAlias = Union[pyrage.x25519.Identity, pyrage.ssh.Identity]  # noqa: UP007
@@ -68,6 +71,22 @@ def parse_identities(raw: bytes) -> list[Identity]:
     return found
 
 
+def public_keys(raw: bytes) -> list[str]:
+    """The public keys of the identities in an identity file: ``age1…`` or ``ssh-ed25519 …``."""
+    text = raw.decode(errors="replace")
+    ssh = public_key_of(text)
+    if ssh is not None:
+        return [ssh]
+    found = []
+    for line in text.splitlines():
+        if line.strip().startswith(SECRET_KEY_PREFIX):
+            try:
+                found.append(str(pyrage.x25519.Identity.from_str(line.strip()).to_public()))
+            except pyrage.IdentityError:
+                continue
+    return found
+
+
 def load_identity_file(path: Path) -> list[Identity]:
     """Read a staff identity, refusing one that others on the machine could read."""
     try:
@@ -109,10 +128,13 @@ def decrypt(armored: str, identities: Sequence[Identity]) -> bytes | None:
     return plain
 
 
-def stanza_count(armored: str) -> int:
-    """How many recipient stanzas (not grease) an armored age file carries, for ``check``."""
-    import base64
+def stanzas(armored: str) -> list[str] | None:
+    """The recipient stanzas of an armored age file (grease left out), each as ``X25519``
+    or ``ssh-ed25519 TAG``; None when it is not an age file.
 
+    An ssh-ed25519 stanza names its recipient by a tag (``ssh_tag``); an X25519 stanza
+    names no one, so only their number can be checked.
+    """
     body = "".join(
         line.strip()
         for line in armored.strip().splitlines()
@@ -121,11 +143,30 @@ def stanza_count(armored: str) -> int:
     try:
         raw = base64.b64decode(body, validate=True)
     except ValueError:
-        return -1
-    header = raw.split(b"\n---", 1)[0]
-    return sum(
-        1 for line in header.split(b"\n") if line.startswith((b"-> X25519 ", b"-> ssh-ed25519 "))
-    )
+        return None
+    found = []
+    for line in raw.split(b"\n---", 1)[0].split(b"\n"):
+        words = line.decode(errors="replace").split()
+        if words[:2] == ["->", "X25519"]:
+            found.append("X25519")
+        elif words[:2] == ["->", "ssh-ed25519"] and len(words) > 2:
+            found.append(f"ssh-ed25519 {words[2]}")
+    return found
+
+
+def stanza_count(armored: str) -> int:
+    """How many recipient stanzas (not grease) an armored age file carries, for ``check``."""
+    found = stanzas(armored)
+    return -1 if found is None else len(found)
+
+
+def stanza_for(recipient: str) -> str:
+    """The stanza a file sealed to ``recipient`` carries for it (see ``stanzas``)."""
+    if not recipient.startswith("ssh-ed25519 "):
+        return "X25519"
+    blob = base64.b64decode(recipient.split()[1])
+    tag = base64.b64encode(hashlib.sha256(blob).digest()[:4]).decode().rstrip("=")
+    return f"ssh-ed25519 {tag}"
 
 
 @dataclass

@@ -16,15 +16,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ucbr.domain.problems import Problem, exit_code_of
-from ucbr.services.audit.commits import (
-    NO_TRAILERS,
-    AccessChange,
-    access_change,
-    check_commit,
-    signatures,
-)
+from ucbr.services.audit.access import NO_TRAILERS, AccessChange, access_change
+from ucbr.services.audit.commits import check_commit
 from ucbr.services.audit.history import FieldChange, Revision, history
 from ucbr.services.audit.plaintext import scan_plaintext
+from ucbr.services.audit.signatures import signatures
 from ucbr.services.audit.snapshots import Snapshots, parent_of
 from ucbr.storage import gitlog
 from ucbr.storage.gitlog import Commit

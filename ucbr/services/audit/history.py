@@ -16,7 +16,7 @@ from ucbr.domain.fields import flatten, mask_value
 from ucbr.domain.ids import parse_file_id
 from ucbr.domain.staff import SECTIONS, TIERS
 from ucbr.errors import NotFound, Refused, UcbrError
-from ucbr.services.audit.commits import NO_TRAILERS
+from ucbr.services.audit.access import NO_TRAILERS
 from ucbr.services.audit.snapshots import Snapshots
 from ucbr.services.retention import tombstones
 from ucbr.storage import envelope, gitlog

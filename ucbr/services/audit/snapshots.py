@@ -61,6 +61,15 @@ class Snapshots:
         except UcbrError:
             return None
 
+    def signing_required(self, sha: str | None) -> bool:
+        """Whether the policy at ``sha`` requires signed commits (the commit after it must be)."""
+        cfg = self.policy(sha)
+        return cfg is not None and cfg.require_signed_commits
+
+    def exists(self, sha: str | None, path: str) -> bool:
+        """Whether ``path`` existed at ``sha``."""
+        return sha is not None and self.raw(sha, path) is not None
+
     def policy_hash(self, sha: str | None) -> str | None:
         """The hash of ``.ucbr/policy.yaml`` at ``sha``."""
         raw = self.raw(sha, POLICY_FILE) if sha else None
