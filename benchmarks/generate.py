@@ -37,8 +37,9 @@ from ucbr.services.admin import add_staff, init_register, new_member
 from ucbr.services.session import Session
 from ucbr.storage import git
 from ucbr.storage.envelope import relpath
+from ucbr.storage.files import write_file
 from ucbr.storage.sshkeys import generate as generate_key
-from ucbr.storage.store import Register, write_file
+from ucbr.storage.store import Register
 from ucbr.storage.vault import Keyring, load_identity_file
 
 COUNCIL = "Benchmarkshire District Council"

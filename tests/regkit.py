@@ -187,6 +187,26 @@ INCIDENT_ARGS = (
 )  # fmt: skip
 
 
+def hashed_policy(reg: Reg) -> str:
+    """The Ucbr-Policy trailer a commit made now would carry."""
+    from ucbr.domain.settings import policy_hash
+
+    return policy_hash((reg.root / ".ucbr" / "policy.yaml").read_bytes())
+
+
+def signed_commit(reg: Reg, staff_id: str, message: str, *args: str) -> str:
+    """Commit what is staged with plain git (not ucbr), as ``staff_id``, signed with their
+    own key: what an insider with push access could do by hand. Returns the short id."""
+    key = reg.keys[staff_id]
+    subprocess.run(
+        ["git", "-c", "gpg.format=ssh", "-c", f"user.signingkey={key}", "commit", "-q", "-S",
+         "--no-verify", "-F", "-", *args],
+        cwd=reg.root, input=message, text=True, check=True,
+        env={**os.environ, **reg.env(staff_id)},
+    )  # fmt: skip
+    return reg.git("rev-parse", "--short=7", "HEAD").strip()
+
+
 def on_register(reg: Reg, officer: str = "officer", approver: str = "mgr") -> str:
     """A case with a formal written warning in force (a serious incident bypasses steps 1-2)."""
     case, incident = reg.new_case(officer, "--serious")

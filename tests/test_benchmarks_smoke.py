@@ -20,8 +20,9 @@ from tests.regkit import patched_env
 from ucbr.cli import main
 from ucbr.domain.sections import Schedule, ScheduleItem
 from ucbr.storage import scan
+from ucbr.storage.files import encode
 from ucbr.storage.scan import read_schedule_plain
-from ucbr.storage.store import Register, encode
+from ucbr.storage.store import Register
 from ucbr.storage.vault import load_identity_file
 from ucbr.storage.yamlio import load_strict
 

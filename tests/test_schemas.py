@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tests.regkit import Reg
 from ucbr.domain.model import BEHAVIOURS, AdjustmentKind, Case, Channel, Location, OnlyChannel, Step
 from ucbr.services.schemas import SCHEMAS
-from ucbr.storage.store import encode
+from ucbr.storage.files import encode
 from ucbr.storage.yamlio import load_strict
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"

@@ -8,9 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.regkit import Reg
+from tests.regkit import Reg, patched_env
+from ucbr.domain.views import sections_of
 from ucbr.errors import IntegrityError
 from ucbr.storage import envelope
+from ucbr.storage.store import Register
+from ucbr.storage.vault import load_identity_file
 from ucbr.storage.yamlio import dump_plain, load_strict
 
 HOSTILE: dict[str, str] = {
@@ -96,26 +99,23 @@ def test_section_yaml_round_trips(data: dict[str, Any]) -> None:
 
 @pytest.mark.e2e
 def test_an_update_keeps_the_envelope_comments_and_key_order(reg: Reg) -> None:
-    """After ucbr updates a case file, comments added by hand and the key order are still there."""
+    """Re-sealing a case file keeps its comments and key order (a round trip), and the
+    bytes of every section that did not change."""
     case_id, _ = reg.new_case()
     path = reg.root / envelope.relpath(case_id)
     lines = path.read_text().splitlines()
     kind_at, id_at = lines.index("kind: case"), lines.index(f"id: {case_id}")
-    lines[kind_at], lines[id_at] = lines[id_at], lines[kind_at]  # id before kind, by hand
+    lines[kind_at], lines[id_at] = lines[id_at], lines[kind_at]  # id before kind
     lines[lines.index(f"id: {case_id}")] += "  # checked against the paper file"
     lines.insert(lines.index("sections:"), "# IG reviewed this file on 2026-11-20 (ticket 4411)")
     path.write_text("\n".join(lines) + "\n")
-    reg.git(
-        "-c", "user.name=Ivan Governance", "-c", "user.email=ig@council.example",
-        "commit", "-qam", "IG note on a case file",
-    )  # fmt: skip
+    with patched_env(reg.env("officer")):
+        register = Register.open(reg.root)
+        ring = register.keyring(load_identity_file(reg.keys["officer"]))
+        loaded, case = register.load_case(case_id, ring)
+        changed = case.model_copy(update={"opened_on": case.opened_on.replace(day=2)})
+        text = register.render(case_id, sections_of(changed, register.cfg), loaded)
     old = envelope.parse(path.read_text(), "before")
-    reg.ok(
-        "officer", "add-incident", case_id, "--date", "2026-11-20", "--channel", "email",
-        "--location", "community", "--category", "B", "--behaviour", "repeated_contact",
-        "--summary", "Forty e-mails in one day.",
-    )  # fmt: skip
-    text = path.read_text()
     assert "# IG reviewed this file on 2026-11-20 (ticket 4411)\nsections:" in text
     assert f"id: {case_id}  # checked against the paper file" in text
     assert text.startswith(envelope.HEADER)
@@ -125,9 +125,6 @@ def test_an_update_keeps_the_envelope_comments_and_key_order(reg: Reg) -> None:
     assert new.sections["record"] != old.sections["record"]
     assert new.sections["entry"] == old.sections["entry"]  # unchanged sections keep their bytes
     assert envelope.fast_section(text, "schedule") == new.sections["schedule"]
-    assert reg.run("officer", "check").code == 0
-    shown = reg.ok("officer", "show", case_id, "--json")
-    assert "Forty e-mails in one day." in shown
 
 
 @pytest.mark.e2e

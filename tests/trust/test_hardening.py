@@ -10,8 +10,10 @@ import os
 
 import pytest
 
-from tests.regkit import INCIDENT_ARGS, Reg, on_register
+from tests.regkit import INCIDENT_ARGS, Reg, hashed_policy, on_register, patched_env, signed_commit
 from ucbr.cli.ui import shown
+from ucbr.errors import IntegrityError
+from ucbr.storage.store import Register
 
 pytestmark = pytest.mark.e2e
 
@@ -75,18 +77,28 @@ def test_attack_far_future_dates_are_refused(reg: Reg) -> None:
 
 
 def test_attack_a_template_linked_to_a_key_is_refused(reg: Reg) -> None:
-    """A committed template that is a link (to an officer's key) is refused, never followed."""
+    """A template committed as a link to an officer's key, even in a signed settings commit
+    by an administrator, is refused: the audit reports it and no letter follows the link."""
     case = on_register(reg)
     templates = reg.root / ".ucbr" / "templates"
     templates.mkdir()
     os.symlink(reg.keys["officer"], templates / "_access.md.j2")
     reg.git("add", ".ucbr/templates")
-    reg.git("-c", "user.name=x", "-c", "user.email=x@x", "commit", "-qm", "templates")
+    message = (
+        f"ucbr: settings\n\nUcbr-Action: settings\nUcbr-Officer: mgr\n"
+        f"Ucbr-Policy: {hashed_policy(reg)}\nUcbr-Date: {reg.today}\n"
+    )
+    signed_commit(reg, "mgr", message)
     out = reg.home / "letter.md"
     args = ["letter", case, "--kind", "formal-warning", "--format", "md", "--out", str(out)]
     result = reg.run("officer", *args)
-    assert result.code == 6 and "not a plain file" in result.err
+    assert result.code == 6 and "as a link" in result.err
     assert not out.exists()
+    with patched_env(reg.env("officer")), pytest.raises(IntegrityError, match="not a plain file"):
+        Register.open(reg.root).committed_templates()
+    audited = reg.run("ig", "audit")
+    assert audited.code == 6 and "stored .ucbr/templates/_access.md.j2 as a link" in audited.out
+    assert "OPENSSH PRIVATE KEY" not in audited.out + result.out + result.err
 
 
 def test_attack_an_uncommitted_template_is_not_used(reg: Reg) -> None:

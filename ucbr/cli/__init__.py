@@ -28,7 +28,7 @@ from ucbr.cli import (  # noqa: F401 - each module adds its commands to the app
     ui,
 )
 from ucbr.cli.app import app
-from ucbr.storage.store import readable_errors
+from ucbr.storage.files import readable_errors
 
 __all__ = ["app", "main"]
 

@@ -53,6 +53,8 @@ class Options:
     register_path: Path | None = None
     identity_path: Path | None = None
     _reg: Register | None = field(default=None, repr=False)
+    _ring: Keyring | None = field(default=None, repr=False)
+    _verified: bool = field(default=False, repr=False)
 
     def register(self) -> Register:
         """The register: ``--register``, else ``UCBR_REGISTER``, else the current folder."""
@@ -84,12 +86,28 @@ class Options:
         self.identities()  # refuses a missing or loosely protected file first
         return public_keys(self.identity_file().read_bytes())
 
-    def keyring(self) -> Keyring:
-        """The tier keys the caller's identity opens; refused when it opens none."""
-        ring = self.register().keyring(self.identities())
-        if not ring.tiers:
-            raise Refused("your key opens no tier of this register")
-        return ring
+    def keyring(self, verify: bool = True) -> Keyring:
+        """The tier keys the caller's identity opens; refused when it opens none.
+
+        With ``verify`` (every command but those that report on trust itself: ``audit``,
+        ``check``, ``history`` and git's drivers), every commit this clone has not yet
+        verified is judged first, and the command refused (exit 6) if one is unsound.
+        """
+        if self._ring is None:
+            identities = self.identities()
+            ring = self.register().keyring(identities)
+            if not ring.tiers:
+                raise Refused("your key opens no tier of this register")
+            self._ring = ring
+        if verify and not self._verified:
+            from ucbr.cli import ui
+            from ucbr.services.trust import verify as verify_history
+
+            notice = verify_history(self.register(), self.identities(), self._ring)
+            if notice and sys.stderr.isatty():  # cron and CI stay silent; `audit` shows it
+                ui.err(f"ucbr: {notice}")
+            self._verified = True
+        return self._ring
 
     def signer(self, member: StaffMember) -> Signer:
         """How this officer's commits are signed: with their SSH key file, else with git's

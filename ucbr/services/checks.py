@@ -22,8 +22,9 @@ from ucbr.domain.views import sections_of
 from ucbr.errors import UcbrError
 from ucbr.services.admin import drivers_installed
 from ucbr.storage import envelope
+from ucbr.storage.files import encode
 from ucbr.storage.scan import stray_problems
-from ucbr.storage.store import SECTION_MODELS, Loaded, Register, encode, recipients_file
+from ucbr.storage.store import SECTION_MODELS, Loaded, Register, recipients_file
 from ucbr.storage.vault import Keyring, stanza_count
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from ucbr.domain.staff import SECTION_KEY, SECTIONS, TIERS, StaffDirectory, Tier, tiers_held
 from ucbr.services.rotation import KeyChange
 from ucbr.storage import git
-from ucbr.storage.store import STAFF_FILE, Register, recipients_file, validate
+from ucbr.storage.files import validate
+from ucbr.storage.store import STAFF_FILE, Register, recipients_file
 from ucbr.storage.yamlio import load_strict
 
 

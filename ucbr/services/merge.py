@@ -23,14 +23,8 @@ from ucbr.domain.problems import Problem
 from ucbr.domain.views import sections_of
 from ucbr.errors import AccessDenied, UcbrError
 from ucbr.storage import envelope
-from ucbr.storage.store import (
-    SECTION_MODELS,
-    Loaded,
-    Register,
-    readable_errors,
-    validate,
-    write_file,
-)
+from ucbr.storage.files import readable_errors, validate, write_file
+from ucbr.storage.store import SECTION_MODELS, Loaded, Register
 from ucbr.storage.vault import Keyring
 from ucbr.storage.yamlio import load_strict
 

@@ -39,13 +39,8 @@ from ucbr.errors import AccessDenied, NotFound, Refused
 from ucbr.services.admin import tier_key_members
 from ucbr.services.session import Session
 from ucbr.storage import envelope, git
-from ucbr.storage.store import (
-    STAFF_FILE,
-    Register,
-    recipients_file,
-    tier_key_file,
-    write_file,
-)
+from ucbr.storage.files import write_file
+from ucbr.storage.store import STAFF_FILE, Register, recipients_file, tier_key_file
 from ucbr.storage.vault import (
     Identity,
     Keyring,

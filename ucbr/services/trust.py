@@ -1,38 +1,182 @@
-"""Trust derived, not assumed: judging commits before acting on what they wrote.
+"""Trust derived, not assumed: every commit judged before ucbr acts on what it wrote.
 
-``check_new_commit`` judges a commit ucbr has just made, exactly as ``ucbr audit`` would
-(trailers, the author's role and key at the parent, the signature, the policy date, what
-it changed); ``Session.commit`` undoes any commit it finds a problem with, so ucbr never
-leaves behind a commit the audit would report.
+``verify`` judges each commit since the last one this clone verified (remembered in
+``.git/ucbr/state.json``, never tracked), exactly as ``ucbr audit`` does: trailers, the
+author's role and key at the parent, the signature, the policy date, what it changed of
+who may read the register, the records it changed (as far as the caller's key opens
+them), and plaintext in what it stored. Starting from scratch, it also checks the first
+administrator against the register's root of trust (``ucbr.root`` in this clone's git
+config, or ``UCBR_ROOT``). The cost is paid once per new commit, not per command.
+
+``check_new_commit`` judges a commit ucbr has just made; ``Session.commit`` undoes any
+commit it finds a problem with, so ucbr never leaves behind a commit the audit would
+report.
 """
 
 from __future__ import annotations
 
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
 from ucbr.domain.problems import Problem
+from ucbr.errors import IntegrityError
 from ucbr.services.audit.commits import check_commit
-from ucbr.services.audit.signatures import signatures
+from ucbr.services.audit.plaintext import blob_problem
+from ucbr.services.audit.records import check_records
+from ucbr.services.audit.rings import Rings
+from ucbr.services.audit.signatures import fingerprint, signatures
 from ucbr.services.audit.snapshots import Snapshots, parent_of
-from ucbr.storage import gitlog
+from ucbr.storage import git, gitlog, journal
+from ucbr.storage.gitlog import Commit
+from ucbr.storage.sshkeys import same_key
 from ucbr.storage.store import Register
-from ucbr.storage.vault import Keyring
+from ucbr.storage.vault import Identity, Keyring
+
+STATE = "state.json"
+ROOT_CONFIG = "ucbr.root"
+ROOT_VARIABLE = "UCBR_ROOT"
 
 
-def check_commits(reg: Register, ring: Keyring | None, rev: str) -> list[Problem]:
-    """Every problem of the commits in ``rev`` (a commit, or a range ``A..B``)."""
-    del ring  # the record-level checks that need a key are added by ``verify``
-    commits = gitlog.log(reg.root, rev=rev)
+def _state_path(root: Path) -> Path:
+    return journal.state_dir(root) / STATE
+
+
+def _state(root: Path) -> dict[str, object]:
+    try:
+        data = json.loads(_state_path(root).read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def verified(root: Path) -> str | None:
+    """The last commit this clone verified, if any."""
+    sha = _state(root).get("verified")
+    return sha if isinstance(sha, str) else None
+
+
+def remember(root: Path, sha: str) -> None:
+    """Note ``sha`` as verified (atomically; the file holds commit ids only)."""
+    data = {**_state(root), "verified": sha}
+    path = _state_path(root)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(data, fh)
+    os.replace(tmp, path)
+
+
+def root_key(root: Path) -> str | None:
+    """The register's root of trust: ``UCBR_ROOT``, else this clone's ``ucbr.root``."""
+    if os.environ.get(ROOT_VARIABLE):
+        return os.environ[ROOT_VARIABLE].strip()
+    proc = git.run(root, "config", "--get", ROOT_CONFIG, check=False)
+    return proc.stdout.decode().strip() or None
+
+
+def judge(
+    reg: Register,
+    commits: Sequence[Commit],
+    rings: Rings | None,
+) -> list[Problem]:
+    """Every problem of ``commits`` (oldest first): each as the audit judges it, and the
+    records they changed as far as ``rings`` open them."""
+    if not commits:
+        return []
     snaps = Snapshots(reg.root, [s for c in commits for s in (c.sha, *c.parents[:1])])
     for commit in commits:  # parse every directory first: the allowed signers come from all
         snaps.staff(commit.sha)
         snaps.staff(parent_of(commit))
-    sigs = signatures(reg.root, snaps, commits, None, rev)
+    first, last = commits[0], commits[-1]
+    span = f"{first.parents[0]}..{last.sha}" if first.parents else last.sha
+    sigs = signatures(reg.root, snaps, commits, None, span)
     found: list[Problem] = []
     for commit in commits:
         found.extend(check_commit(commit, snaps, sigs.get(commit.sha))[0])
+    found.extend(_stored_problems(reg, commits))
+    if rings is not None:
+        found.extend(check_records(commits, snaps, rings).problems)
     return found
 
 
+def _stored_problems(reg: Register, commits: Sequence[Commit]) -> list[Problem]:
+    """Plaintext in what the commits stored (the audit reads every version ever stored)."""
+    specs = [f"{c.sha}:{path}" for c in commits for path in c.files]
+    blobs = gitlog.read_blobs(reg.root, specs)
+    found = []
+    for commit in commits:
+        for path in commit.files:
+            message = blob_problem(path, blobs.get(f"{commit.sha}:{path}") or b"")
+            if message and blobs.get(f"{commit.sha}:{path}") is not None:
+                found.append(Problem(path, message, severity="integrity", commit=commit.short))
+    return found
+
+
+def root_problems(reg: Register, commits: Sequence[Commit]) -> tuple[list[Problem], str | None]:
+    """Whether the first administrator is the register's root of trust; a notice when no
+    root was pinned and this one is pinned now (trust on first use)."""
+    snaps = Snapshots(reg.root, [c.sha for c in commits[:3]])
+    founding = next((c for c in commits if c.action == "staff-add" and len(c.parents) == 1
+                     and not snaps.staff(c.parents[0]).staff), None)  # fmt: skip
+    if founding is None:
+        return [], None
+    members = snaps.staff(founding.sha).staff
+    if len(members) != 1:
+        return [], None  # the commit check reports it
+    member = members[0]
+    key = member.signing_key or member.recipients[0]
+    pinned = root_key(reg.root)
+    if pinned is None:
+        git.run(reg.root, "config", ROOT_CONFIG, key)
+        return [], (
+            f"pinned this register's root of trust: {member.id}'s key, {fingerprint(key)}; "
+            "check it against the value the council publishes"
+        )
+    if not same_key(pinned, key):
+        message = "the first administrator's key is not this register's root of trust"
+        return [Problem(".ucbr/staff.yaml", message, severity="integrity",
+                        commit=founding.short)], None  # fmt: skip
+    return [], None
+
+
+def verify(reg: Register, identities: Sequence[Identity], ring: Keyring) -> str | None:
+    """Judge the commits this clone has not yet verified; refuse (exit 6) at the first
+    problem. Returns a notice to show, if any."""
+    head = git.head(reg.root)
+    if head is None:
+        return None
+    known = verified(reg.root)
+    if known == head:
+        return None
+    since = known if known is not None and _is_ancestor(reg.root, known, head) else None
+    commits = gitlog.log(reg.root, rev=f"{since}..{head}" if since else head)
+    problems = judge(reg, commits, Rings(reg.root, identities, ring))
+    notice = None
+    if since is None:
+        found, notice = root_problems(reg, commits)
+        problems = found + problems
+    if problems:
+        first = problems[0]
+        raise IntegrityError(
+            f"{first.line()}; this register cannot be trusted past commit {first.commit}: "
+            "`ucbr audit` lists every problem"
+        )
+    remember(reg.root, head)
+    return notice
+
+
+def _is_ancestor(root: Path, older: str, newer: str) -> bool:
+    return git.run(root, "merge-base", "--is-ancestor", older, newer, check=False).returncode == 0
+
+
 def check_new_commit(reg: Register, ring: Keyring, sha: str) -> list[Problem]:
-    """The problems of the one commit ``sha``, as the audit would report them."""
-    parent = gitlog.log(reg.root, rev=sha, limit=1)[0].parents
-    return check_commits(reg, ring, f"{parent[0]}..{sha}" if parent else sha)
+    """The problems of the one commit ``sha`` (just made by ucbr), as the audit would
+    report them; when the commit is sound and its parent was verified, it is verified."""
+    commits = gitlog.log(reg.root, rev=sha, limit=1)
+    problems = judge(reg, commits, Rings(reg.root, [], ring))
+    parent = commits[0].parents[0] if commits[0].parents else None
+    if not problems and (parent is None or verified(reg.root) == parent):
+        remember(reg.root, sha)
+    return problems

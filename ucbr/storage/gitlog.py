@@ -33,6 +33,7 @@ class Commit:
     trailers: tuple[tuple[str, str], ...]
     files: tuple[str, ...] = ()
     committed: dt.datetime | None = None  # the committer's date; ``date`` is the author's
+    links: tuple[str, ...] = ()  # paths it made links (or other repositories), never files
 
     @property
     def short(self) -> str:
@@ -114,29 +115,42 @@ def log(
                 date=dt.datetime.fromisoformat(date),
                 subject=body.split("\n", 1)[0],
                 trailers=parse_trailers(body),
-                files=changed.get(sha, ()),
+                files=changed.get(sha, ((), ()))[0],
+                links=changed.get(sha, ((), ()))[1],
                 committed=dt.datetime.fromisoformat(committed),
             )
         )
     return commits
 
 
-def _changed_files(root: Path, args: Sequence[str]) -> dict[str, tuple[str, ...]]:
+def _changed_files(
+    root: Path, args: Sequence[str]
+) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Per commit: the paths it changed, and those it made links (mode 120000) or folders
+    of another repository (160000), which a register never holds."""
     proc = git.run(
         root,
         *_NO_QUOTING,
         "log",
         "--no-renames",
         "--diff-merges=first-parent",
-        "--name-only",
+        "--raw",
+        "--no-abbrev",
         f"--format={_RECORD}%H",
         *args,
     )
-    found: dict[str, tuple[str, ...]] = {}
+    found: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
     for block in proc.stdout.decode().split(_RECORD):
         lines = [ln for ln in block.splitlines() if ln.strip()]
-        if lines:
-            found[lines[0]] = tuple(lines[1:])
+        if not lines:
+            continue
+        paths, odd = [], []
+        for line in lines[1:]:
+            info, _, path = line.partition("\t")
+            paths.append(path)
+            if info.split()[1:2] in (["120000"], ["160000"]):
+                odd.append(path)
+        found[lines[0]] = (tuple(paths), tuple(odd))
     return found
 
 

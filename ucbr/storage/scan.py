@@ -33,7 +33,8 @@ from ucbr.domain.sections import CaseEntry, PropertyEntry, Schedule
 from ucbr.domain.staff import SECTION_KEY, Tier
 from ucbr.errors import AccessDenied, IntegrityError, UcbrError
 from ucbr.storage import envelope
-from ucbr.storage.store import Register, validate
+from ucbr.storage.files import validate
+from ucbr.storage.store import Register
 from ucbr.storage.vault import Keyring
 from ucbr.storage.yamlio import load_strict
 

@@ -7,8 +7,6 @@ failure put the working tree and index back exactly as they were.
 from __future__ import annotations
 
 import fcntl
-import os
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from ucbr.domain.ids import is_id, parse_file_id
 from ucbr.domain.model import Case, PropertyRisk
@@ -26,8 +24,9 @@ from ucbr.domain.settings import PolicyConfig, policy_hash
 from ucbr.domain.staff import SECTIONS, TIERS, StaffDirectory, StaffMember, Tier
 from ucbr.errors import AccessDenied, IntegrityError, NotFound, Refused
 from ucbr.storage import envelope, git, gitlog, journal
+from ucbr.storage.files import encode, read_or_none, validate, write_file
 from ucbr.storage.vault import Keyring, encrypt, section_recipients, unlock
-from ucbr.storage.yamlio import dump_plain, load_strict
+from ucbr.storage.yamlio import load_strict
 
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R", Case, PropertyRisk)
@@ -45,27 +44,6 @@ def recipients_file(tier: Tier) -> str:
 def tier_key_file(tier: Tier) -> str:
     """Where a tier's secret key lives, wrapped to the staff who hold it."""
     return f".ucbr/tiers/{tier}.age"
-
-
-def readable_errors(exc: ValidationError, what: str) -> str:
-    """A pydantic error as one line, naming fields but never echoing their values."""
-    first = exc.errors()[0]
-    loc = ".".join(str(p) for p in first["loc"]) or "(top)"
-    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    return f"{what}: {loc}: {first['msg']}{more}"
-
-
-def validate(model: type[M], data: Any, what: str) -> M:
-    """Validate data against a model; an ``IntegrityError`` naming fields, never values."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise IntegrityError(readable_errors(exc, what)) from None
-
-
-def encode(model: BaseModel) -> bytes:
-    """A section's plaintext, as ucbr writes it."""
-    return dump_plain(model.model_dump(mode="json", exclude_none=True)).encode()
 
 
 @dataclass(frozen=True)
@@ -96,11 +74,30 @@ class Register:
         return reg
 
     # --- settings and staff -----------------------------------------------------
+    # Read from the last commit, never the working tree: the commit is what the audit and
+    # ``ucbr.services.trust`` verify, and a file edited in place cannot change who ucbr
+    # seals to, wraps keys for, or takes for staff.
+
+    @cached_property
+    def _committed(self) -> dict[str, bytes | None]:
+        paths = [POLICY_FILE, STAFF_FILE]
+        paths += [f(tier) for tier in TIERS for f in (recipients_file, tier_key_file)]
+        if git.head(self.root) is None:
+            return {path: read_or_none(self.root / path) for path in paths}
+        blobs = gitlog.read_blobs(self.root, [f"HEAD:{path}" for path in paths])
+        return {path: blobs[f"HEAD:{path}"] for path in paths}
+
+    def committed(self, path: str) -> bytes | None:
+        """A settings file as the last commit has it; None where it has none."""
+        return self._committed[path]
 
     @cached_property
     def policy_raw(self) -> bytes:
         """The bytes of ``.ucbr/policy.yaml``."""
-        return (self.root / POLICY_FILE).read_bytes()
+        raw = self.committed(POLICY_FILE)
+        if raw is None:
+            raise IntegrityError(f"{POLICY_FILE} is not committed")
+        return raw
 
     @cached_property
     def cfg(self) -> PolicyConfig:
@@ -114,17 +111,17 @@ class Register:
 
     @cached_property
     def staff(self) -> StaffDirectory:
-        """The staff directory in the working tree."""
-        path = self.root / STAFF_FILE
-        data = load_strict(path.read_bytes(), STAFF_FILE) if path.exists() else None
+        """The staff directory."""
+        raw = self.committed(STAFF_FILE)
+        data = load_strict(raw, STAFF_FILE) if raw is not None else None
         return validate(StaffDirectory, data or {"staff": []}, STAFF_FILE)
 
     def public_tier(self, tier: Tier) -> str | None:
         """A tier's public key, or None before the first member of staff."""
-        path = self.root / recipients_file(tier)
-        if not path.exists():
+        raw = self.committed(recipients_file(tier))
+        if raw is None:
             return None
-        lines = [ln.strip() for ln in path.read_text().splitlines()]
+        lines = [ln.strip() for ln in raw.decode(errors="replace").splitlines()]
         keys = [ln for ln in lines if ln and not ln.startswith("#")]
         return keys[0] if keys else None
 
@@ -142,10 +139,18 @@ class Register:
         """The armored tier keys, wrapped to their holders."""
         found: dict[Tier, str] = {}
         for tier in TIERS:
-            path = self.root / tier_key_file(tier)
-            if path.exists():
-                found[tier] = path.read_text()
+            raw = self.committed(tier_key_file(tier))
+            if raw is not None:
+                found[tier] = raw.decode(errors="replace")
         return found
+
+    def uncommitted_settings(self) -> list[str]:
+        """Settings files whose working copy differs from the commit (ucbr ignores them)."""
+        return [
+            path
+            for path, committed in self._committed.items()
+            if committed is not None and read_or_none(self.root / path) != committed
+        ]
 
     def keyring(self, identities: list[Any]) -> Keyring:
         """The tier keys ``identities`` open."""
@@ -316,7 +321,7 @@ class Register:
         dirty = git.dirty_paths(self.root, paths)
         if dirty:
             raise Refused(f"{dirty[0]} has changes not made by ucbr; commit or discard them first")
-        backups = {p: _read_or_none(self.root / p) for p in paths}
+        backups = {p: read_or_none(self.root / p) for p in paths}
         head_before = git.head(self.root)
         with journal.pending(self.root, paths, head_before, message.action):
             try:
@@ -347,30 +352,3 @@ _PREFIX = {"cases": "C", "properties": "P"}
 
 def _folders(kind: str | None) -> list[str]:
     return {"case": ["cases"], "property": ["properties"]}.get(kind or "", list(_PREFIX))
-
-
-def _read_or_none(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-
-
-def write_file(path: Path, content: str | bytes | None) -> None:
-    """Replace a file atomically (temp file and rename), or delete it for None."""
-    if content is None:
-        path.unlink(missing_ok=True)
-        return
-    data = content.encode() if isinstance(content, str) else content
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".ucbr-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

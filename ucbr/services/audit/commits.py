@@ -71,6 +71,7 @@ def check_commit(
             problem(register_files[0], "changed by hand: the commit has no ucbr trailers")
     else:
         messages = [
+            *(f"stored {path} as a link; a register holds only files" for path in commit.links),
             *trailer_problems(commit, snaps),
             *clock_problems(commit),
             *path_problems(commit),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ucbr.domain.fields import flatten, mask_value
@@ -17,13 +16,13 @@ from ucbr.domain.ids import parse_file_id
 from ucbr.domain.staff import SECTIONS, TIERS
 from ucbr.errors import NotFound, Refused, UcbrError
 from ucbr.services.audit.access import NO_TRAILERS
+from ucbr.services.audit.rings import Rings
 from ucbr.services.audit.snapshots import Snapshots
 from ucbr.services.retention import tombstones
 from ucbr.storage import envelope, gitlog
 from ucbr.storage.gitlog import Commit
 from ucbr.storage.store import Register, tier_key_file
-from ucbr.storage.vault import Identity, Keyring, decrypt, unlock
-from ucbr.storage.yamlio import load_strict
+from ucbr.storage.vault import Identity, Keyring
 
 
 @dataclass(frozen=True)
@@ -53,36 +52,6 @@ class Revision:
     note: str | None = None
 
 
-class _Rings:
-    """The tier keys as they were at each commit, opened with the caller's own key."""
-
-    def __init__(self, root: Path, identities: Sequence[Identity], current: Keyring) -> None:
-        self.root, self.identities, self.current = root, list(identities), current
-        self._cache: dict[tuple[bytes | None, ...], Keyring] = {}
-
-    def at(self, blobs: dict[str, bytes | None], sha: str) -> Keyring:
-        wrapped = tuple(blobs.get(f"{sha}:{tier_key_file(t)}") for t in TIERS)
-        if wrapped not in self._cache:
-            texts = {t: w.decode() for t, w in zip(TIERS, wrapped, strict=True) if w}
-            try:
-                self._cache[wrapped] = unlock(texts, self.identities)
-            except UcbrError:
-                self._cache[wrapped] = Keyring()
-        return self._cache[wrapped]
-
-    def open(self, ring: Keyring, name: str, armored: str) -> Any:
-        for candidate in (ring, self.current):
-            if not candidate.can_read(name):
-                continue
-            try:
-                plain = decrypt(armored, candidate.identities_for(name))
-                if plain is not None:
-                    return load_strict(plain, name)
-            except UcbrError:
-                continue
-        return None
-
-
 def history(
     reg: Register,
     identities: Sequence[Identity],
@@ -109,7 +78,7 @@ def history(
     ]
     blobs = gitlog.read_blobs(reg.root, specs)
     snaps = Snapshots(reg.root, [commit.sha for commit in commits])
-    rings = _Rings(reg.root, identities, ring)
+    rings = Rings(reg.root, identities, ring)
     revisions: list[Revision] = []
     previous: tuple[envelope.Envelope, dict[str, Any]] | None = None
     for commit in commits:

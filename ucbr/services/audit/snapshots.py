@@ -9,8 +9,9 @@ from ucbr.domain.settings import PolicyConfig, policy_hash
 from ucbr.domain.staff import StaffDirectory
 from ucbr.errors import UcbrError
 from ucbr.storage import gitlog
+from ucbr.storage.files import validate
 from ucbr.storage.gitlog import Commit
-from ucbr.storage.store import POLICY_FILE, STAFF_FILE, validate
+from ucbr.storage.store import POLICY_FILE, STAFF_FILE
 from ucbr.storage.yamlio import load_strict
 
 

@@ -1,0 +1,69 @@
+"""Files in the register's working tree, and the plaintext of sections.
+
+A file is replaced atomically (a temporary file, synced, then renamed), so a reader never
+sees half of one; section plaintext is validated against its model, and a model's error
+names fields, never the values that failed.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ucbr.errors import IntegrityError
+from ucbr.storage.yamlio import dump_plain
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def readable_errors(exc: ValidationError, what: str) -> str:
+    """A pydantic error as one line, naming fields but never echoing their values."""
+    first = exc.errors()[0]
+    loc = ".".join(str(p) for p in first["loc"]) or "(top)"
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"{what}: {loc}: {first['msg']}{more}"
+
+
+def validate(model: type[M], data: Any, what: str) -> M:
+    """Validate data against a model; an ``IntegrityError`` naming fields, never values."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise IntegrityError(readable_errors(exc, what)) from None
+
+
+def encode(model: BaseModel) -> bytes:
+    """A section's plaintext, as ucbr writes it."""
+    return dump_plain(model.model_dump(mode="json", exclude_none=True)).encode()
+
+
+def read_or_none(path: Path) -> bytes | None:
+    """A file's bytes, or None when there is no such file."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def write_file(path: Path, content: str | bytes | None) -> None:
+    """Replace a file atomically (temp file and rename), or delete it for None."""
+    if content is None:
+        path.unlink(missing_ok=True)
+        return
+    data = content.encode() if isinstance(content, str) else content
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".ucbr-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
