@@ -111,13 +111,20 @@ class Reg:
             code = main(list(args))
         return Result(code, out.getvalue(), err.getvalue())
 
-    def proc(self, staff_id: str, *args: str, stdin: bytes | None = None) -> Result:
-        """Run one ucbr command as its own process, as cron or a shell would."""
+    def proc(
+        self,
+        staff_id: str,
+        *args: str,
+        stdin: bytes | None = None,
+        env: dict[str, str] | None = None,
+    ) -> Result:
+        """Run one ucbr command as its own process, as cron or a shell would; ``env`` changes
+        what the member's environment would be (as they could themselves)."""
         completed = subprocess.run(
             [sys.executable, "-m", "ucbr", *args],
             input=stdin,
             capture_output=True,
-            env={**os.environ, **self.env(staff_id)},
+            env={**os.environ, **self.env(staff_id), **(env or {})},
             check=False,
         )
         return Result(
@@ -194,15 +201,20 @@ def hashed_policy(reg: Reg) -> str:
     return policy_hash((reg.root / ".ucbr" / "policy.yaml").read_bytes())
 
 
-def signed_commit(reg: Reg, staff_id: str, message: str, *args: str) -> str:
-    """Commit what is staged with plain git (not ucbr), as ``staff_id``, signed with their
-    own key: what an insider with push access could do by hand. Returns the short id."""
+def signed_commit(
+    reg: Reg, staff_id: str, message: str, *args: str, author: str | None = None
+) -> str:
+    """Commit what is staged with plain git (not ucbr), signed with ``staff_id``'s own key and
+    authored by them (or as ``author``): what an insider with push access could do by hand.
+    Returns the short commit id."""
     key = reg.keys[staff_id]
+    env = {**os.environ, **reg.env(staff_id)}
+    if author is not None:
+        env.update({"GIT_AUTHOR_EMAIL": email_of(author), "GIT_COMMITTER_EMAIL": email_of(author)})
     subprocess.run(
         ["git", "-c", "gpg.format=ssh", "-c", f"user.signingkey={key}", "commit", "-q", "-S",
          "--no-verify", "-F", "-", *args],
-        cwd=reg.root, input=message, text=True, check=True,
-        env={**os.environ, **reg.env(staff_id)},
+        cwd=reg.root, input=message, text=True, check=True, env=env,
     )  # fmt: skip
     return reg.git("rev-parse", "--short=7", "HEAD").strip()
 

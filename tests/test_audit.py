@@ -219,13 +219,15 @@ def test_only_a_manager_or_head_of_service_approves(reg: Reg) -> None:
     code, report = audit(reg)
     assert code == 6
     assert problem_lines(report) == [
-        f"{sha} cases/{case}.yaml: officer is a case_officer, who may not approve"
+        f"{sha} cases/{case}.yaml: officer is a case_officer, who may not approve",
+        # The record it holds is not an approval either: a new case, which approve never makes.
+        f"{sha} cases/{case}.yaml: a approve cannot create a case record",
     ]
 
 
 def test_trailers_must_be_well_formed_and_hold_no_narrative(reg: Reg) -> None:
     """A trailer holding words, a wrong policy hash and a missing officer are each reported."""
-    case, _ = reg.new_case()
+    case, incident = reg.new_case()
     message = (
         f"ucbr: add-incident {case}\n\nUcbr-Action: add-incident\nUcbr-Case: {case}\n"
         f"Ucbr-Policy: 000000000000\nUcbr-Date: {reg.today}\nUcbr-Note: shouted at the counter\n"
@@ -237,6 +239,8 @@ def test_trailers_must_be_well_formed_and_hold_no_narrative(reg: Reg) -> None:
         "has 0 Ucbr-Officer trailers; exactly one is needed",
         "Ucbr-Policy is not the hash of .ucbr/policy.yaml",
         "the Ucbr-Note trailer holds more than an id",
+        # With no officer named, the incident's reporter is not the commit's officer.
+        f"incidents[{incident}].reported_by names officer, but the commit is by ",
     }
 
 

@@ -24,6 +24,7 @@ from ucbr.cli import (  # noqa: F401 - each module adds its commands to the app
     properties,
     register,
     reviews,
+    server,
     staff,
     ui,
 )

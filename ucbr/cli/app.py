@@ -31,7 +31,9 @@ app.add_typer(schema_app, name="schema")
 app.add_typer(appeal_app, name="appeal")
 app.add_typer(property_app, name="property")
 app.add_typer(git_app, name="git")
+server_app = typer.Typer(help="The council's git server as the gate.", no_args_is_help=True)
 app.add_typer(foi_app, name="foi")
+app.add_typer(server_app, name="server")
 
 
 @app.callback()

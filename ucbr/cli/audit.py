@@ -16,7 +16,9 @@ from ucbr.errors import UcbrError
 from ucbr.services import audit as auditing
 from ucbr.services import merge, textconv
 from ucbr.services.audit import NO_TRAILERS
+from ucbr.services.audit.rings import Rings
 from ucbr.services.clock import today
+from ucbr.storage import git
 from ucbr.storage.vault import Keyring
 
 _WIDTH = 60
@@ -69,11 +71,26 @@ def audit_command(
         str | None, typer.Option(help="Only commits from this date, YYYY-MM-DD.")
     ] = None,
     json: Json = False,
+    root: Annotated[
+        str | None,
+        typer.Option(help="The council's published root key (default: UCBR_ROOT, or pinned)."),
+    ] = None,
 ) -> None:
-    """Check every commit: trailers, author and role, signatures, hand edits, plaintext, access."""
+    """Check every commit: trailers, author and role, signatures, hand edits, plaintext, access.
+
+    With a casework key, every change to a record is judged too: the action it claims,
+    made by the commit's own officer, on the commit's own day.
+    """
     if since:
         parse_date(since, "--since")
-    report = auditing.audit(options(ctx).register(), since)
+    opts = options(ctx)
+    reg = opts.register()
+    rings = None
+    try:
+        rings = Rings(reg.root, opts.identities(), opts.keyring(verify=False))
+    except UcbrError:
+        ui.err("ucbr: without a key that opens records, the records themselves are not judged")
+    report = auditing.audit(reg, since, rings, root)
     if json:
         ui.print_json(report.as_dict())
     else:
@@ -91,6 +108,10 @@ def _print_report(report: auditing.AuditReport) -> None:
         else "no commits"
     )
     ui.out(f"{report.commits} commits, {period}; {report.signatures_verified} signatures verified")
+    ui.out(
+        f"record changes judged: {report.records_judged}"
+        + (f" ({report.records_unjudged} your key cannot open)" if report.records_unjudged else "")
+    )
     ui.out("by action: " + ", ".join(f"{k} {v}" for k, v in sorted(report.by_action.items())))
     ui.out("officers: " + ", ".join(f"{k} {v}" for k, v in sorted(report.officers.items())))
     ui.out("access changes:")
@@ -139,7 +160,13 @@ def _ring_or_none(ctx: typer.Context) -> Keyring | None:
 def git_merge(ctx: typer.Context, base: Path, ours: Path, theirs: Path) -> None:
     """The merge driver: decrypt three versions, merge by id, validate, re-encrypt into OURS."""
     opts = options(ctx)
-    file_id = merge.merge_files(
-        opts.register(), opts.keyring(verify=False), base, ours, theirs, today()
-    )
+    reg = opts.register()
+    ring = opts.keyring(verify=False)
+    rings = [ring]
+    before = git.run(reg.root, "rev-parse", "--verify", "-q", "ORIG_HEAD", check=False)
+    if before.returncode == 0:  # a rebase: our side may be sealed to the keys of before it
+        rings.append(
+            Rings(reg.root, opts.identities(), ring).at({}, before.stdout.decode().strip())
+        )
+    file_id = merge.merge_files(reg, rings, base, ours, theirs, today())
     ui.err(f"ucbr: merged {file_id}")

@@ -41,9 +41,16 @@ def finish(problems: Sequence[Problem], code: int = OK) -> None:
 
 
 def default_identity() -> Path:
-    """Where a member of staff keeps their identity unless told otherwise."""
+    """Where a member of staff keeps their key unless told otherwise: ``identity.key`` (or an
+    older ``identity.txt``) in ``$XDG_CONFIG_HOME/ucbr``."""
     config_home = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(config_home) / "ucbr" / "identity.txt"
+    folder = Path(config_home) / "ucbr"
+    older = folder / "identity.txt"
+    return (
+        older
+        if older.exists() and not (folder / "identity.key").exists()
+        else folder / "identity.key"
+    )
 
 
 @dataclass

@@ -44,7 +44,7 @@ def sync_command(ctx: typer.Context) -> None:
     reg = opts.register()
     actor = reg.actor()
     opts.check_holder(actor)
-    synced = sync.sync(reg, opts.signer(actor))
+    synced = sync.sync(reg, opts.identities(), opts.signer(actor))
     ui.out(f"synced: {synced.pulled} changes pulled, {synced.pushed} pushed")
 
 

@@ -31,3 +31,8 @@ def today() -> dt.date:
 def real_today() -> dt.date:
     """The machine's own date, whatever ``UCBR_TODAY`` says."""
     return dt.date.today()
+
+
+def now() -> dt.datetime:
+    """The machine's time now, in UTC: when a push is received, say."""
+    return dt.datetime.now(dt.UTC)

@@ -10,7 +10,7 @@ decrypts, merges, validates, re-encrypts, and only then writes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,11 +21,11 @@ from ucbr.domain.fields import item_key
 from ucbr.domain.model import Case, PropertyRisk
 from ucbr.domain.problems import Problem
 from ucbr.domain.views import sections_of
-from ucbr.errors import AccessDenied, UcbrError
+from ucbr.errors import AccessDenied, IntegrityError, UcbrError
 from ucbr.storage import envelope
 from ucbr.storage.files import readable_errors, validate, write_file
 from ucbr.storage.store import SECTION_MODELS, Loaded, Register
-from ucbr.storage.vault import Keyring
+from ucbr.storage.vault import Keyring, decrypt
 from ucbr.storage.yamlio import load_strict
 
 R = TypeVar("R", Case, PropertyRisk)
@@ -136,13 +136,21 @@ def _order(item: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def merge_files(
-    reg: Register, ring: Keyring, base: Path, ours: Path, theirs: Path, today: dt.date
+    reg: Register,
+    rings: Sequence[Keyring],
+    base: Path,
+    ours: Path,
+    theirs: Path,
+    today: dt.date,
 ) -> str:
     """Merge three versions of a register file into ``ours``; return the file's id.
 
-    On any failure ``ours`` is left exactly as it was: the current ciphertext, with no
-    conflict markers and no plaintext.
+    ``rings`` are the caller's keys now and, during a rebase, as they were before it: one
+    side may be sealed to tier keys the server has since replaced. The merged file is
+    sealed to the tier keys in force. On any failure ``ours`` is left exactly as it was:
+    the current ciphertext, with no conflict markers and no plaintext.
     """
+    ring = _AnyOf(rings)
     if not ring.can_read("record"):
         raise AccessDenied("merging register files needs a casework key")
     o_text = ours.read_text()
@@ -165,6 +173,27 @@ def merge_files(
         ) from None
     write_file(ours, text)
     return o_env.id
+
+
+class _AnyOf(Keyring):
+    """Several keyrings tried in turn, the current one first."""
+
+    def __init__(self, rings: Sequence[Keyring]) -> None:
+        super().__init__(dict(rings[0].tiers) if rings else {})
+        self.rings = list(rings)
+
+    def can_read(self, section: str) -> bool:
+        """Whether any of the keyrings opens ``section``."""
+        return any(ring.can_read(section) for ring in self.rings)
+
+    def open(self, section: str, armored: str) -> bytes:
+        """The section's plaintext, from the first keyring that opens it."""
+        for ring in self.rings:
+            if ring.can_read(section):
+                plain = decrypt(armored, ring.identities_for(section))
+                if plain is not None:
+                    return plain
+        raise IntegrityError(f"a {section} section is not encrypted to its tier keys")
 
 
 def _record(ring: Keyring, env: envelope.Envelope) -> BaseModel:

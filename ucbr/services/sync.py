@@ -11,8 +11,10 @@ from pathlib import Path
 
 from ucbr.errors import Refused
 from ucbr.services.admin import install_drivers
-from ucbr.storage import git
+from ucbr.services.reseal import needs_reseal, reseal
+from ucbr.storage import git, gitlog
 from ucbr.storage.store import Register
+from ucbr.storage.vault import Identity
 
 
 @dataclass(frozen=True)
@@ -45,10 +47,12 @@ def _upstream(root: Path) -> str:
     return proc.stdout.decode().strip()
 
 
-def sync(reg: Register, signer: git.Signer = git.UNSIGNED) -> Synced:
+def sync(reg: Register, identities: list[Identity], signer: git.Signer = git.UNSIGNED) -> Synced:
     """Pull the server's changes (rebasing ours, merged by the driver), then push ours.
 
-    Rebasing makes our commits anew; ``signer`` signs them again with our own key.
+    Rebasing makes our commits anew; ``signer`` signs them again with our own key. Work
+    sealed to tier keys the server has since retired is sealed again first
+    (``ucbr.services.reseal``), so none of it is pushed sealed to a retired key.
     """
     root = reg.root
     with reg.locked():
@@ -65,6 +69,14 @@ def sync(reg: Register, signer: git.Signer = git.UNSIGNED) -> Synced:
             raise Refused(f"sync stopped, your clone is as it was: {reason}")
         ahead = _count(root, f"{upstream}..HEAD")
         came = _count(root, f"{before}..{upstream}") if before else _count(root, upstream)
+        mine = gitlog.log(root, rev=f"{upstream}..HEAD")
+        try:
+            current = Register(root).keyring(identities)
+            if mine and before is not None and needs_reseal(reg, current, mine):
+                reseal(reg, identities, mine, signer, before)
+        except BaseException:
+            _restore(root, before)
+            raise
         if ahead:
             pushed = git.run(root, "push", "-q", check=False)
             if pushed.returncode != 0:

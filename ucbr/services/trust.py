@@ -26,17 +26,15 @@ from ucbr.services.audit.commits import check_commit
 from ucbr.services.audit.plaintext import blob_problem
 from ucbr.services.audit.records import check_records
 from ucbr.services.audit.rings import Rings
-from ucbr.services.audit.signatures import fingerprint, signatures
+from ucbr.services.audit.root import founder_problems, pin
+from ucbr.services.audit.signatures import signatures
 from ucbr.services.audit.snapshots import Snapshots, parent_of
 from ucbr.storage import git, gitlog, journal
 from ucbr.storage.gitlog import Commit
-from ucbr.storage.sshkeys import same_key
 from ucbr.storage.store import Register
 from ucbr.storage.vault import Identity, Keyring
 
 STATE = "state.json"
-ROOT_CONFIG = "ucbr.root"
-ROOT_VARIABLE = "UCBR_ROOT"
 
 
 def _state_path(root: Path) -> Path:
@@ -68,43 +66,31 @@ def remember(root: Path, sha: str) -> None:
     os.replace(tmp, path)
 
 
-def root_key(root: Path) -> str | None:
-    """The register's root of trust: ``UCBR_ROOT``, else this clone's ``ucbr.root``."""
-    if os.environ.get(ROOT_VARIABLE):
-        return os.environ[ROOT_VARIABLE].strip()
-    proc = git.run(root, "config", "--get", ROOT_CONFIG, check=False)
-    return proc.stdout.decode().strip() or None
-
-
-def judge(
-    reg: Register,
-    commits: Sequence[Commit],
-    rings: Rings | None,
-) -> list[Problem]:
+def judge(root: Path, commits: Sequence[Commit], rings: Rings | None) -> list[Problem]:
     """Every problem of ``commits`` (oldest first): each as the audit judges it, and the
     records they changed as far as ``rings`` open them."""
     if not commits:
         return []
-    snaps = Snapshots(reg.root, [s for c in commits for s in (c.sha, *c.parents[:1])])
+    snaps = Snapshots(root, [s for c in commits for s in (c.sha, *c.parents[:1])])
     for commit in commits:  # parse every directory first: the allowed signers come from all
         snaps.staff(commit.sha)
         snaps.staff(parent_of(commit))
     first, last = commits[0], commits[-1]
     span = f"{first.parents[0]}..{last.sha}" if first.parents else last.sha
-    sigs = signatures(reg.root, snaps, commits, None, span)
+    sigs = signatures(root, snaps, commits, None, span)
     found: list[Problem] = []
     for commit in commits:
         found.extend(check_commit(commit, snaps, sigs.get(commit.sha))[0])
-    found.extend(_stored_problems(reg, commits))
+    found.extend(_stored_problems(root, commits))
     if rings is not None:
         found.extend(check_records(commits, snaps, rings).problems)
     return found
 
 
-def _stored_problems(reg: Register, commits: Sequence[Commit]) -> list[Problem]:
+def _stored_problems(root: Path, commits: Sequence[Commit]) -> list[Problem]:
     """Plaintext in what the commits stored (the audit reads every version ever stored)."""
     specs = [f"{c.sha}:{path}" for c in commits for path in c.files]
-    blobs = gitlog.read_blobs(reg.root, specs)
+    blobs = gitlog.read_blobs(root, specs)
     found = []
     for commit in commits:
         for path in commit.files:
@@ -112,33 +98,6 @@ def _stored_problems(reg: Register, commits: Sequence[Commit]) -> list[Problem]:
             if message and blobs.get(f"{commit.sha}:{path}") is not None:
                 found.append(Problem(path, message, severity="integrity", commit=commit.short))
     return found
-
-
-def root_problems(reg: Register, commits: Sequence[Commit]) -> tuple[list[Problem], str | None]:
-    """Whether the first administrator is the register's root of trust; a notice when no
-    root was pinned and this one is pinned now (trust on first use)."""
-    snaps = Snapshots(reg.root, [c.sha for c in commits[:3]])
-    founding = next((c for c in commits if c.action == "staff-add" and len(c.parents) == 1
-                     and not snaps.staff(c.parents[0]).staff), None)  # fmt: skip
-    if founding is None:
-        return [], None
-    members = snaps.staff(founding.sha).staff
-    if len(members) != 1:
-        return [], None  # the commit check reports it
-    member = members[0]
-    key = member.signing_key or member.recipients[0]
-    pinned = root_key(reg.root)
-    if pinned is None:
-        git.run(reg.root, "config", ROOT_CONFIG, key)
-        return [], (
-            f"pinned this register's root of trust: {member.id}'s key, {fingerprint(key)}; "
-            "check it against the value the council publishes"
-        )
-    if not same_key(pinned, key):
-        message = "the first administrator's key is not this register's root of trust"
-        return [Problem(".ucbr/staff.yaml", message, severity="integrity",
-                        commit=founding.short)], None  # fmt: skip
-    return [], None
 
 
 def verify(reg: Register, identities: Sequence[Identity], ring: Keyring) -> str | None:
@@ -152,11 +111,11 @@ def verify(reg: Register, identities: Sequence[Identity], ring: Keyring) -> str 
         return None
     since = known if known is not None and _is_ancestor(reg.root, known, head) else None
     commits = gitlog.log(reg.root, rev=f"{since}..{head}" if since else head)
-    problems = judge(reg, commits, Rings(reg.root, identities, ring))
+    problems = judge(reg.root, commits, Rings(reg.root, identities, ring))
     notice = None
     if since is None:
-        found, notice = root_problems(reg, commits)
-        problems = found + problems
+        notice = pin(reg.root, commits)
+        problems = founder_problems(reg.root, commits, None) + problems
     if problems:
         first = problems[0]
         raise IntegrityError(
@@ -175,7 +134,7 @@ def check_new_commit(reg: Register, ring: Keyring, sha: str) -> list[Problem]:
     """The problems of the one commit ``sha`` (just made by ucbr), as the audit would
     report them; when the commit is sound and its parent was verified, it is verified."""
     commits = gitlog.log(reg.root, rev=sha, limit=1)
-    problems = judge(reg, commits, Rings(reg.root, [], ring))
+    problems = judge(reg.root, commits, Rings(reg.root, [], ring))
     parent = commits[0].parents[0] if commits[0].parents else None
     if not problems and (parent is None or verified(reg.root) == parent):
         remember(reg.root, sha)

@@ -157,7 +157,13 @@ class Signer:
 UNSIGNED = Signer(sign=False)
 
 
-def commit(root: Path, paths: Sequence[str], message: str, signer: Signer = UNSIGNED) -> str:
+def commit(
+    root: Path,
+    paths: Sequence[str],
+    message: str,
+    signer: Signer = UNSIGNED,
+    env: Mapping[str, str] | None = None,
+) -> str:
     """Stage exactly ``paths`` (added, changed or deleted) and commit only them."""
     run(root, "add", "-A", "--", *paths)
     run(
@@ -171,6 +177,7 @@ def commit(root: Path, paths: Sequence[str], message: str, signer: Signer = UNSI
         "--",
         *paths,
         input=message.encode(),
+        env=env,
     )
     sha = head(root)
     assert sha is not None

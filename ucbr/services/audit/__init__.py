@@ -20,6 +20,9 @@ from ucbr.services.audit.access import NO_TRAILERS, AccessChange, access_change
 from ucbr.services.audit.commits import check_commit
 from ucbr.services.audit.history import FieldChange, Revision, history
 from ucbr.services.audit.plaintext import scan_plaintext
+from ucbr.services.audit.records import check_records
+from ucbr.services.audit.rings import Rings
+from ucbr.services.audit.root import founder_problems
 from ucbr.services.audit.signatures import signatures
 from ucbr.services.audit.snapshots import Snapshots, parent_of
 from ucbr.storage import gitlog
@@ -49,6 +52,8 @@ class AuditReport:
     last: dt.datetime | None = None
     problems: list[Problem] = field(default_factory=list)
     access: list[AccessChange] = field(default_factory=list)
+    records_judged: int = 0
+    records_unjudged: int = 0
 
     @property
     def exit_code(self) -> int:
@@ -75,13 +80,21 @@ class AuditReport:
                 "from": self.first.isoformat() if self.first else None,
                 "to": self.last.isoformat() if self.last else None,
             },
+            "records": {"judged": self.records_judged, "not_judged": self.records_unjudged},
             "problems": [p.as_dict() for p in self.problems],
             "access_changes": [asdict(a) for a in self.access],
         }
 
 
-def audit(reg: Register, since: str | None = None) -> AuditReport:
-    """Judge every commit (from ``since``) and every file version ever stored."""
+def audit(
+    reg: Register, since: str | None = None, rings: Rings | None = None, root: str | None = None
+) -> AuditReport:
+    """Judge every commit (from ``since``) and every file version ever stored.
+
+    With ``rings`` (the caller's keys), every change to a record they open is judged too;
+    with ``root`` (the council's published key), the first administrator is checked
+    against it, else against the root this clone pinned.
+    """
     commits = gitlog.log(reg.root, since)
     snaps = Snapshots(reg.root, [s for c in commits for s in (c.sha, *c.parents[:1])])
     for commit in commits:  # parse every directory first: the allowed signers come from all
@@ -98,4 +111,10 @@ def audit(reg: Register, since: str | None = None) -> AuditReport:
         if change is not None:
             report.access.append(change)
     report.problems.extend(scan_plaintext(reg.root))
+    if rings is not None:
+        records = check_records(commits, snaps, rings)
+        report.problems.extend(records.problems)
+        report.records_judged, report.records_unjudged = records.judged, records.unjudged
+    if since is None:
+        report.problems.extend(founder_problems(reg.root, commits, root))
     return report
