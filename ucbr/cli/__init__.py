@@ -25,6 +25,7 @@ from ucbr.cli import (  # noqa: F401 - each module adds its commands to the app
     register,
     reviews,
     server,
+    settings,
     staff,
     ui,
 )

@@ -33,7 +33,12 @@ app.add_typer(property_app, name="property")
 app.add_typer(git_app, name="git")
 server_app = typer.Typer(help="The council's git server as the gate.", no_args_is_help=True)
 app.add_typer(foi_app, name="foi")
+settings_app = typer.Typer(
+    help="The council's details, the policy's numbers and its letter templates.",
+    no_args_is_help=True,
+)
 app.add_typer(server_app, name="server")
+app.add_typer(settings_app, name="settings")
 
 
 @app.callback()

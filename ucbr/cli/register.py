@@ -31,9 +31,16 @@ def init(
 
 
 @app.command("clone")
-def clone(url: str, directory: Path) -> None:
+def clone(
+    url: str,
+    directory: Path,
+    root: Annotated[
+        str | None,
+        typer.Option(help="The council's published root key (ssh-ed25519 …): pinned, and checked."),
+    ] = None,
+) -> None:
     """Clone a register and install its diff and merge drivers."""
-    reg = sync.clone(url, directory)
+    reg = sync.clone(url, directory, root)
     ui.out(f"cloned the register into {reg.root}; drivers installed")
 
 

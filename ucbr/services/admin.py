@@ -16,7 +16,14 @@ from ucbr.errors import AccessDenied, Refused
 from ucbr.services.session import Session
 from ucbr.storage import git
 from ucbr.storage.sshkeys import same_key
-from ucbr.storage.store import POLICY_FILE, STAFF_FILE, Register, recipients_file, tier_key_file
+from ucbr.storage.store import (
+    POLICY_FILE,
+    POLICY_HEADER,
+    STAFF_FILE,
+    Register,
+    recipients_file,
+    tier_key_file,
+)
 from ucbr.storage.vault import Keyring, parse_recipient, wrap_tier_key
 from ucbr.storage.yamlio import dump_plain
 
@@ -77,9 +84,7 @@ def _init(path: Path, council: str, privacy_url: str | None, today: dt.date) -> 
     if privacy_url:
         cfg = cfg.model_copy(update={"privacy_notice_url": privacy_url})
     files: dict[str, str | bytes | None] = {
-        POLICY_FILE: "# The numbers the council's policy leaves to it.\n"
-        "# Every decision and letter records this file's hash.\n"
-        + dump_plain(cfg.model_dump(mode="json")),
+        POLICY_FILE: POLICY_HEADER + dump_plain(cfg.model_dump(mode="json")),
         STAFF_FILE: dump_plain({"staff": []}),
         ".gitattributes": GITATTRIBUTES,
         ".gitignore": GITIGNORE,

@@ -6,11 +6,13 @@ then ``git push``, undone entirely when either fails.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from ucbr.errors import Refused
+from ucbr.errors import IntegrityError, Refused
 from ucbr.services.admin import install_drivers
+from ucbr.services.audit.root import ROOT_CONFIG, founder_problems
 from ucbr.services.reseal import needs_reseal, reseal
 from ucbr.storage import git, gitlog
 from ucbr.storage.store import Register
@@ -25,15 +27,26 @@ class Synced:
     pushed: int
 
 
-def clone(url: str, directory: Path) -> Register:
-    """Clone a register and install its diff and merge drivers."""
+def clone(url: str, directory: Path, root: str | None = None) -> Register:
+    """Clone a register and install its diff and merge drivers; with ``root`` (the council's
+    published root key), pin it, and refuse a register whose first administrator is not it."""
     if directory.exists() and any(directory.iterdir()):
         raise Refused(f"{directory} is not empty")
     directory.parent.mkdir(parents=True, exist_ok=True)
     # From the caller's folder, so a relative path to a local repository means what it says.
     git.run(Path.cwd(), "clone", "-q", "--", url, str(directory.resolve()))
-    install_drivers(directory)
-    return Register.open(directory)
+    try:
+        install_drivers(directory)
+        if root is not None:
+            if founder_problems(directory, gitlog.log(directory), root):
+                raise IntegrityError(
+                    "this register's first administrator is not the root of trust given"
+                )
+            git.run(directory, "config", ROOT_CONFIG, root.strip())
+        return Register.open(directory)
+    except BaseException:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
 
 
 def _count(root: Path, span: str) -> int:

@@ -32,6 +32,10 @@ M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R", Case, PropertyRisk)
 
 POLICY_FILE = ".ucbr/policy.yaml"
+POLICY_HEADER = (
+    "# The numbers the council's policy leaves to it.\n"
+    "# Every decision and letter records this file's hash.\n"
+)
 TEMPLATES_DIR = ".ucbr/templates"
 STAFF_FILE = ".ucbr/staff.yaml"
 
