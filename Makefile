@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 UCBR := $(BIN)/ucbr
 DEMO_ENV := UCBR_REGISTER=register UCBR_TODAY=2026-11-28 GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
 
-.PHONY: demo test check lint typecheck unit schemas demo-register bench clean
+.PHONY: demo test check lint typecheck unit schemas demo-register bench wheel clean
 
 $(BIN)/ucbr: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,8 +36,11 @@ schemas: $(BIN)/ucbr
 demo-register: $(BIN)/ucbr
 	$(BIN)/python scripts/build_demo_register.py register
 
+wheel: $(BIN)/ucbr
+	$(BIN)/python -m pip wheel --no-deps --no-build-isolation -q -w dist .
+
 bench: $(BIN)/ucbr
 	$(BIN)/python benchmarks/run.py --cases 10000
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache dist demo-out

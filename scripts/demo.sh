@@ -5,9 +5,12 @@ cd "$(dirname "$0")/.."
 UCBR="$PWD/.venv/bin/ucbr"
 PY="$PWD/.venv/bin/python"
 work=$(mktemp -d "${TMPDIR:-/tmp}/ucbr-demo.XXXXXX")
+trap 'rm -rf "$work"' EXIT    # the demo keys and the throwaway clone go when the demo ends
+letters="$PWD/demo-out"       # the letter stays, for you to look at (git ignores this folder)
 export HOME="$work/home" GIT_CONFIG_GLOBAL="$work/home/gitconfig" GIT_CONFIG_NOSYSTEM=1
-mkdir -p "$HOME" "$work/keys" "$work/letters" && : > "$GIT_CONFIG_GLOBAL"
-chmod 700 "$work/keys" "$work/letters"
+mkdir -p "$HOME" "$work/keys" "$letters" && : > "$GIT_CONFIG_GLOBAL"
+chmod 700 "$work/keys" "$letters"
+rm -f "$letters/formal-warning.pdf"
 export PATH="$PWD/.venv/bin:$PATH" UCBR_TODAY=2026-11-28 UCBR_REGISTER="$work/register"
 
 "$UCBR" clone register/history.bundle "$work/register" >/dev/null
@@ -21,7 +24,7 @@ as() { local who=$1; shift
   UCBR_IDENTITY_FILE="$work/keys/$who.txt" "$UCBR" "$@"; }
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 
-echo "Demo register (fictional people, DEMO ONLY keys), cloned into $work/register"
+echo "Demo register (fictional people, DEMO ONLY keys), cloned into a throwaway folder"
 echo "Policy clock: $UCBR_TODAY"
 
 step "ucbr review-due --within 30      # the morning job, with the scheduler key alone"
@@ -41,9 +44,9 @@ case_id=$(as demo-frontline lookup --json 'Devon Singlechannel' | "$PY" -c 'impo
 step "ucbr show $case_id               # what a frontline key can read: the entry, never the record"
 as demo-frontline show "$case_id"
 
-step "ucbr letter $case_id --kind formal-warning --out $work/letters/formal-warning.pdf"
-as demo-officer letter "$case_id" --kind formal-warning --out "$work/letters/formal-warning.pdf"
-echo "Formal warning letter (PDF): $work/letters/formal-warning.pdf"
+step "ucbr letter $case_id --kind formal-warning --out demo-out/formal-warning.pdf"
+as demo-officer letter "$case_id" --kind formal-warning --out "$letters/formal-warning.pdf"
+echo "Formal warning letter (PDF): demo-out/formal-warning.pdf"
 
 step "ucbr check"
 code=0; as demo-officer check || code=$?
