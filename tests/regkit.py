@@ -145,6 +145,8 @@ class Reg:
             "--summary",
             "Shouted and swore at the officer.",
             "--json",
+            # A serious incident is one of the policy's behaviours of violence or threats.
+            *(("--behaviour", "physically_aggressive") if "--serious" in extra else ()),
             *extra,
         )
         data = json.loads(out)
@@ -168,7 +170,9 @@ def build(base: Path) -> Reg:
     keys = base / "keys"
     keys.mkdir()
     with patched_env({**git_env(home), **actor_env("mgr")}):
-        assert main(["init", str(reg.root), "--council", "Exampleshire District Council"]) == 0
+        init = ["init", str(reg.root), "--council", "Exampleshire District Council"]
+        contact = ["--council-email", "contact@council.example", "--council-phone", "01234 567890"]
+        assert main([*init, *contact]) == 0
     for staff_id, (role, name) in STAFF.items():
         recipient = write_key(keys / f"{staff_id}.txt")
         reg.keys[staff_id] = keys / f"{staff_id}.txt"

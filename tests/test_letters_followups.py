@@ -79,12 +79,14 @@ def test_appeal_outcome_gives_complaint_route() -> None:
 
 
 def test_restriction_ended_at_review_signed_by_the_reviewer() -> None:
-    """A restriction lifted at review is signed by the reviewer, not the original approver."""
+    """A restriction lifted at review is signed by the reviewer, with their job title, not
+    the original approver; the footer names the reference, never the policy version."""
     letter = text(ended_case(), "restriction-ended")
     assert letter.endswith(
-        "Yours sincerely, Hana Head West Oxfordshire District Council (demo) --- "
-        f"Reference C-7F3K2QHM. Made under policy version {POLICY}."
+        "Yours sincerely, Hana Head Head of Service West Oxfordshire District Council (demo) --- "
+        "Our reference C-7F3K2QHM. Please quote it when you contact us."
     )
+    assert POLICY not in letter
     assert "Maya Manager" not in letter
 
 

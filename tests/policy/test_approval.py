@@ -8,15 +8,16 @@ from __future__ import annotations
 from tests.policy_helpers import (
     LATER,
     TODAY,
+    bypassing,
     case_with_warnings,
     continued,
     ctx,
     make_case,
-    make_incident,
     proposed_case,
     refused,
     registered_case,
     restricting_req,
+    serious_incident,
     warned_in_writing,
 )
 from ucbr.domain import policy, views
@@ -46,7 +47,8 @@ def test_approver_not_proposer() -> None:
     case, incident = case_with_warnings()
     case, decision = policy.escalate(case, restricting_req((incident.id,)), ctx("manager"))
     with refused(
-        f"^refused: you proposed decision {decision.id}; the approver must be someone else$"
+        f"^refused: you proposed decision {decision.id}; the approver must be someone else; "
+        "it may be approved by one of: manager2, head, head2$"
     ):
         policy.approve(case, ctx("manager"))
 
@@ -56,8 +58,10 @@ def test_approver_not_reporter() -> None:
 
     Policy: "must be reviewed and approved by the relevant business manager / Head of Service."
     """
-    case, incident = make_incident(make_case(), actor="manager2", serious=True)
-    case, decision = policy.escalate(case, restricting_req((incident.id,)), ctx("officer"))
+    case, incident = serious_incident(make_case(), actor="manager2")
+    case, decision = policy.escalate(
+        case, restricting_req((incident.id,), **bypassing(incident.id)), ctx("officer")
+    )
     with refused(f"you reported incident {incident.id}, which decision {decision.id} relies on"):
         policy.approve(case, ctx("manager2"))
 

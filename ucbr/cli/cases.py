@@ -16,11 +16,13 @@ from ucbr.cli.terms import (
     ContactHoursOpt,
     DesignatedEmailOpt,
     EssentialOpt,
+    JustifyOpt,
     NoFurtherOpt,
     OnlyChannelOpt,
     PremisesBanOpt,
     ReviewByOpt,
     SpocOpt,
+    UntilOpt,
     restrictions,
     terms,
 )
@@ -55,7 +57,13 @@ def add_incident(
     ] = None,
     summary: Annotated[str, typer.Option(help="What happened, stated factually.")] = "",
     serious: Annotated[
-        bool, typer.Option("--serious", help="Violence or a serious threat.")
+        bool,
+        typer.Option(
+            "--serious",
+            help="Reported as violence or a serious threat (needs --behaviour "
+            "physically_aggressive or threats). The deciding officer decides whether to rely on "
+            "it to bypass the warnings (escalate --bypass).",
+        ),
     ] = False,
     by_representative: Annotated[
         str | None, typer.Option(help="Who acted, if a representative did.")
@@ -112,7 +120,13 @@ def escalate(
     case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
     incident: Annotated[list[str], typer.Option("--incident", help="An incident relied on.")],
     to: Annotated[Step | None, typer.Option("--to", help="The step; default: the next.")] = None,
-    note: Annotated[str | None, typer.Option(help="For a verbal warning: what was said.")] = None,
+    note: Annotated[
+        str | None,
+        typer.Option(
+            help="For a verbal warning: what was said. Printed in the verbal-warning letter "
+            "as written."
+        ),
+    ] = None,
     considerations: ConsiderationsOpt = None,
     only_channel: OnlyChannelOpt = None,
     contact_days: ContactDaysOpt = None,
@@ -122,10 +136,22 @@ def escalate(
     ban_until: BanUntilOpt = None,
     spoc: SpocOpt = None,
     no_further_responses: NoFurtherOpt = None,
+    until: UntilOpt = None,
     essential_services: EssentialOpt = None,
     scope: Annotated[str | None, typer.Option(help="A service, or council-wide.")] = None,
     scope_reason: Annotated[str | None, typer.Option(help="Why council-wide.")] = None,
     review_by: ReviewByOpt = None,
+    bypass: Annotated[
+        str | None,
+        typer.Option(
+            help="The incident of violence or a serious threat you rely on to bypass steps 1 "
+            "and 2 (physically_aggressive or threats)."
+        ),
+    ] = None,
+    bypass_reason: Annotated[
+        str | None, typer.Option(help="Why that incident is violence or a serious threat.")
+    ] = None,
+    justify: JustifyOpt = None,
 ) -> None:
     """Take the next step on the warning ladder (or the step given with --to)."""
     session = options(ctx).session()
@@ -138,6 +164,7 @@ def escalate(
         ban_until,
         spoc,
         no_further_responses,
+        until,
     )
     req = terms(
         restricted,
@@ -149,6 +176,9 @@ def escalate(
         scope=scope,
         scope_reason=scope_reason,
         review_by=review_by,
+        bypass=bypass,
+        bypass_reason=bypass_reason,
+        justification=justify,
     )
     decision = casework.escalate(session, case_id, req)
     warn_free_text(
@@ -156,11 +186,18 @@ def escalate(
         considerations=considerations,
         essential_services=essential_services,
         scope_reason=scope_reason,
+        bypass_reason=bypass_reason,
+        justify=justify,
     )
     if decision.status == "proposed":
+        who = (
+            "a head of service"
+            if decision.scope == "council-wide"
+            else f"a manager or head of service of the {decision.scope} service"
+        )
         ui.out(
             f"{decision.id}: {decision.step} proposed for {case_id.upper()}; "
-            "it needs approval by a manager or head of service"
+            f"it needs approval by {who}"
         )
     else:
         ui.out(f"{decision.id}: {decision.step} recorded for {case_id.upper()}")

@@ -39,7 +39,8 @@ def foi_record(
     reasons: Annotated[
         str,
         typer.Option(
-            help="Value and purpose weighed against burden, distress, context and history."
+            help="Value and purpose weighed against burden, distress, context and history. "
+            "Printed in the refusal notice as written."
         ),
     ],
 ) -> None:

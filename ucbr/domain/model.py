@@ -16,6 +16,7 @@ FORMAT_VERSION = 1
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
 StaffId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,39}$")]
 CaseId = Annotated[str, StringConstraints(pattern=r"^C-[0-9A-HJKMNP-TV-Z]{8}$")]
 PropertyId = Annotated[str, StringConstraints(pattern=r"^P-[0-9A-HJKMNP-TV-Z]{8}$")]
@@ -51,6 +52,9 @@ BEHAVIOURS_B: tuple[str, ...] = (
     "same_issue_after_explanation",
 )
 BEHAVIOURS: dict[str, tuple[str, ...]] = {"A": BEHAVIOURS_A, "B": BEHAVIOURS_B}
+# "In the case of violence or serious threats, the warning stages (1 and 2) will be
+# bypassed": the behaviours of the policy's list that are violence or a serious threat.
+SERIOUS_BEHAVIOURS: frozenset[str] = frozenset({"physically_aggressive", "threats"})
 
 Step = Literal[
     "verbal_warning", "informal_written_warning", "formal_written_warning", "contact_refused"
@@ -142,6 +146,7 @@ class Person(Strict):
     """The person a case is about: their name, other names, and how to recognise them."""
 
     name: ShortText
+    title: Title | None = None  # "Ms", "Mr", "Dr", "Mx": the letter's salutation uses it
     aliases: tuple[ShortText, ...] = ()
     date_of_birth: dt.date | None = None
     address: ShortText | None = None
@@ -160,7 +165,7 @@ class Incident(Strict):
     category: Category
     behaviours: tuple[str, ...] = Field(min_length=1)
     summary: Text
-    serious: bool = False  # violence or a serious threat
+    serious: bool = False  # reported as violence or a serious threat (SERIOUS_BEHAVIOURS)
     reported_by: StaffId
     recorded_on: dt.date
     by_representative: ShortText | None = None
@@ -178,7 +183,14 @@ class Restriction(Strict):
     premises: ShortText | None = None
     staff: StaffId | None = None
     topic: ShortText | None = None
-    until: dt.date | None = None  # a premises ban for a period; None is indefinite
+    until: dt.date | None = None  # the last day it applies; None: until lifted or varied
+
+
+class Justification(Strict):
+    """Why a restriction stands although it conflicts with a reasonable adjustment."""
+
+    adjustment: AdjustmentKind
+    reason: Text
 
 
 class Decision(Strict):
@@ -189,9 +201,12 @@ class Decision(Strict):
     variation_of: ItemId | None = None
     incidents: tuple[IncidentId, ...] = Field(min_length=1)
     bypass_incident: IncidentId | None = None
+    bypass_reason: Text | None = None  # why the deciding officer relies on it as serious
+    varied_by: ItemId | None = None  # the review or appeal whose outcome this variation is
     note: Text | None = None  # the file note of a verbal warning: what was said
     considerations: Text | None = None
     restrictions: tuple[Restriction, ...] = ()
+    justifications: tuple[Justification, ...] = ()
     essential_services: Text | None = None
     scope: ShortText
     scope_reason: Text | None = None
@@ -222,6 +237,7 @@ class Review(Strict):
     next_review: dt.date | None = None
     notify: bool = True
     no_notify_reason: Text | None = None
+    justifications: tuple[Justification, ...] = ()
     by: StaffId
     policy: PolicyHash
 
@@ -258,6 +274,7 @@ class LetterIssued(Strict):
     date: dt.date
     about: ItemId | None = None  # the decision, review, appeal or FOI record it concerns
     format: LetterFormat
+    copy_of: ItemId | None = None  # the same letter issued again, in another format
     template_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
     by: StaffId

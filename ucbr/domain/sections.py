@@ -33,6 +33,7 @@ class ScheduleItem(Strict):
 
     what: Literal[
         "restriction_review",
+        "restriction_end",
         "property_review",
         "appeal_decision",
         "approval",

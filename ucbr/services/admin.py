@@ -41,8 +41,17 @@ def drivers_installed(root: Path) -> bool:
     return proc.returncode == 0 and text.returncode == 0
 
 
-def init_register(path: Path, council: str, privacy_url: str | None) -> Register:
-    """Create a new register in one commit: settings, an empty staff directory, tier files."""
+def init_register(
+    path: Path,
+    council: str,
+    privacy_url: str | None,
+    contact: dict[str, str] | None = None,
+) -> Register:
+    """Create a new register in one commit: settings, an empty staff directory, tier files.
+
+    ``contact`` holds the council's own address, e-mail and telephone for letters
+    (``council_address``, ``council_email``, ``council_phone``), where given.
+    """
     if (path / POLICY_FILE).exists():
         raise Refused(f"{path} is already a ucbr register")
     if path.exists() and any(p.name != ".git" for p in path.iterdir()):
@@ -52,6 +61,8 @@ def init_register(path: Path, council: str, privacy_url: str | None) -> Register
     cfg = PolicyConfig(council=council)
     if privacy_url:
         cfg = cfg.model_copy(update={"privacy_notice_url": privacy_url})
+    if contact:
+        cfg = PolicyConfig.model_validate({**cfg.model_dump(), **contact})
     files: dict[str, str] = {
         POLICY_FILE: "# The numbers the council's policy leaves to it.\n"
         "# Every decision and letter records this file's hash.\n"

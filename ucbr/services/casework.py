@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -31,7 +32,7 @@ from ucbr.domain.model import (
     ReviewOutcome,
 )
 from ucbr.domain.permissions import Action
-from ucbr.domain.views import sections_of
+from ucbr.domain.views import pending_proposal, sections_of
 from ucbr.errors import Refused
 from ucbr.services.session import Session
 from ucbr.storage import gitlog
@@ -116,8 +117,13 @@ def escalate(session: Session, case_id: str, req: policy.EscalationRequest) -> D
 
 def approve(session: Session, case_id: str) -> Decision:
     """Approve the pending proposal on a case, in the approver's own commit."""
+    involved = involved_in_history(session.reg, parse_file_id(case_id))
     return change_case(
-        session, case_id, "approve", policy.approve, approves=lambda decision: decision.id
+        session,
+        case_id,
+        "approve",
+        lambda case, ctx: policy.approve(case, ctx, involved),
+        approves=lambda decision: decision.id,
     )
 
 
@@ -172,21 +178,35 @@ def involved_in_history(reg: Register, file_id: str) -> frozenset[str]:
     return frozenset(involved)
 
 
+@dataclass(frozen=True)
+class AppealDecided:
+    """An appeal decided, and for a variation the proposal and who may approve it."""
+
+    appeal: Appeal
+    variation: Decision | None = None
+    approvers: str | None = None
+
+
 def decide_appeal(
     session: Session,
     case_id: str,
     outcome: AppealOutcome,
     reasons: str,
     variation: policy.EscalationRequest | None,
-) -> Appeal:
+) -> AppealDecided:
     """Decide the pending appeal, as an officer not involved in the decision."""
     involved = involved_in_history(session.reg, parse_file_id(case_id))
-    return change_case(
-        session,
-        case_id,
-        "appeal-decide",
-        lambda case, ctx: policy.decide_appeal(case, outcome, reasons, ctx, involved, variation),
-    )
+
+    def change(case: Case, ctx: policy.Ctx) -> tuple[Case, AppealDecided]:
+        case, appeal = policy.decide_appeal(case, outcome, reasons, ctx, involved, variation)
+        proposal = pending_proposal(case)
+        if outcome != "varied" or proposal is None:
+            return case, AppealDecided(appeal)
+        # The decider proposed it, so is not an approver; git history does not yet show it.
+        who = policy.who_may_approve(case, proposal, ctx.staff, involved)
+        return case, AppealDecided(appeal, proposal, who)
+
+    return change_case(session, case_id, "appeal-decide", change)
 
 
 def add_property(session: Session, terms: policy.PropertyTerms) -> PropertyRisk:

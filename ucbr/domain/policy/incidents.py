@@ -6,7 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ucbr.domain.model import BEHAVIOURS, Case, Category, Channel, Incident, Location, Person
+from ucbr.domain.model import (
+    BEHAVIOURS,
+    SERIOUS_BEHAVIOURS,
+    Case,
+    Category,
+    Channel,
+    Incident,
+    Location,
+    Person,
+)
 from ucbr.domain.policy.base import Ctx, blank, make, refuse, require, valid
 
 
@@ -20,7 +29,7 @@ class IncidentRequest:
     category: Category
     behaviours: tuple[str, ...]
     summary: str
-    serious: bool
+    serious: bool  # the reporter's view; the deciding officer decides whether to rely on it
     by_representative: str | None
     service: str
 
@@ -50,6 +59,11 @@ def record_incident(case: Case, req: IncidentRequest, ctx: Ctx) -> tuple[Case, I
     if req.date > ctx.today:
         raise refuse(f"the incident date {req.date} is in the future")
     _check_behaviours(req)
+    if req.serious and not set(req.behaviours) & SERIOUS_BEHAVIOURS:
+        raise refuse(
+            "an incident reported as violence or a serious threat (--serious) records one of "
+            f"the policy's behaviours {' or '.join(sorted(SERIOUS_BEHAVIOURS))}"
+        )
     if blank(req.summary):
         raise refuse("an incident needs a factual summary")
     if blank(req.service):

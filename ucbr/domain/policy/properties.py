@@ -18,6 +18,7 @@ from ucbr.domain.model import (
     RiskKind,
 )
 from ucbr.domain.policy.base import Ctx, blank, make, refuse, require, valid
+from ucbr.domain.views import review_limit
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def approve_property(prop: PropertyRisk, ctx: Ctx) -> PropertyRisk:
         decision = prop.decision.model_copy(
             update={"status": "approved", "approved_by": ctx.actor.id, "approved_on": ctx.today}
         )
-        review_on = add_months(ctx.today, ctx.cfg.review_interval_months)
+        review_on = review_limit(ctx.today, ctx.cfg)
         return valid(prop.model_copy(update={"decision": decision, "next_review": review_on}))
     proposal = prop.proposal
     if proposal is None or proposal.decision.status != "proposed":
@@ -167,7 +168,7 @@ def review_property(
     interval = ctx.cfg.review_interval_months
     approved_on = prop.decision.approved_on or ctx.today
     due = prop.next_review or add_months(approved_on, interval)
-    update: dict[str, object] = {"next_review": add_months(ctx.today, interval)}
+    update: dict[str, object] = {"next_review": review_limit(ctx.today, ctx.cfg)}
     if outcome == "lift":
         ended = prop.decision.model_copy(update={"status": "lifted", "ended_on": ctx.today})
         update = {"decision": ended, "next_review": None}
