@@ -167,6 +167,7 @@ class World:
     properties: dict[str, PropertyEntry] = field(default_factory=dict)
     used_ids: set[str] = field(default_factory=set)
     addresses: set[str] = field(default_factory=set)
+    postcodes: dict[tuple[str, str, int], str] = field(default_factory=dict)
 
     def new_id(self, prefix: str) -> str:
         while True:
@@ -189,39 +190,47 @@ def surname(rng: random.Random) -> str:
     return rng.choice(RARE_START.split()) + rng.choice(RARE_END.split())
 
 
-def postcode(rng: random.Random) -> str:
-    letters = "ABDEFGHJLNPQRSTUWXYZ"
-    return f"{rng.choice(OUTWARD)} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
+def postcode_of(world: World, street: str, town: str, number: int) -> str:
+    """The postcode of a stretch of fifty numbers of a street in a town: a postcode covers
+    one stretch of one street, and every home there shares it, as in life."""
+    key = (street, town, number // 50)
+    if key not in world.postcodes:
+        rng, letters = world.rng, "ABDEFGHJLNPQRSTUWXYZ"
+        world.postcodes[key] = (
+            f"{rng.choice(OUTWARD)} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
+        )
+    return world.postcodes[key]
 
 
-def address(rng: random.Random, taken: set[str] | None = None) -> str:
-    """A home's address, different from every address in ``taken`` (then added to it)."""
+def home(world: World, keep: bool = True) -> tuple[str, str]:
+    """An address no one on the register has (kept as taken, if ``keep``), and its postcode."""
+    rng = world.rng
     while True:
-        made = _address(rng)
-        if taken is None or made not in taken:
-            break
-    if taken is not None:
-        taken.add(made)
-    return made
+        street, town, number = rng.choice(STREETS), rng.choice(TOWNS), rng.randint(1, 200)
+        made = _address(rng, street, town, number)
+        if made not in world.addresses:
+            if keep:
+                world.addresses.add(made)
+            return made, postcode_of(world, street, town, number)
 
 
-def _address(rng: random.Random) -> str:
-    street, town = rng.choice(STREETS), rng.choice(TOWNS)
+def _address(rng: random.Random, street: str, town: str, number: int) -> str:
     roll = rng.random()
     if roll < 0.1:
         return f"{rng.choice(HOUSE_NAMES)}, {street}, {town}"  # a name and no number
     if roll < 0.2:
-        return f"{rng.choice(HOUSE_NAMES)}, {rng.randint(1, 200)} {street}, {town}"
+        return f"{rng.choice(HOUSE_NAMES)}, {number} {street}, {town}"
     if roll < 0.3:
-        return f"Flat {rng.randint(1, 12)}, {rng.randint(1, 200)} {street}, {town}"
-    return f"{rng.randint(1, 200)} {street}, {town}"
+        return f"Flat {rng.randint(1, 12)}, {number} {street}, {town}"
+    return f"{number} {street}, {town}"
 
 
 def ascii_fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-def person(rng: random.Random, taken: set[str] | None = None) -> Person:
+def person(world: World, keep: bool = True) -> Person:
+    rng = world.rng
     first, last = _zipf(rng, FIRST), surname(rng)
     number = rng.randint(1, 9999)
     aliases: tuple[str, ...] = ()
@@ -234,11 +243,12 @@ def person(rng: random.Random, taken: set[str] | None = None) -> Person:
         else f"01{rng.randint(200, 999)} {rng.randint(100000, 999999)}"
     )
     mail = f"{ascii_fold(first).lower()}.{ascii_fold(last).lower().replace(' ', '')}{number}"
+    address, code = home(world, keep)
     return Person(
         name=f"{first} {last}",
         aliases=aliases,
-        address=address(rng, taken),
-        postcode=postcode(rng),
+        address=address,
+        postcode=code,
         emails=(f"{mail.replace(chr(39), '')}@example.org",),
         phones=(phone,),
     )
@@ -247,14 +257,15 @@ def person(rng: random.Random, taken: set[str] | None = None) -> Person:
 def build(people: int, properties: int, seed: int) -> World:
     world = World(random.Random(seed))
     for _ in range(people):
-        world.people[world.new_id("C")] = person(world.rng, world.addresses)
+        world.people[world.new_id("C")] = person(world)
     for _ in range(properties):
         property_id = world.new_id("P")
+        address, code = home(world)
         world.properties[property_id] = PropertyEntry(
             id=property_id,
             in_force=True,
-            address=address(world.rng, world.addresses),
-            postcode=postcode(world.rng),
+            address=address,
+            postcode=code,
             uprn=str(world.rng.randint(10**8, 10**11)),
             risks=("dangerous_animal",),
             guidance="Attend in pairs.",
@@ -351,10 +362,11 @@ def identifier_queries(world: World, per_kind: int) -> Iterator[Labelled]:
             rng.choice([code, code.replace(" ", ""), code.lower()]),
             case_id,
         )
-    numbered = [c for c in ids if any(ch.isdigit() for ch in world.people[c].address or "")]
-    for case_id in rng.sample(numbered, per_kind):
+    # A house number and its postcode name one home (a flat needs its flat number too).
+    houses = [c for c in ids if (world.people[c].address or "")[0].isdigit()]
+    for case_id in rng.sample(houses, per_kind):
         found = world.people[case_id]
-        number = next(w for w in (found.address or "").replace(",", " ").split() if w.isdigit())
+        number = (found.address or "").split()[0]
         yield "house number and postcode", f"{number}, {found.postcode}", case_id
     for property_id in rng.sample(list(world.properties), min(per_kind, len(world.properties))):
         yield "UPRN", world.properties[property_id].uprn or "", property_id
@@ -388,7 +400,7 @@ def absent_queries(world: World, per_kind: int) -> Iterator[Labelled]:
     }
     made = 0
     while made < per_kind * 3:
-        candidate = person(rng)
+        candidate = person(world, keep=False)
         if candidate.name in names:
             continue
         made += 1

@@ -24,7 +24,6 @@ from tests.policy_helpers import (
 from ucbr.domain import faults, policy
 from ucbr.domain.model import Restriction
 
-
 # --- adjustments ----------------------------------------------------------------------------------
 
 

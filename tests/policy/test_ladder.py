@@ -437,3 +437,23 @@ def test_contact_refused_needs_warning_letter_issued() -> None:
     on_the_day = warned_in_writing(case, formal, LATER)
     _, refusal = policy.escalate(on_the_day, req, day)
     assert refusal.step == "contact_refused" and refusal.incidents == (later,)
+
+
+def test_every_missing_term_is_named_at_once() -> None:
+    """A proposal lacking several terms is refused once, naming each and the option for it.
+
+    Policy: "This decision will consider all factors including exceptional circumstances or
+    barriers faced by yourself due to any known or advised protected characteristics, at risk
+    factors, or other relevant reasons."
+    """
+    case, incident = case_with_warnings()
+    bare = policy.EscalationRequest(
+        to="formal_written_warning", incidents=(incident.id,), scope="council-wide"
+    )
+    with refused(
+        r"^refused: step 3 \(formal_written_warning\) needs at least one restriction .*; the "
+        r"considerations \(--considerations\).*; how the person can still reach essential "
+        r"services \(--essential-services\); a review date \(--review-by\); why it is "
+        r"council-wide \(--scope-reason\)$"
+    ):
+        policy.escalate(case, bare, ctx())

@@ -22,12 +22,24 @@ def staff_add(
     email: Annotated[str, typer.Option()],
     role: Annotated[Role, typer.Option()],
     recipient: Annotated[str, typer.Option(help="Their age1… or ssh-ed25519 public key.")],
+    service: Annotated[
+        str | None,
+        typer.Option(
+            help="The service they work in, as decisions name it (e.g. Housing). A manager "
+            "approves decisions of their own service; none: the whole council."
+        ),
+    ] = None,
+    job_title: Annotated[
+        str | None, typer.Option(help="Their job title, as letters they sign print it.")
+    ] = None,
 ) -> None:
     """Add a member of staff; their role decides which tier they can read."""
     opts = options(ctx)
     reg = opts.register()
     ring = opts.keyring() if reg.staff.staff else None
-    member = admin.add_staff(reg, ring, staff_id, name, email, role, recipient)
+    member = admin.add_staff(
+        reg, ring, staff_id, name, email, role, recipient, service=service, job_title=job_title
+    )
     ui.out(f"added {member.id} ({member.role}, {member.tier} tier)")
 
 
@@ -36,9 +48,25 @@ def staff_list(ctx: typer.Context, json: Json = False) -> None:
     """List the staff directory."""
     staff = options(ctx).register().staff.staff
     if json:
-        ui.print_json([{"id": s.id, "name": s.name, "role": s.role, "tier": s.tier} for s in staff])
+        ui.print_json(
+            [
+                {
+                    "id": s.id,
+                    "name": s.name,
+                    "role": s.role,
+                    "tier": s.tier,
+                    **({"service": s.service} if s.service else {}),
+                    **({"job_title": s.job_title} if s.job_title else {}),
+                }
+                for s in staff
+            ]
+        )
         return
-    ui.table(None, ["id", "name", "role", "tier"], [(s.id, s.name, s.role, s.tier) for s in staff])
+    ui.table(
+        None,
+        ["id", "name", "role", "tier", "service"],
+        [(s.id, s.name, s.role, s.tier, s.service or "whole council") for s in staff],
+    )
 
 
 @staff_app.command("remove")

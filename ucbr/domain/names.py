@@ -104,9 +104,9 @@ def folded(word: str) -> str:
 def word_score(typed: str, recorded: str, nicknames: bool = True) -> int:
     """How closely one word of a name agrees with another (0-100), by the edits between them.
 
-    One slip (a letter missed, doubled, wrong, or two swapped) is a typo; two in a long word
-    may be a transliteration (Mohammed, Muhammad); more is a different name, however many
-    letters the two share ("Nettlebrook" is not "Pebblebrook").
+    One slip (a letter missed, doubled, wrong, or two swapped) is a typo; two inside a long
+    word that starts and ends alike may be a transliteration (Mohammed, Muhammad); more is a
+    different name, however many letters the two share ("Nettlebrook" is not "Pebblebrook").
     """
     if typed == recorded:
         return EXACT
@@ -120,8 +120,9 @@ def word_score(typed: str, recorded: str, nicknames: bool = True) -> int:
     shortest = min(len(typed), len(recorded))
     if edits == 1 and shortest >= 3:
         return ONE_SLIP_SCORE
-    if edits == 2 and shortest >= LONG_WORD:
-        return TWO_SLIPS_SCORE
+    same_ends = typed[0] == recorded[0] and typed[-1] == recorded[-1]
+    if edits == 2 and shortest >= LONG_WORD and same_ends:
+        return TWO_SLIPS_SCORE  # Mohammed, Muhammad; never Oakmore, Oakford
     return 0
 
 

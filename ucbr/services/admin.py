@@ -98,8 +98,14 @@ def add_staff(
     email: str,
     role: Role,
     recipient: str,
+    service: str | None = None,
+    job_title: str | None = None,
 ) -> StaffMember:
-    """Add a member of staff and wrap their tiers' keys to them, in one commit."""
+    """Add a member of staff and wrap their tiers' keys to them, in one commit.
+
+    ``service`` is the service they work in (a manager approves within it; none: the whole
+    council), ``job_title`` how letters they sign name their post.
+    """
     directory = reg.staff
     first = not directory.staff
     if not first:
@@ -111,7 +117,15 @@ def add_staff(
     if directory.by_id(staff_id) or directory.by_email(email):
         raise Refused(f"staff id or e-mail already in use: {staff_id}")
     parse_recipient(recipient)
-    member = StaffMember(id=staff_id, name=name, email=email, role=role, recipients=[recipient])
+    member = StaffMember(
+        id=staff_id,
+        name=name,
+        email=email,
+        role=role,
+        recipients=[recipient],
+        service=service,
+        job_title=job_title,
+    )
     updated = StaffDirectory(staff=[*directory.staff, member])
     files: dict[str, str] = {
         STAFF_FILE: dump_plain(updated.model_dump(mode="json", exclude_none=True))
