@@ -79,15 +79,14 @@ COMMON_SURNAMES = _words(
 )
 RARE_START = "Ash Brack Copper Dun Elm Fox Grey Hart Ingle Juni Kes Lark Mill Nettle Oak Pebble"
 RARE_END = "wood field leigh more worth hollow stone well brook per trel spur bank ford hurst ton"
-STREETS = _words(
-    "Mill Lane|Church Street|High Street|Station Road|Park Avenue|Victoria Road|Manor Close|"
-    "Bridge Street|Queens Road|Meadow Way|Orchard Close|Chapel Row|Kiln Lane|Heron Way|"
-    "Acorn Drive|Beacon Road|Ferry Lane|Granary Court|Dovecote Gardens|Willow Crescent|"
-    "Back Lane|Brook Street|Burford Road|Corn Street|Crawley Road|Dark Lane|Farm Close|"
-    "Green Lane|Hill Rise|Ladburn Lane|Market Square|New Road|Newland|Oxford Hill|"
-    "Quarry Road|Rectory Lane|School Lane|Springfield Road|Tower Hill|Woodstock Road",
-    "|",
+# Street names and kinds: 400 streets in each of six towns, about a district's number.
+STREET_NAMES = _words(
+    "Mill Church High Station Park Victoria Manor Bridge Queens Meadow Orchard Chapel Kiln "
+    "Heron Acorn Beacon Ferry Granary Dovecote Willow Back Brook Burford Corn Crawley Dark "
+    "Farm Green Hill Ladburn Market New Oxford Quarry Rectory School Springfield Tower "
+    "Woodstock Ash"
 )
+STREET_KINDS = _words("Lane Street Road Avenue Close Way Drive Gardens Crescent Row")
 TOWNS = ("Witney", "Carterton", "Chipping Norton", "Woodstock", "Burford", "Eynsham")
 OUTWARD = ("OX28", "OX29", "OX18", "OX7", "OX20", "OX25", "GL56", "GL54")
 HOUSE_NAMES = _words(
@@ -191,9 +190,9 @@ def surname(rng: random.Random) -> str:
 
 
 def postcode_of(world: World, street: str, town: str, number: int) -> str:
-    """The postcode of a stretch of fifty numbers of a street in a town: a postcode covers
-    one stretch of one street, and every home there shares it, as in life."""
-    key = (street, town, number // 50)
+    """The postcode of a stretch of ten numbers of a street in a town: a postcode covers a
+    few neighbouring homes, and every home there shares it, as in life."""
+    key = (street, town, number // 10)
     if key not in world.postcodes:
         rng, letters = world.rng, "ABDEFGHJLNPQRSTUWXYZ"
         world.postcodes[key] = (
@@ -203,24 +202,31 @@ def postcode_of(world: World, street: str, town: str, number: int) -> str:
 
 
 def home(world: World, keep: bool = True) -> tuple[str, str]:
-    """An address no one on the register has (kept as taken, if ``keep``), and its postcode."""
+    """The address of a home no one on the register lives in (kept as taken, if ``keep``),
+    and its postcode. A home is a number on a street, or a name on a street; a numbered
+    home may also have a name, or be a flat."""
     rng = world.rng
     while True:
-        street, town, number = rng.choice(STREETS), rng.choice(TOWNS), rng.randint(1, 200)
-        made = _address(rng, street, town, number)
-        if made not in world.addresses:
-            if keep:
-                world.addresses.add(made)
-            return made, postcode_of(world, street, town, number)
+        street = f"{rng.choice(STREET_NAMES)} {rng.choice(STREET_KINDS)}"
+        town, number = rng.choice(TOWNS), rng.randint(1, 200)
+        named = rng.random() < 0.1
+        key = f"{rng.choice(HOUSE_NAMES) if named else number}|{street}|{town}"
+        if key not in world.addresses:
+            break
+    if keep:
+        world.addresses.add(key)
+    if named:
+        made = f"{key.split('|')[0]}, {street}, {town}"  # a name and no number
+    else:
+        made = _numbered(rng, number, street, town)
+    return made, postcode_of(world, street, town, number)
 
 
-def _address(rng: random.Random, street: str, town: str, number: int) -> str:
+def _numbered(rng: random.Random, number: int, street: str, town: str) -> str:
     roll = rng.random()
-    if roll < 0.1:
-        return f"{rng.choice(HOUSE_NAMES)}, {street}, {town}"  # a name and no number
-    if roll < 0.2:
+    if roll < 0.12:
         return f"{rng.choice(HOUSE_NAMES)}, {number} {street}, {town}"
-    if roll < 0.3:
+    if roll < 0.24:
         return f"Flat {rng.randint(1, 12)}, {number} {street}, {town}"
     return f"{number} {street}, {town}"
 
@@ -390,7 +396,7 @@ def address_queries(world: World, per_kind: int) -> Iterator[Labelled]:
     ]
     for property_id in rng.sample(named_props, min(per_kind, len(named_props))):
         house = (world.properties[property_id].address or "").split(",")[0]
-        yield "property by house name alone (risk shown)", house.lower(), property_id
+        yield PROPERTY_BY_NAME, house.lower(), property_id
 
 
 def absent_queries(world: World, per_kind: int) -> Iterator[Labelled]:
@@ -420,6 +426,8 @@ def queries(world: World, per_kind: int) -> list[Labelled]:
 
 # --- evaluation ---------------------------------------------------------------------------
 
+PROPERTY_BY_NAME = "property by house name alone (risk shown: anywhere in the list)"
+SHOWN_ANYWHERE = frozenset({PROPERTY_BY_NAME})
 IDENTIFIER_KINDS = frozenset(
     {"e-mail", "phone, any UK format", "house number and postcode", "UPRN"}
 )
@@ -454,7 +462,9 @@ def evaluate(world: World, labelled: list[Labelled]) -> dict[str, Tally]:
             tally.false_sure += sum(m.sure for m in shown)
             continue
         tally.found_at_1 += ids[:1] == [expected]
-        tally.found_in_3 += expected in ids[:3]
+        # A property's risk must show on any plausible match, however many there are.
+        window = len(ids) if kind in SHOWN_ANYWHERE else 3
+        tally.found_in_3 += expected in ids[:window]
     return tallies
 
 

@@ -122,7 +122,8 @@ def test_review_due_lists_everything_needing_action(reg: Reg) -> None:
     )
     prop = reg.ok("officer", "property", "add", *args).split(":")[0]
     reg.ok("mgr", "property", "approve", prop)
-    prop_pending = reg.ok("officer", "property", "add", *args).split(":")[0]
+    elsewhere = ("--address", "2 Risk Row, Witney", *args[2:])
+    prop_pending = reg.ok("officer", "property", "add", *elsewhere).split(":")[0]
 
     result = reg.run("cron", "review-due", "--within", "200", "--json")
     assert result.code == 3, result.err

@@ -39,7 +39,21 @@ def add_incident(
     new: Annotated[
         bool, typer.Option("--new", help="Open a new case for a person not yet recorded.")
     ] = False,
+    case: Annotated[
+        str | None, typer.Option("--case", help="The existing case (the same as CASE_ID).")
+    ] = None,
+    not_a_duplicate: Annotated[
+        str | None,
+        typer.Option(
+            help="With --new: why this is a new case although an existing one looks like the "
+            "same person (same phone, e-mail, or name with postcode or date of birth)."
+        ),
+    ] = None,
     name: Annotated[str | None, typer.Option()] = None,
+    title: Annotated[
+        str | None,
+        typer.Option(help="Their title (Ms, Mr, Mx, Dr…): letters then greet them by it."),
+    ] = None,
     alias: Annotated[list[str] | None, typer.Option()] = None,
     dob: Annotated[str | None, typer.Option(help="Date of birth, YYYY-MM-DD.")] = None,
     address: Annotated[str | None, typer.Option()] = None,
@@ -73,9 +87,18 @@ def add_incident(
     ] = None,
     json: Json = False,
 ) -> None:
-    """Record an incident, on a new case (--new) or an existing one."""
+    """Record an incident, on a new case (--new) or an existing one.
+
+    A new case for someone who looks already recorded is refused, naming the likely cases:
+    add the incident to one of them, or give --not-a-duplicate REASON.
+    """
+    if case_id is not None and case is not None and case_id.upper() != case.upper():
+        raise Refused("give the case once: CASE_ID or --case")
+    case_id = case_id or case
     if new == (case_id is not None):
-        raise Refused("give either CASE_ID or --new")
+        raise Refused("give either CASE_ID (or --case) or --new")
+    if not_a_duplicate is not None and not new:
+        raise Refused("--not-a-duplicate goes with --new")
     if not date or channel is None or location is None or category is None:
         raise Refused("--date, --channel, --location and --category are required")
     person = None
@@ -85,6 +108,7 @@ def add_incident(
             raise Refused("a new case needs --name")
         person = Person(
             name=name,
+            title=title,
             aliases=tuple(alias or ()),
             date_of_birth=parse_date(dob, "--dob") if dob else None,
             address=address,
@@ -92,7 +116,7 @@ def add_incident(
             emails=tuple(email or ()),
             phones=tuple(phone or ()),
         )
-    elif any([name, alias, dob, address, postcode, email, phone]):
+    elif any([name, title, alias, dob, address, postcode, email, phone]):
         raise Refused("personal details are given only with --new")
     session = options(ctx).session()
     req = policy.IncidentRequest(
@@ -106,12 +130,12 @@ def add_incident(
         by_representative=by_representative,
         service=service or "Customer Services",
     )
-    case, incident = casework.add_incident(session, case_id, person, req)
-    warn_free_text(summary=summary)
+    case_id, incident = casework.add_incident(session, case_id, person, req, not_a_duplicate)
+    warn_free_text(summary=summary, not_a_duplicate=not_a_duplicate)
     if json:
-        ui.print_json({"case": case, "incident": incident})
+        ui.print_json({"case": case_id, "incident": incident})
     else:
-        ui.out(f"case {case}: incident {incident} recorded")
+        ui.out(f"case {case_id}: incident {incident} recorded")
 
 
 @app.command()
@@ -232,7 +256,17 @@ def adjustments(
     add: Annotated[AdjustmentKind, typer.Option("--add", help="The reasonable adjustment.")],
     note: Annotated[str | None, typer.Option()] = None,
 ) -> None:
-    """Record a reasonable adjustment; restrictions that contradict it are refused."""
-    casework.add_adjustment(options(ctx).session(), case_id, add, note)
+    """Record a reasonable adjustment; restrictions that conflict with it are refused, and one
+    already in force is flagged for review."""
+    from ucbr.domain.policy.adjustments import unjustified
+    from ucbr.domain.views import decision_in_force
+
+    case = casework.add_adjustment(options(ctx).session(), case_id, add, note)
     warn_free_text(note=note)
-    ui.out(f"{case_id.upper()}: adjustment {add} recorded")
+    ui.out(f"{case.id}: adjustment {add} recorded")
+    current = decision_in_force(case)
+    for conflict in unjustified(case, current) if current is not None else []:
+        ui.err(
+            f"ucbr: warning: {case.id}: {conflict.line()}; review it now "
+            f"(`ucbr review {case.id} --outcome vary`, or continue it with --justify)"
+        )

@@ -307,6 +307,8 @@ class Case(Strict):
     letters: tuple[LetterIssued, ...] = ()
     foi: tuple[FoiRecord, ...] = ()
     opened_on: dt.date
+    # Why this is a new case although an existing one looked like the same person.
+    not_a_duplicate: Text | None = None
 
 
 class PropertyDecision(Strict):
@@ -351,4 +353,6 @@ class PropertyRisk(Strict):
     proposal: PropertyRisk | None = None  # a variation awaiting approval
     next_review: dt.date | None = None
     reviews: tuple[PropertyReview, ...] = ()
+    # Why this is a new property risk although an existing one looked like the same home.
+    not_a_duplicate: Text | None = None
     policy: PolicyHash

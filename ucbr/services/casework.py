@@ -62,15 +62,25 @@ def new_file_id(reg: Register, prefix: str) -> str:
 
 
 def add_incident(
-    session: Session, case_id: str | None, person: Person | None, req: policy.IncidentRequest
+    session: Session,
+    case_id: str | None,
+    person: Person | None,
+    req: policy.IncidentRequest,
+    not_a_duplicate: str | None = None,
 ) -> tuple[str, str]:
-    """Record an incident on a case, or on a new case for ``person``; returns both ids."""
+    """Record an incident on a case, or on a new case for ``person``; returns both ids. A new
+    case for someone likely already recorded needs ``not_a_duplicate``."""
+    from ucbr.services.duplicates import people_like
+
     with session.reg.locked():
         if case_id is None:
             if person is None:
                 raise Refused("a new case needs --name")
             previous = None
-            case = policy.open_case(new_file_id(session.reg, "C"), person, session.ctx())
+            likely = people_like(session.reg, session.ring, person)
+            case = policy.open_case(
+                new_file_id(session.reg, "C"), person, session.ctx(), likely, not_a_duplicate
+            )
         else:
             previous, case = session.reg.load_case(case_id, session.ring)
         case, incident = policy.record_incident(case, req, session.ctx(case))
@@ -209,10 +219,19 @@ def decide_appeal(
     return change_case(session, case_id, "appeal-decide", change)
 
 
-def add_property(session: Session, terms: policy.PropertyTerms) -> PropertyRisk:
-    """Propose a property risk, in a new file."""
+def add_property(
+    session: Session, terms: policy.PropertyTerms, not_a_duplicate: str | None = None
+) -> PropertyRisk:
+    """Propose a property risk, in a new file; one likely already recorded needs a reason."""
+    from ucbr.services.duplicates import properties_like
+
     with session.reg.locked():
-        prop = policy.propose_property(new_file_id(session.reg, "P"), terms, session.ctx())
+        likely = properties_like(
+            session.reg, session.ring, terms.address, terms.postcode, terms.uprn
+        )
+        prop = policy.propose_property(
+            new_file_id(session.reg, "P"), terms, session.ctx(), likely, not_a_duplicate
+        )
         save(session, prop, None, "property-add")
     return prop
 
@@ -265,10 +284,26 @@ def record_foi(
     )
 
 
+@dataclass(frozen=True)
+class LetterWritten:
+    """A letter written to a file: its record (none for a preview), and the adjustments the
+    person needs that this letter does not meet by itself."""
+
+    issued: LetterIssued | None
+    unmet: list[str]
+
+
 def issue_letter(
-    session: Session, case_id: str, kind: LetterKind, fmt: LetterFormat, out: Path
-) -> LetterIssued:
-    """Render a letter to ``out`` (0600, outside the register) and record that it was issued."""
+    session: Session,
+    case_id: str,
+    kind: LetterKind,
+    fmt: LetterFormat,
+    out: Path,
+    preview: bool = False,
+) -> LetterWritten:
+    """Render a letter to ``out`` (0600, outside the register) and record that it was issued;
+    a preview is rendered the same way and recorded nowhere."""
+    from ucbr.domain.letters.form import unmet
     from ucbr.services import letters  # Jinja and the PDF engine load only for a letter
 
     target = outside_register(session.reg.root, out)
@@ -289,6 +324,9 @@ def issue_letter(
             session.today,
             overrides if overrides.is_dir() else None,
         )
+        if preview:
+            create_private_file(target, rendered.content)
+            return LetterWritten(None, unmet(case, fmt))
         issued = LetterIssued(
             id=session.ctx(case).new_id("L"),
             kind=kind,
@@ -307,4 +345,4 @@ def issue_letter(
         except BaseException:
             target.unlink(missing_ok=True)
             raise
-    return issued
+    return LetterWritten(case.letters[-1], unmet(case, fmt))

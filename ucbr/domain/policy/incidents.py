@@ -4,8 +4,10 @@ case basis", and every decision rests on incidents recorded first."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ucbr.domain.duplicates import Likely, duplicate_refusal
 from ucbr.domain.model import (
     BEHAVIOURS,
     SERIOUS_BEHAVIOURS,
@@ -34,9 +36,21 @@ class IncidentRequest:
     service: str
 
 
-def open_case(case_id: str, person: Person, ctx: Ctx) -> Case:
-    """A new case for one person, opened today."""
-    return make(Case, id=case_id, person=person, opened_on=ctx.today)
+def open_case(
+    case_id: str,
+    person: Person,
+    ctx: Ctx,
+    likely: Sequence[Likely] = (),
+    not_a_duplicate: str | None = None,
+) -> Case:
+    """A new case for one person, opened today. When existing cases are ``likely`` the same
+    person, a new one is opened only with a recorded reason; else the incident belongs on
+    the existing case, so its history stays whole."""
+    if likely and blank(not_a_duplicate):
+        hint = f"add the incident to that case (`ucbr add-incident {likely[0].id} …`)"
+        raise refuse(duplicate_refusal(list(likely), "person", hint))
+    reason = not_a_duplicate if likely else None
+    return make(Case, id=case_id, person=person, opened_on=ctx.today, not_a_duplicate=reason)
 
 
 def _check_behaviours(req: IncidentRequest) -> None:
