@@ -215,6 +215,19 @@ def test_letter_golden_content(kind: LetterKind, fmt: str) -> None:
     assert_required_parts(plain(text) if fmt == "html" else " ".join(text.split()), kind)
 
 
+@pytest.mark.parametrize("kind", sorted(REQUIRED))
+def test_every_letter_points_to_the_privacy_notice(kind: LetterKind) -> None:
+    """Every letter gives the council's privacy notice, from its own settings.
+
+    Policy: "A Privacy Notice is available on our website" and "Our privacy notice is a
+    statement that transparently tells individuals what personal data the Council collects"
+    """
+    own = CFG.model_copy(update={"privacy_notice_url": "https://council.example/privacy/ucbr"})
+    letter = render_letter(CASE_FOR[kind](), kind, "md", own, POLICY, STAFF, TODAY)
+    assert "Our privacy notice explains how we use your information: " in letter.content.decode()
+    assert "https://council.example/privacy/ucbr" in letter.content.decode()
+
+
 def test_letter_records_what_it_is_about() -> None:
     """The rendered letter names its kind, format, subject and the hashes of its output."""
     letter = render("review-outcome")
