@@ -7,6 +7,7 @@ the register are compared. The comparison itself is pure (``ucbr.domain.duplicat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ucbr.domain.duplicates import Likely, likely_people, likely_properties
@@ -20,14 +21,29 @@ from ucbr.storage.vault import Keyring
 from ucbr.storage.yamlio import load_strict
 
 
-def _record_data(reg: Register, ring: Keyring, file_id: str) -> dict[str, object] | None:
-    """A file's record as data, or None when it cannot be read (`check` reports those)."""
+def _head(plain: bytes, key: str) -> bytes:
+    """The lines of a record up to the end of its top-level ``key``: the person comes first
+    in a case record as ucbr writes it, so the incidents and decisions after it need no
+    parse. Anything else (another shape) is returned whole, for the full parse."""
+    at = plain.find(f"\n{key}:".encode())
+    if at < 0:
+        return plain
+    following = re.search(rb"\n[A-Za-z_]", plain[at + len(key) + 2 :])
+    return plain if following is None else plain[: at + len(key) + 2 + following.start() + 1]
+
+
+def _record_data(
+    reg: Register, ring: Keyring, file_id: str, key: str | None = None
+) -> dict[str, object] | None:
+    """A file's record as data (only up to ``key`` if given), or None when it cannot be
+    read (`check` reports those)."""
     try:
         text = reg.read_text(file_id)
         armored = envelope.fast_section(text, "record")
         if armored is None:
             armored = envelope.parse(text, envelope.relpath(file_id)).sections["record"]
-        data = load_strict(ring.open("record", armored), file_id)
+        plain = ring.open("record", armored)
+        data = load_strict(_head(plain, key) if key else plain, file_id)
     except UcbrError:
         return None
     return data if isinstance(data, dict) else None
@@ -38,7 +54,7 @@ def recorded_people(reg: Register, ring: Keyring) -> Iterator[tuple[str, Person]
     the register."""
     if ring.can_read("record"):
         for case_id in reg.ids("case"):
-            data = _record_data(reg, ring, case_id)
+            data = _record_data(reg, ring, case_id, "person")
             if data is not None and isinstance(data.get("person"), dict):
                 try:
                     yield case_id, validate(Person, data["person"], case_id)
