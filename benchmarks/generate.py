@@ -181,7 +181,10 @@ def warn(w: World, case: Case, day: dt.date, to: str) -> Case:
     case, inc = incident(w, case, day)
     note = "Told the caller the behaviour was unacceptable." if to == "verbal_warning" else None
     req = policy.EscalationRequest(incidents=(inc,), note=note)
-    case, _ = policy.escalate(case, req, w.ctx("officer", day))
+    case, decision = policy.escalate(case, req, w.ctx("officer", day))
+    if to == "informal_written_warning" and w.rng.random() < 0.95:
+        # Step 2's letter, sent within a few days; a few never are, for `check` to find.
+        case = letter(w, case, "informal-warning", day + w.days(0, 3), decision.id)
     return case
 
 

@@ -32,6 +32,13 @@ STAFF = {
     "demo-frontline": ("frontline", "Fern Demo (customer services)"),
     "demo-scheduler": ("scheduler", "Review-due job"),
 }
+# The service each works in (none: across the council) and the job title letters print.
+POSTS = {
+    "demo-manager": ("Customer Services", "Customer Services Manager"),
+    "demo-officer": (None, "Customer Relations Officer"),
+    "demo-officer2": (None, "Customer Relations Officer"),
+    "demo-head": (None, "Head of Customer and Support Services"),
+}
 
 
 class Demo:
@@ -116,6 +123,19 @@ def formal(d: Demo, case: str, incident: str, day: str, review_by: str, *restric
     )
 
 
+def bypassing(incident: str, why: str) -> tuple[str, ...]:
+    """The deciding officer relies on an incident of violence or a serious threat."""
+    return ("--bypass", incident, "--bypass-reason", why)
+
+
+def post(who: str) -> tuple[str, ...]:
+    service, title = POSTS.get(who, (None, None))
+    return (
+        *(("--service", service) if service else ()),
+        *(("--job-title", title) if title else ()),
+    )
+
+
 def build(target: Path) -> None:
     work = Path(tempfile.mkdtemp(prefix="ucbr-demo-"))
     home, keys = work / "home", work / "keys"
@@ -135,6 +155,12 @@ def build(target: Path) -> None:
                     "West Exampleshire District Council",
                     "--privacy-url",
                     "https://www.example.gov.uk/privacy/ucbr",
+                    "--council-address",
+                    "Council Offices, High Street, Exampleton EX1 1AA",
+                    "--council-email",
+                    "customer.relations@example.gov.uk",
+                    "--council-phone",
+                    "01234 567000",
                 ]
             )
             == 0
@@ -155,6 +181,7 @@ def build(target: Path) -> None:
             role,
             "--key",
             recipient,
+            *post(who),
         )
 
     # 1. Incident only: not on the register.
@@ -241,6 +268,7 @@ def build(target: Path) -> None:
         "Re-sent the same 20 e-mails.",
     )
     d.run("demo-officer", "2026-09-21", "escalate", c, "--incident", i2)
+    letter(d, c, "informal-warning", "2026-09-22")
 
     # 4. Formal warning: e-mail only, on set days and hours.
     c, i = d.incident(
@@ -249,6 +277,8 @@ def build(target: Path) -> None:
         None,
         "--name",
         "Devon Singlechannel",
+        "--title",
+        "Mx",
         "--alias",
         "Dev Singlechannel",
         "--phone",
@@ -278,6 +308,7 @@ def build(target: Path) -> None:
         "mon,thu",
         "--contact-hours",
         "09:00-12:00",
+        *bypassing(i, "A threat to harm the officer, made in person."),
     )
     d.run("demo-manager", "2026-10-03", "approve", c)
     letter(d, c, "formal-warning", "2026-10-03")
@@ -327,6 +358,8 @@ def build(target: Path) -> None:
         "Wrote to six more officers about the same housing matter.",
     )
     d.run("demo-officer", "2026-08-10", "escalate", c, "--incident", i1)
+    letter(d, c, "informal-warning", "2026-08-11")
+    d.run("demo-officer", "2026-08-12", "adjustments", c, "--add", "needs_large_print")
     _, i2 = d.incident(
         "demo-officer",
         "2026-08-24",
@@ -383,6 +416,7 @@ def build(target: Path) -> None:
         "2027-04-20",
         "--no-further-responses",
         "the 2025 council tax refund",
+        *bypassing(i, "Pushed a chair at the officer: physical aggression."),
     )
     d.run("demo-manager", "2026-10-22", "approve", c)
     letter(d, c, "formal-warning", "2026-10-22")
@@ -405,7 +439,16 @@ def build(target: Path) -> None:
         "--summary",
         "Threatened staff during a telephone call about benefits.",
     )
-    formal(d, c, i, "2026-05-05", "2026-11-01", "--only-channel", "letter")
+    formal(
+        d,
+        c,
+        i,
+        "2026-05-05",
+        "2026-11-01",
+        "--only-channel",
+        "letter",
+        *bypassing(i, "Threatened staff by telephone."),
+    )
     d.run("demo-manager", "2026-05-06", "approve", c)
     letter(d, c, "formal-warning", "2026-05-06")
     _, i2 = d.incident(
@@ -455,14 +498,23 @@ def build(target: Path) -> None:
         "--serious",
         *ABUSE,
         "--behaviour",
-        "intimidation",
+        "threats",
         "--summary",
-        "Waited outside the depot to intimidate a refuse collector.",
+        "Waited outside the depot and threatened a refuse collector.",
         "--service",
         "Waste",
     )
-    formal(d, c, i, "2026-03-03", "2026-09-01", "--premises-ban", "Depot, Station Road")
-    d.run("demo-manager", "2026-03-04", "approve", c)
+    formal(
+        d,
+        c,
+        i,
+        "2026-03-03",
+        "2026-09-01",
+        "--premises-ban",
+        "Depot, Station Road",
+        *bypassing(i, "A threat made to a collector at the depot."),
+    )
+    d.run("demo-head", "2026-03-04", "approve", c)
     letter(d, c, "formal-warning", "2026-03-04")
 
     # Properties: two risks in force (one review overdue), one awaiting approval.

@@ -128,6 +128,17 @@ def make_incident(
 LETTER_ONLY = Restriction(kind="single_channel", channel="letter")
 
 
+def bypassing(incident: str) -> dict[str, str]:
+    """The terms by which a deciding officer relies on an incident to bypass steps 1 and 2."""
+    return {"bypass": incident, "bypass_reason": "Pushed a chair at staff: physical aggression."}
+
+
+def serious_incident(case: Case, actor: str = "front", **changes: Any) -> tuple[Case, Incident]:
+    """An incident of violence: physically aggressive behaviour, reported as serious."""
+    changes.setdefault("behaviours", ("physically_aggressive",))
+    return make_incident(case, actor, serious=True, **changes)
+
+
 def restricting_req(incidents: tuple[str, ...], **changes: Any) -> policy.EscalationRequest:
     """A complete step-3 request: one restriction, considerations, essential services."""
     fields: dict[str, Any] = {

@@ -182,6 +182,8 @@ class Reg:
             "--summary",
             "Shouted and swore at the officer.",
             "--json",
+            # A serious incident is one of the policy's behaviours of violence or threats.
+            *(("--behaviour", "physically_aggressive") if "--serious" in extra else ()),
             *extra,
         )
         data = json.loads(out)
@@ -224,6 +226,7 @@ def on_register(reg: Reg, officer: str = "officer", approver: str = "mgr") -> st
     case, incident = reg.new_case(officer, "--serious")
     reg.ok(
         officer, "escalate", case, "--incident", incident, "--to", "formal_written_warning",
+        "--bypass", incident, "--bypass-reason", "Threatened the officer with harm.",
         "--only-channel", "letter", "--considerations", "None known.",
         "--essential-services", "By letter to the council offices.", "--review-by", "2027-01-15",
     )  # fmt: skip
@@ -254,7 +257,9 @@ def build(base: Path) -> Reg:
     keys = base / "keys"
     keys.mkdir()
     with patched_env(reg.env("mgr")):
-        assert main(["init", str(reg.root), "--council", "Exampleshire District Council"]) == 0
+        init = ["init", str(reg.root), "--council", "Exampleshire District Council"]
+        contact = ["--council-email", "contact@council.example", "--council-phone", "01234 567890"]
+        assert main([*init, *contact]) == 0
     for staff_id, (role, name) in STAFF.items():
         recipient = write_key(keys / f"{staff_id}.txt")
         reg.keys[staff_id] = keys / f"{staff_id}.txt"

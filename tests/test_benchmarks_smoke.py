@@ -196,3 +196,21 @@ def test_fast_schedule_reader_agrees_with_yaml(schedule: Schedule) -> None:
     assert fast is None or fast == load_strict(plain)
     if fast is not None:
         assert Schedule.model_validate(fast) == schedule
+
+
+def test_lookup_quality_runs_and_meets_its_targets_on_a_small_register(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """benchmarks/lookup_quality.py runs on 400 people and reports recall, identifiers first
+    and false matches for absent people, meeting its targets (the full run is not a test)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import lookup_quality
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    code = lookup_quality.main(["--people", "400", "--per-kind", "6", "--json"])
+    figures = json.loads(capsys.readouterr().out)["figures"]
+    assert code == 0, figures
+    assert figures["recall_at_3"] >= lookup_quality.TARGET_RECALL
+    assert figures["identifier_first"] == 1.0
+    assert figures["absent_possible_per_query"] <= lookup_quality.TARGET_ABSENT_POSSIBLE

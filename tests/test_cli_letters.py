@@ -66,7 +66,7 @@ def test_formal_warning_pdf_holds_what_the_letter_must_say(reg: Reg, tmp_path: P
         "Local Government and Social Care Ombudsman",
         "LGSCO",
         "appeal",
-        "by 28 December 2026",
+        "by 29 December 2026",  # 28 December 2026 is a bank holiday
         PRIVACY_URL,
         "contact us only by e-mail",
         "Otto Second",

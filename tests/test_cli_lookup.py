@@ -51,6 +51,8 @@ class Populated:
         self.property = self._property("12 Bridge Street, Witney", "OX28 1AB", UPRN)
         reg.ok("mgr", "property", "approve", self.property)
         self.property_proposed = self._property("7 Quarry Road, Witney", "OX28 5QQ", "99")
+        self.cottage = self._property("Rose Cottage, Mill Lane, Witney", "OX28 6AA", "77")
+        reg.ok("mgr", "property", "approve", self.cottage)
 
     def _property(self, address: str, postcode: str, uprn: str) -> str:
         out = self.reg.ok(
@@ -97,8 +99,6 @@ def never_incident_details(out: str) -> None:
         "Zoë O'Brien",
         "zoe obrien",
         "ZOE O'BRIEN",
-        "Zoe O'Brein",
-        "Zoe OBrian",
         "Zed Obi",
         "ZOE.OBRIEN@example.net",
         "01993 123456",
@@ -109,8 +109,8 @@ def never_incident_details(out: str) -> None:
     ],
 )
 def test_lookup_finds_person_on_register(world: Populated, query: str) -> None:
-    """Lookup finds a person on the register by name (ignoring case, accents and small
-    typos), alias, e-mail, phone in any format and postcode.
+    """Lookup finds a person on the register by name (ignoring case and accents), alias,
+    e-mail, phone in any format and postcode.
 
     Policy: "Access will be available to Council representatives who have regular contact
     with service users."
@@ -119,6 +119,17 @@ def test_lookup_finds_person_on_register(world: Populated, query: str) -> None:
     assert re.match(rf"{world.case}  \(match \d+%, on \w+\)", out)
     assert "Contact only by e-mail" in out
     never_incident_details(out)
+
+
+@pytest.mark.parametrize("query", ["Zoe O'Brein", "Zoe OBrian"])
+def test_lookup_with_a_typo_is_a_possible_match(world: Populated, query: str) -> None:
+    """A name typed with a slip finds the person, as a possible match: who it might be, to
+    confirm, never the restrictions (one slip from O'Brien is also someone else's name)."""
+    out = world.lookup(query)
+    assert out.startswith(f"{world.case}  (POSSIBLE match ")
+    assert NAME in out and "Contact only by e-mail" not in out
+    data = json.loads(world.reg.ok("front", "lookup", query, "--json"))
+    assert data[0]["possible"] and "restrictions" not in data[0]["entry"]
 
 
 def test_lookup_shows_what_staff_may_do(world: Populated) -> None:
@@ -232,3 +243,19 @@ def test_lookup_needs_a_key_that_reads_entries(world: Populated) -> None:
     assert NAME not in message
     result = world.reg.run("cron", "lookup", "zoe obrien")
     assert result.out == ""
+
+
+@pytest.mark.parametrize("query", ["rose cottage", "Rose Cotage", "ROSE COTTAGE"])
+def test_property_risk_shows_on_a_possible_address_match(world: Populated, query: str) -> None:
+    """ "rose cottage" is only a possible match (many homes have the name), yet the risk and
+    the guidance for attending show: a false warning costs a careful visit, a miss an injury.
+
+    Policy: "we are instead highlighting risks at the property and providing guidance for
+    attendance."
+    """
+    out = world.lookup(query)
+    assert out.startswith(f"{world.cottage}  (POSSIBLE match ")
+    assert "Check the address" in out
+    assert "PROPERTY RISK at Rose Cottage, Mill Lane, Witney, OX28 6AA" in out
+    assert f"Guidance for attending: {GUIDANCE}" in out
+    assert "Confirm who this is" not in out and DETAILS not in out

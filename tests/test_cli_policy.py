@@ -14,7 +14,7 @@ import pytest
 
 from tests.regkit import Reg, email_of
 from ucbr.domain.model import Restriction
-from ucbr.domain.words import describe_restriction
+from ucbr.domain.words import restriction_in_force
 from ucbr.storage.envelope import relpath
 
 pytestmark = pytest.mark.e2e
@@ -301,6 +301,10 @@ def test_serious_incident_bypasses_steps_1_and_2(reg: Reg) -> None:
         incident_id,
         "--to",
         "formal_written_warning",
+        "--bypass",
+        incident_id,
+        "--bypass-reason",
+        "Pushed a chair at staff.",
         *EMAIL_ONLY,
         *TERMS,
     )
@@ -473,12 +477,14 @@ def test_entry_holds_details_only_once_approved(reg: Reg) -> None:
         "single_point_of_contact",
     ]
     for r in entry["restrictions"]:
-        assert r["plain"] == describe_restriction(Restriction.model_validate(r["detail"]))
+        detail = Restriction.model_validate(r["detail"])
+        assert r["plain"] == restriction_in_force(detail, "Customer Services")
         assert r["start"] == reg.today
     plain = " ".join(r["plain"] for r in entry["restrictions"])
     for words in (
         "Contact only by e-mail",
-        "Monday, Thursday",
+        "Mondays and Thursdays",
+        "Covers the Customer Services service, until it is lifted or varied at review.",
         "09:00 to 12:00",
         "Witney Town Hall",
         "until 1 February 2027",

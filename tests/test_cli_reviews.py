@@ -211,7 +211,9 @@ def test_not_notifying_needs_reason(reg: Reg) -> None:
 
 
 def test_appeal_within_one_month_or_late_reason(reg: Reg) -> None:
-    """An appeal within one month of the decision is lodged; a later one needs a reason.
+    """An appeal within one month of the decision is lodged; a later one needs a reason. A
+    month from 28 November 2026 is Monday 28 December, a bank holiday (Boxing Day moved), so
+    the deadline is the next working day, 29 December.
 
     Policy: "You have the right to appeal the decision to be added to the UCBR ... within one
     month of the decision made."
@@ -219,16 +221,16 @@ def test_appeal_within_one_month_or_late_reason(reg: Reg) -> None:
     in_time, _ = on_register(reg, name=NAME)
     late, _ = on_register(reg, name="Lena Lateappeal")
     reg.today = "2027-01-10"
-    reg.ok("officer", "appeal", "lodge", in_time, "--received", "2026-12-28")
-    message = refused(reg, "officer", "appeal", "lodge", late, "--received", "2026-12-29")
-    assert "deadline (2026-12-28)" in message
+    reg.ok("officer", "appeal", "lodge", in_time, "--received", "2026-12-29")
+    message = refused(reg, "officer", "appeal", "lodge", late, "--received", "2026-12-30")
+    assert "deadline (2026-12-29)" in message
     reg.ok(
         "officer",
         "appeal",
         "lodge",
         late,
         "--received",
-        "2026-12-29",
+        "2026-12-30",
         "--late-reason",
         "Posted before the deadline; delayed by the post office.",
     )
@@ -397,7 +399,10 @@ def test_varied_appeal_needs_approval(reg: Reg, tmp_path: Path) -> None:
     assert "Contact only by e-mail" in found(reg)
     assert "you proposed" in refused(reg, "head", "approve", case_id)
     message = refused(reg, "mgr", "approve", case_id)
-    assert "you approved decision" in message and "not involved" in message
+    assert "you proposed or approved decision" in message and "not involved" in message
+    # A small council: every manager and head of service had a part. Say so, and who may.
+    assert "nobody in the staff directory" in message
+    assert "a head of service or a manager of another service" in message
     reg.ok(second_manager(reg, tmp_path), "approve", case_id)
     out = found(reg)
     assert "Contact only by letter" in out and "APPEAL IN PROGRESS" not in out

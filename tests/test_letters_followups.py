@@ -23,8 +23,9 @@ from tests.letter_fixtures import (
 )
 from ucbr.domain.faults import case_problems
 from ucbr.domain.letters import LetterRefused
-from ucbr.domain.model import Case, LetterIssued, LetterKind
+from ucbr.domain.model import Case, LetterIssued, LetterKind, Restriction
 from ucbr.domain.policy import appeal_deadline
+from ucbr.domain.settings import PolicyConfig
 from ucbr.domain.views import letters_owed, schedule_of
 from ucbr.services.letters import render_letter
 
@@ -79,12 +80,14 @@ def test_appeal_outcome_gives_complaint_route() -> None:
 
 
 def test_restriction_ended_at_review_signed_by_the_reviewer() -> None:
-    """A restriction lifted at review is signed by the reviewer, not the original approver."""
+    """A restriction lifted at review is signed by the reviewer, with their job title, not
+    the original approver; the footer names the reference, never the policy version."""
     letter = text(ended_case(), "restriction-ended")
     assert letter.endswith(
-        "Yours sincerely, Hana Head West Oxfordshire District Council (demo) --- "
-        f"Reference C-7F3K2QHM. Made under policy version {POLICY}."
+        "Yours sincerely, Hana Head Head of Service West Oxfordshire District Council (demo) --- "
+        "Our reference C-7F3K2QHM. Please quote it when you contact us."
     )
+    assert POLICY not in letter
     assert "Maya Manager" not in letter
 
 
@@ -270,3 +273,39 @@ def test_overturned_appeal_told_by_either_letter(letter: LetterIssued) -> None:
         ("restriction-ended", dt.date(2026, 3, 2), FORMAL.id)
     ]
     assert letters_owed(overturned_case(letter)) == []
+
+
+# --- 6. an appeal route the person may use ----------------------------------------------------
+
+
+def only(channel: str, *more: Restriction) -> Case:
+    """The formal warning, restricted to one channel (and any more restrictions given)."""
+    terms = (Restriction(kind="single_channel", channel=channel), *more)  # type: ignore[arg-type]
+    return case(decisions=(FORMAL.model_copy(update={"restrictions": terms}),))
+
+
+def test_the_appeal_goes_by_a_channel_the_person_may_use() -> None:
+    """E-mail only: appeal by e-mail to the council's address; telephone only: by telephone in
+    their contact times; letter only: in writing. A council with no e-mail address set cannot
+    send an e-mail-only person a letter that tells them to write: refused, naming the setting.
+
+    Policy: "You have the right to appeal the decision to be added to the UCBR".
+    """
+    contact = {"council_email": "ucbr@example.gov.uk", "council_phone": "01993 861000"}
+    cfg = CFG.model_copy(update=contact)
+    times = Restriction(kind="contact_times", days=("mon", "thu"), hours="09:00-12:00")
+    by_email = text_with(cfg, only("email"))
+    assert "E-mail your appeal to ucbr@example.gov.uk, quoting reference C-7F3K2QHM." in by_email
+    assert "Write to us at" not in by_email
+    by_phone = text_with(cfg, only("telephone", times))
+    assert "Telephone us on 01993 861000 on Mondays and Thursdays, 09:00 to 12:00 to appeal" in (
+        by_phone
+    )
+    assert "Write to us at" in text_with(cfg, only("letter"))
+    with pytest.raises(LetterRefused, match="set council_email"):
+        text(only("email"), "formal-warning")
+
+
+def text_with(cfg: PolicyConfig, facts: Case) -> str:
+    letter = render_letter(facts, "formal-warning", "md", cfg, POLICY, STAFF, TODAY)
+    return " ".join(letter.content.decode().split())

@@ -134,7 +134,8 @@ def busy(template_register: Reg, tmp_path_factory: pytest.TempPathFactory) -> Re
 
     parveen_case, parveen_incident = add_person(reg, parveen, "2026-10-09")
     reg.ok("officer", "adjustments", parveen_case, "--add", "needs_interpreter")
-    to_formal_warning(reg, parveen_case, parveen_incident, parveen, "--only-channel", "letter")
+    to_formal_warning(reg, parveen_case, parveen_incident, parveen, "--only-channel", "letter",
+                      "--justify", "Letters translated; calls interpreted.")  # fmt: skip
     reg.ok("head", "approve", parveen_case)
 
     desmond_case, desmond_incident = add_person(reg, desmond, "2026-11-02")

@@ -76,6 +76,7 @@ def test_a_review_varying_to_an_unknown_contact_is_refused_at_once(reg: Reg) -> 
     """`review --outcome vary --spoc nobody` is refused, changing nothing, not later at `letter`."""
     case, incident = reg.new_case("front", "--serious")
     reg.ok("officer", "escalate", case, "--incident", incident, "--to", "formal_written_warning",
+           "--bypass", incident, "--bypass-reason", "Pushed a chair at staff.",
            "--only-channel", "letter", "--considerations", "None known.",
            "--essential-services", "By letter.", "--review-by", "2027-01-15")  # fmt: skip
     reg.ok("mgr", "approve", case)

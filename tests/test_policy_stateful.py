@@ -21,24 +21,26 @@ from tests.policy_helpers import (
     make_incident,
     new_id,
     registered_case,
+    serious_incident,
 )
 from ucbr.domain import policy, views
 from ucbr.domain.model import (
     BEHAVIOURS,
     LADDER,
     RESTRICTING_STEPS,
+    SERIOUS_BEHAVIOURS,
     Case,
     Decision,
     LetterIssued,
     PropertyRisk,
     Restriction,
 )
-from ucbr.domain.policy.base import GIVEN_STATUSES
+from ucbr.domain.policy.adjustments import conflicts
+from ucbr.domain.views import GIVEN_STATUSES
 from ucbr.errors import Refused
 
 T = TypeVar("T")
 START = TODAY
-INTERVAL = CFG.review_interval_months
 # Casework staff act most; everyone else now and then, to be refused.
 ACTORS = st.sampled_from([*sorted(ROLES), "officer", "officer2", "manager", "manager2", "head"])
 VALID_RESTRICTIONS = [
@@ -105,8 +107,9 @@ def refused_before_warning_letter(case: Case) -> bool:
 
 
 def step_skipped(case: Case) -> bool:
-    """A step with no earlier step below it, and no serious incident bypassing steps 1 and 2."""
-    serious = {i.id for i in case.incidents if i.serious}
+    """A step with no earlier step below it, and no incident of violence or a serious threat
+    (the policy's behaviours) relied on to bypass steps 1 and 2."""
+    serious = {i.id for i in case.incidents if set(i.behaviours) & SERIOUS_BEHAVIOURS}
     for index, d in enumerate(case.decisions):
         target = LADDER.index(d.step)
         if d.status == "rejected" or target == 0:
@@ -132,8 +135,10 @@ class RegisterMachine(RuleBasedStateMachine):
     )
     def open(self, start: str) -> None:
         """Start from a fresh incident, or part-way up the ladder, so later stages get explored."""
-        if start in ("incident", "serious"):
-            self.case, _ = make_incident(make_case(), serious=start == "serious")
+        if start == "serious":
+            self.case, _ = serious_incident(make_case())
+        elif start == "incident":
+            self.case, _ = make_incident(make_case())
         elif start == "warned":
             self.case, _ = case_with_warnings()
         else:
@@ -183,9 +188,13 @@ class RegisterMachine(RuleBasedStateMachine):
         step = to or self.expected_step()
         if step in ("verbal_warning", "informal_written_warning"):
             return policy.EscalationRequest(to=to, incidents=incidents, note="Asked to stop.")
+        # The deciding officer sometimes relies on one of the incidents to skip the warnings.
+        bypass = data.draw(st.sampled_from([None, *incidents]))
         return policy.EscalationRequest(
             to=to,
             incidents=incidents,
+            bypass=bypass,
+            bypass_reason="Pushed staff." if bypass else None,
             considerations="Considered; no barriers known.",
             restrictions=tuple(
                 data.draw(
@@ -239,12 +248,13 @@ class RegisterMachine(RuleBasedStateMachine):
         category=st.sampled_from("AB"),
     )
     def incident(self, actor: str, serious: bool, back: int, category: str) -> None:
+        behaviours = ("physically_aggressive",) if serious and category == "A" else ()
         req = policy.IncidentRequest(
             date=self.today - dt.timedelta(days=back),
             channel="telephone",
             location="community",
             category=category,
-            behaviours=BEHAVIOURS[category][:1],
+            behaviours=behaviours or BEHAVIOURS[category][:1],
             summary="Factual summary of what happened.",
             serious=serious,
             by_representative=None,
@@ -459,16 +469,16 @@ class RegisterMachine(RuleBasedStateMachine):
         due = views.next_review(self.case)
         reviewed = [r.date for r in self.case.reviews if r.decision == current.id]
         assert due is not None
-        assert due <= policy.add_months(max([current.approved_on, *reviewed]), INTERVAL)
+        assert due <= views.review_limit(max([current.approved_on, *reviewed]), CFG)
 
     @invariant()
     def every_review_date_within_interval_of_its_decision(self) -> None:
         for d in self.case.decisions:
             if d.review_by is not None:
-                assert d.review_by <= policy.add_months(d.proposed_on, INTERVAL)
+                assert d.review_by <= views.review_limit(d.proposed_on, CFG)
         for r in self.case.reviews:
             if r.next_review is not None:
-                assert r.date <= r.next_review <= policy.add_months(r.date, INTERVAL)
+                assert r.date <= r.next_review <= views.review_limit(r.date, CFG)
 
     @invariant()
     def approver_not_proposer_or_reporter(self) -> None:
@@ -504,13 +514,19 @@ class RegisterMachine(RuleBasedStateMachine):
             reporters = {i.reported_by for i in self.case.incidents if i.id in original.incidents}
             involved = {original.proposed_by, original.approved_by, *reporters}
             for d in self.case.decisions:
-                came_from_appeal = (
-                    d.variation_of == original.id
-                    and d.proposed_by == appeal.decided_by
-                    and d.proposed_on == appeal.decided_on
-                )
-                if came_from_appeal and d.approved_by is not None:
+                if views.varied_by(self.case, d) is appeal and d.approved_by is not None:
                     assert d.approved_by not in involved
+
+    @invariant()
+    def restrictions_approved_respect_earlier_adjustments(self) -> None:
+        """At approval, every conflict with an adjustment already recorded had a reason."""
+        for d in self.case.decisions:
+            if d.approved_on is None:
+                continue
+            justified = {j.adjustment for j in d.justifications}
+            for conflict in conflicts(d.restrictions, self.case.adjustments):
+                if conflict.adjustment.recorded_on < d.proposed_on:
+                    assert conflict.adjustment.kind in justified
 
     @invariant()
     def lifted_or_overturned_is_off_the_register(self) -> None:
@@ -534,7 +550,7 @@ class RegisterMachine(RuleBasedStateMachine):
         if p.decision.status == "approved":
             assert p.decision.approved_on is not None and p.next_review is not None
             since = max([p.decision.approved_on, *(r.date for r in p.reviews)])
-            assert p.next_review <= policy.add_months(since, INTERVAL)
+            assert p.next_review <= views.review_limit(since, CFG)
 
 
 RegisterMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=50, deadline=None)

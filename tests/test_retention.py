@@ -219,7 +219,11 @@ def put(reg: Reg, *records: Case | PropertyRisk, staff_id: str = "ig") -> None:
 def test_retention_period_by_category(
     behaviours: tuple[str, ...], serious: bool, category: str, rule: str, years: int
 ) -> None:
-    """Verbal abuse is kept 2 years, threats 3 and violence 5, as policy.yaml's defaults say."""
+    """Verbal abuse is kept 2 years, threats 3 and violence 5, as policy.yaml's defaults say.
+
+    Policy: "The Council will comply with the Data Protection legislation at all times when
+    administering the UCBR."
+    """
     c = case(1, [incident(1, "2020-05-04", behaviours, serious, category)])
     verdict = retention.case_verdict(c, CFG)
     assert (verdict.rule, verdict.years) == (rule, years)

@@ -122,7 +122,8 @@ def test_review_due_lists_everything_needing_action(reg: Reg) -> None:
     )
     prop = reg.ok("officer", "property", "add", *args).split(":")[0]
     reg.ok("mgr", "property", "approve", prop)
-    prop_pending = reg.ok("officer", "property", "add", *args).split(":")[0]
+    elsewhere = ("--address", "2 Risk Row, Witney", *args[2:])
+    prop_pending = reg.ok("officer", "property", "add", *elsewhere).split(":")[0]
 
     result = reg.run("cron", "review-due", "--within", "200", "--json")
     assert result.code == 3, result.err
@@ -133,13 +134,15 @@ def test_review_due_lists_everything_needing_action(reg: Reg) -> None:
         (case_id, "appeal awaiting a decision"),
         (case_id, "letter to send"),
         (pending, "approval pending"),
+        (pending, "letter to send"),  # the informal warning's, until step 3 is decided
         (prop, "property review"),
         (prop_pending, "approval pending"),
     }
     by_what = {(i["id"], i["what"]): i for i in items}
     review = by_what[(case_id, "restriction review")]
     assert (review["due"], review["days_left"], review["overdue"]) == ("2027-05-01", 154, False)
-    assert by_what[(case_id, "appeal awaiting a decision")]["due"] == "2026-12-28"
+    # A month on is Monday 28 December 2026, a bank holiday: the next working day.
+    assert by_what[(case_id, "appeal awaiting a decision")]["due"] == "2026-12-29"
     assert by_what[(case_id, "letter to send")]["detail"] == "formal-warning"
     assert by_what[(prop, "property review")]["due"] == "2027-05-28"
     # Proposed on Saturday 28 November: due five working days on, Friday 4 December.

@@ -21,7 +21,7 @@ from tests.policy_helpers import (
     registered_case,
 )
 from ucbr.domain import policy, views
-from ucbr.domain.dates import working_days_after
+from ucbr.domain.dates import working_day_from, working_days_after
 from ucbr.domain.faults import LETTER_GRACE_DAYS, case_problems, property_problems
 from ucbr.domain.model import Decision, LetterIssued, Person, Restriction
 from ucbr.domain.problems import Problem
@@ -116,17 +116,22 @@ def test_entry_content_on_register() -> None:
 def test_schedule_items() -> None:
     """The schedule lists the review, a pending approval, an appeal to decide and letters owed.
 
-    A proposal is due for a decision five working days after it is made.
+    A proposal is due for a decision five working days after it is made; the informal
+    warning's letter is owed until a later step is decided.
     """
     case, _proposal = proposed_case()
     items = views.schedule_of(case, CFG).items
-    assert [(i.what, i.due) for i in items] == [("approval", working_days_after(TODAY, 5))]
+    informal = next(d for d in case.decisions if d.step == "informal_written_warning")
+    assert [(i.what, i.due, i.detail) for i in items] == [
+        ("letter", informal.proposed_on, "informal-warning"),
+        ("approval", working_days_after(TODAY, 5), "formal_written_warning " + _proposal.id),
+    ]
     case, decision = policy.approve(case, ctx("manager"))
     case, appeal = policy.lodge_appeal(case, TODAY, None, ctx())
     schedule = views.schedule_of(case, CFG)
     whats = {(i.what, i.due, i.detail) for i in schedule.items}
     assert ("restriction_review", decision.review_by, decision.id) in whats
-    assert ("appeal_decision", policy.add_months(TODAY, 1), appeal.id) in whats
+    assert ("appeal_decision", working_day_from(policy.add_months(TODAY, 1)), appeal.id) in whats
     assert ("letter", TODAY, "formal-warning") in whats
     assert schedule.status == "appeal_pending" and schedule.on_register
     case = policy.record_letter(case, letter("formal-warning", TODAY, decision.id))
@@ -224,7 +229,8 @@ def test_problem_restriction_in_force_without_letter() -> None:
 
 
 def test_problem_step_skipped_without_serious_incident() -> None:
-    """A step skipped without a serious incident is flagged.
+    """A step skipped without relying on an incident of violence or a serious threat (the
+    policy's behaviours, not the reporter's flag) is flagged.
 
     DOMAIN: "ban with no proper warning first" (LGSCO 24 000 202).
     """
@@ -246,11 +252,14 @@ def test_problem_step_skipped_without_serious_incident() -> None:
     case = case.model_copy(update={"decisions": (hand_made,)})
     assert messages(case_problems(case, CFG, TODAY)) == [
         f"{case.id}: decision {hand_made.id} (formal_written_warning) skipped verbal_warning "
-        "without a serious incident"
+        "without relying on an incident of violence or a serious threat"
     ]
-    serious = case.incidents[0].model_copy(update={"serious": True})
+    flagged = case.incidents[0].model_copy(update={"serious": True})
     bypass = hand_made.model_copy(update={"bypass_incident": incident.id})
-    fixed = case.model_copy(update={"incidents": (serious,), "decisions": (bypass,)})
+    still = case.model_copy(update={"incidents": (flagged,), "decisions": (bypass,)})
+    assert len(case_problems(still, CFG, TODAY)) == 1  # abuse flagged serious is not violence
+    violent = flagged.model_copy(update={"behaviours": ("physically_aggressive",)})
+    fixed = case.model_copy(update={"incidents": (violent,), "decisions": (bypass,)})
     assert messages(case_problems(fixed, CFG, TODAY)) == []
 
 

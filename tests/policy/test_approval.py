@@ -5,21 +5,27 @@ One test per rule of the council's policy, each quoting the sentence it enforces
 
 from __future__ import annotations
 
+import dataclasses
+
 from tests.policy_helpers import (
     LATER,
+    STAFF,
     TODAY,
+    bypassing,
     case_with_warnings,
     continued,
     ctx,
     make_case,
-    make_incident,
     proposed_case,
     refused,
     registered_case,
     restricting_req,
+    serious_incident,
     warned_in_writing,
 )
 from ucbr.domain import policy, views
+from ucbr.domain.model import Restriction
+from ucbr.domain.staff import StaffDirectory
 
 # --- approval -------------------------------------------------------------------------------------
 
@@ -46,7 +52,8 @@ def test_approver_not_proposer() -> None:
     case, incident = case_with_warnings()
     case, decision = policy.escalate(case, restricting_req((incident.id,)), ctx("manager"))
     with refused(
-        f"^refused: you proposed decision {decision.id}; the approver must be someone else$"
+        f"^refused: you proposed decision {decision.id}; the approver must be someone else; "
+        "it may be approved by one of: manager2, head, head2$"
     ):
         policy.approve(case, ctx("manager"))
 
@@ -56,8 +63,10 @@ def test_approver_not_reporter() -> None:
 
     Policy: "must be reviewed and approved by the relevant business manager / Head of Service."
     """
-    case, incident = make_incident(make_case(), actor="manager2", serious=True)
-    case, decision = policy.escalate(case, restricting_req((incident.id,)), ctx("officer"))
+    case, incident = serious_incident(make_case(), actor="manager2")
+    case, decision = policy.escalate(
+        case, restricting_req((incident.id,), **bypassing(incident.id)), ctx("officer")
+    )
     with refused(f"you reported incident {incident.id}, which decision {decision.id} relies on"):
         policy.approve(case, ctx("manager2"))
 
@@ -101,3 +110,74 @@ def test_reject_records_reason() -> None:
     assert not views.on_register(case) and views.pending_proposal(case) is None
     with refused("no decision awaiting approval"):
         policy.approve(case, ctx("manager"))
+
+
+# --- the relevant business manager / Head of Service -------------------------------------------
+
+
+def with_services(**services: str) -> StaffDirectory:
+    """The test staff, with the services given (id -> service) recorded."""
+    return StaffDirectory(
+        staff=[m.model_copy(update={"service": services.get(m.id, m.service)}) for m in STAFF.staff]
+    )
+
+
+def acting(actor: str, staff: StaffDirectory) -> policy.Ctx:
+    """The policy's context for ``actor`` among ``staff``."""
+    member = staff.by_id(actor)
+    assert member is not None
+    return dataclasses.replace(ctx(actor), actor=member, staff=staff)
+
+
+def test_a_manager_approves_within_their_own_service() -> None:
+    """A Waste decision is approved by a manager of Waste, not of Housing; the refusal says who
+    may approve it.
+
+    Policy: "must be reviewed and approved by the relevant business manager / Head of Service."
+    """
+    staff = with_services(manager="Housing", manager2="Waste", head="Housing", head2="Waste")
+    case, decision = proposed_case()
+    assert decision.scope == "Waste"
+    with refused(
+        f"decision {decision.id} is for the Waste service: a manager or head of service of "
+        "that service approves it, not one of Housing; it may be approved by one of: "
+        "manager2, head2$"
+    ):
+        policy.approve(case, acting("manager", staff))
+    with refused("not one of Housing"):
+        policy.approve(case, acting("head", staff))
+    _, approved = policy.approve(case, acting("manager2", staff))
+    assert approved.approved_by == "manager2"
+
+
+def test_a_council_wide_decision_is_for_a_head_of_service() -> None:
+    """A council-wide restriction is approved by a head of service, never a service manager.
+
+    Policy: "must be reviewed and approved by the relevant business manager / Head of Service."
+    """
+    case, incident = case_with_warnings()
+    req = restricting_req((incident.id,), scope="council-wide", scope_reason="Across services.")
+    case, decision = policy.escalate(case, req, ctx())
+    with refused(f"decision {decision.id} is council-wide: a head of service approves it"):
+        policy.approve(case, ctx("manager"))
+    _, approved = policy.approve(case, ctx("head"))
+    assert approved.approved_by == "head"
+
+
+def test_an_appeal_variation_may_be_approved_by_another_services_manager() -> None:
+    """A small council: the appeal's variation may be approved by any uninvolved manager, of
+    any service, as the policy's officer "not involved in the original decision".
+
+    Policy: "it will be considered by an Officer who was not involved in the original decision
+    to restrict access."
+    """
+    staff = with_services(manager="Waste", manager2="Planning", head="Waste", head2="Waste")
+    case, _ = proposed_case()
+    case, _ = policy.approve(case, acting("manager", staff))
+    case, _ = policy.lodge_appeal(case, TODAY, None, ctx())
+    hours = Restriction(kind="contact_times", days=("mon",), hours="09:00-12:00")
+    terms = restricting_req((), restrictions=(hours,), to=None, end=("single_channel",))
+    decider = acting("head", staff)
+    case, _ = policy.decide_appeal(case, "varied", "Too broad.", decider, variation=terms)
+    _, varied = policy.approve(case, acting("manager2", staff))
+    assert varied.approved_by == "manager2" and varied.variation_of is not None

@@ -11,6 +11,7 @@ from tests.policy_helpers import (
     LATER,
     LETTER_ONLY,
     TODAY,
+    bypassing,
     case_with_warnings,
     continued,
     ctx,
@@ -22,6 +23,7 @@ from tests.policy_helpers import (
     refused,
     registered_case,
     restricting_req,
+    serious_incident,
     warn,
     warned_in_writing,
 )
@@ -91,16 +93,60 @@ def test_warning_steps_carry_no_restrictions() -> None:
 
 
 def test_serious_incident_bypasses_steps_1_and_2() -> None:
-    """A serious incident bypasses steps 1 and 2, and the decision names it.
+    """The deciding officer relies on an incident of violence to bypass steps 1 and 2, with a
+    reason; the decision records both, and approval checks them again.
 
     Policy: "Please note that in the case of violence or serious threats, the warning stages
     (1 and 2) will be bypassed."
     """
     case, calm = make_incident(make_case())
-    case, serious = make_incident(case, serious=True, behaviours=("physically_aggressive",))
-    case, decision = policy.escalate(case, restricting_req((calm.id, serious.id)), ctx())
-    assert decision.bypass_incident == serious.id
+    case, serious = serious_incident(case)
+    req = restricting_req((calm.id, serious.id), **bypassing(serious.id))
+    case, decision = policy.escalate(case, req, ctx())
+    assert decision.bypass_incident == serious.id and decision.bypass_reason
     assert decision.status == "proposed"
+    _, approved = policy.approve(case, ctx("manager"))
+    assert approved.bypass_incident == serious.id
+
+
+def test_violence_or_serious_threat_is_the_policys_words() -> None:
+    """Only physically aggressive behaviour or threats bypass the warnings, whatever the
+    reporter flagged: abuse marked --serious is refused, and cannot be relied on to skip.
+
+    Policy: "Please note that in the case of violence or serious threats, the warning stages
+    (1 and 2) will be bypassed."
+    """
+    with refused("reported as violence or a serious threat .* physically_aggressive or threats"):
+        make_incident(make_case(), serious=True, behaviours=("abusive",))
+    case, abuse = make_incident(make_case(), behaviours=("abusive", "harassment"))
+    with refused(f"incident {abuse.id} records no violence or serious threat"):
+        policy.escalate(case, restricting_req((abuse.id,), **bypassing(abuse.id)), ctx())
+
+
+def test_the_deciding_officer_relies_on_the_bypass_not_the_reporter() -> None:
+    """A reported threat does not skip the warnings by itself: the deciding officer names the
+    incident they rely on and says why; naming one the decision does not rely on is refused.
+
+    Policy: "Please note that in the case of violence or serious threats, the warning stages
+    (1 and 2) will be bypassed."
+    """
+    case, threat = serious_incident(make_case(), behaviours=("threats",))
+    with refused(r"name the incident you rely on \(--bypass\) and why"):
+        policy.escalate(case, restricting_req((threat.id,)), ctx())
+    with refused("say why incident .* is violence or a serious threat"):
+        policy.escalate(case, restricting_req((threat.id,), bypass=threat.id), ctx())
+    case, other = make_incident(case)
+    with refused("is not one this decision relies on"):
+        policy.escalate(case, restricting_req((other.id,), **bypassing(threat.id)), ctx())
+    warned = warn(case, "verbal_warning", other.id)
+    with refused("no step is skipped"):
+        policy.escalate(
+            warned,
+            policy.EscalationRequest(
+                to="verbal_warning", incidents=(other.id,), note="Asked.", **bypassing(other.id)
+            ),
+            ctx(),
+        )
 
 
 def test_informal_warning_needs_behaviour_to_continue() -> None:
@@ -159,14 +205,17 @@ def test_serious_incident_still_bypasses_without_continuing() -> None:
     Policy: "Please note that in the case of violence or serious threats, the warning stages
     (1 and 2) will be bypassed."
     """
-    case, serious = make_incident(make_case(), serious=True, behaviours=("threats",))
+    case, serious = serious_incident(make_case(), behaviours=("threats",))
     case = warn(case, "verbal_warning", serious.id)
-    case, decision = policy.escalate(case, restricting_req((serious.id,)), ctx())
+    req = restricting_req((serious.id,), **bypassing(serious.id))
+    case, decision = policy.escalate(case, req, ctx())
     assert decision.bypass_incident == serious.id
     _, approved = policy.approve(case, ctx("manager"))
     assert approved.status == "approved"
-    fresh, threat = make_incident(make_case(), serious=True, behaviours=("threats",))
-    _, skipped = policy.escalate(fresh, restricting_req((threat.id,)), ctx())
+    fresh, threat = serious_incident(make_case(), behaviours=("threats",))
+    _, skipped = policy.escalate(
+        fresh, restricting_req((threat.id,), **bypassing(threat.id)), ctx()
+    )
     assert skipped.bypass_incident == threat.id
 
 
@@ -178,8 +227,8 @@ def test_no_skip_without_serious_incident() -> None:
     """
     case, incident = case_with_warnings(1)
     with refused(
-        r"^refused: step 2 \(informal_written_warning\) has not been given; only an incident of "
-        r"violence or a serious threat bypasses steps 1 and 2$"
+        r"^refused: step 2 \(informal_written_warning\) has not been given; steps 1 and 2 are "
+        r"bypassed only in the case of violence or serious threats"
     ):
         policy.escalate(case, restricting_req((incident.id,)), ctx())
     fresh, other = make_incident(make_case())
@@ -287,7 +336,7 @@ def test_council_wide_scope_needs_reason() -> None:
     across services."
     """
     case, incident = case_with_warnings()
-    with refused("council-wide restriction needs a reason"):
+    with refused(r"needs why it is council-wide \(--scope-reason\)"):
         policy.escalate(case, restricting_req((incident.id,), scope="council-wide"), ctx())
     req = restricting_req(
         (incident.id,), scope="council-wide", scope_reason="Abuse across services."
@@ -338,9 +387,10 @@ def test_contact_refused_only_after_formal_warning() -> None:
     req = restricting_req((incident.id,), to="contact_refused")
     with refused(r"step 3 \(formal_written_warning\) has not been given"):
         policy.escalate(case, req, ctx())
-    serious_case, serious = make_incident(make_case(), serious=True)
+    serious_case, serious = serious_incident(make_case())
+    req = restricting_req((serious.id,), to="contact_refused", **bypassing(serious.id))
     with refused("only after a formal written warning"):
-        policy.escalate(serious_case, restricting_req((serious.id,), to="contact_refused"), ctx())
+        policy.escalate(serious_case, req, ctx())
 
 
 def test_contact_refused_needs_behaviour_to_continue() -> None:
@@ -387,3 +437,23 @@ def test_contact_refused_needs_warning_letter_issued() -> None:
     on_the_day = warned_in_writing(case, formal, LATER)
     _, refusal = policy.escalate(on_the_day, req, day)
     assert refusal.step == "contact_refused" and refusal.incidents == (later,)
+
+
+def test_every_missing_term_is_named_at_once() -> None:
+    """A proposal lacking several terms is refused once, naming each and the option for it.
+
+    Policy: "This decision will consider all factors including exceptional circumstances or
+    barriers faced by yourself due to any known or advised protected characteristics, at risk
+    factors, or other relevant reasons."
+    """
+    case, incident = case_with_warnings()
+    bare = policy.EscalationRequest(
+        to="formal_written_warning", incidents=(incident.id,), scope="council-wide"
+    )
+    with refused(
+        r"^refused: step 3 \(formal_written_warning\) needs at least one restriction .*; the "
+        r"considerations \(--considerations\).*; how the person can still reach essential "
+        r"services \(--essential-services\); a review date \(--review-by\); why it is "
+        r"council-wide \(--scope-reason\)$"
+    ):
+        policy.escalate(case, bare, ctx())

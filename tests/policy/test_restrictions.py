@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 
 from tests.policy_helpers import (
+    CFG,
     LETTER_ONLY,
     TODAY,
     case_with_warnings,
@@ -17,8 +18,9 @@ from tests.policy_helpers import (
     refused,
     restricting_req,
 )
-from ucbr.domain import policy
+from ucbr.domain import faults, policy, views
 from ucbr.domain.model import Restriction
+from ucbr.domain.words import long_date
 
 # --- restriction details --------------------------------------------------------------------------
 
@@ -78,3 +80,56 @@ def test_contradictory_restrictions_refused() -> None:
     both = (LETTER_ONLY, Restriction(kind="single_channel", channel="email"))
     with refused("only one single_channel"):
         policy.escalate(case, restricting_req((incident.id,), restrictions=both), ctx())
+
+
+# --- duration and scope ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "restriction",
+    [
+        Restriction(kind="single_channel", channel="email"),
+        Restriction(kind="contact_times", days=("mon", "thu"), hours="09:00-12:00"),
+        Restriction(kind="designated_email", email="casework@example.gov.uk"),
+        Restriction(kind="single_point_of_contact", staff="officer2"),
+        Restriction(kind="no_further_responses", topic="the closed complaint"),
+    ],
+)
+def test_every_restriction_may_have_an_end_date(restriction: Restriction) -> None:
+    """Any restriction, not only a premises ban, may end on a date; the register entry and
+    the schedule say when, and a date already past is refused.
+
+    Policy: "The UCBR will provide your personal details and the nature and duration of the
+    restriction in place, together with when this is to be reviewed."
+    """
+    case, incident = case_with_warnings()
+    ends = TODAY + dt.timedelta(days=60)
+    dated = restriction.model_copy(update={"until": ends})
+    past = restriction.model_copy(update={"until": TODAY - dt.timedelta(days=1)})
+    with refused(f"the {restriction.kind} restriction ends on .* in the past"):
+        policy.escalate(case, restricting_req((incident.id,), restrictions=(past,)), ctx())
+    case, _ = policy.escalate(case, restricting_req((incident.id,), restrictions=(dated,)), ctx())
+    case, _ = policy.approve(case, ctx("manager"))
+    [shown] = views.entry_of(case).restrictions
+    assert shown.plain.endswith(f"Covers the Waste service, until {long_date(ends)}.")
+    items = {(i.what, i.due) for i in views.schedule_of(case, CFG).items}
+    assert ("restriction_end", ends) in items
+    later = ends + dt.timedelta(days=1)
+    assert any("every restriction" in p.message for p in faults.case_problems(case, CFG, later))
+
+
+def test_the_entry_states_scope_and_duration_in_plain_words() -> None:
+    """A restriction with no end date lasts until lifted or varied; a council-wide one says so.
+
+    Policy: "The UCBR will provide your personal details and the nature and duration of the
+    restriction in place".
+    """
+    case, incident = case_with_warnings()
+    req = restricting_req((incident.id,), scope="council-wide", scope_reason="Across services.")
+    case, _ = policy.escalate(case, req, ctx())
+    case, _ = policy.approve(case, ctx("head"))
+    [shown] = views.entry_of(case).restrictions
+    assert shown.plain == (
+        "Contact only by letter. Do not accept contact by any other channel. Covers every "
+        "council service, until it is lifted or varied at review."
+    )

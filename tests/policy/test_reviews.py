@@ -51,7 +51,8 @@ def test_review_only_with_restriction_in_force() -> None:
 
 
 def test_continue_sets_next_review_within_interval() -> None:
-    """Continue sets the next review at most six months on.
+    """Continue sets the next review at most six months on; six months on is Saturday 28
+    February 2026, so the review may be set for the next working day, Monday 2 March.
 
     Policy: "Restrictions will stay in place where there is no evident change in the behaviours
     described within this Policy" and "All restrictions will be reviewed on a six-monthly basis".
@@ -59,10 +60,10 @@ def test_continue_sets_next_review_within_interval() -> None:
     case, _ = registered_case()
     day = dt.date(2025, 8, 31)
     case, done = policy.review(case, review_req(), ctx(today=day))
-    assert done.next_review == dt.date(2026, 2, 28)
-    assert views.next_review(case) == dt.date(2026, 2, 28)
+    assert done.next_review == dt.date(2026, 3, 2)
+    assert views.next_review(case) == dt.date(2026, 3, 2)
     with refused("later than the policy allows"):
-        policy.review(case, review_req(next_review=dt.date(2026, 3, 1)), ctx(today=day))
+        policy.review(case, review_req(next_review=dt.date(2026, 3, 3)), ctx(today=day))
 
 
 def test_reviews_may_be_early_and_late_is_recorded() -> None:

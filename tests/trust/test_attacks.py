@@ -121,6 +121,7 @@ def test_attack_an_officer_writes_an_approval_into_a_record(reg: Reg) -> None:
     manager: the record change is not what their action does."""
     case, incident = reg.new_case("officer", "--serious")
     reg.ok("officer", "escalate", case, "--incident", incident, "--to", "formal_written_warning",
+           "--bypass", incident, "--bypass-reason", "Threatened the officer.",
            "--only-channel", "letter", "--considerations", "None.", "--essential-services",
            "By letter.", "--review-by", "2027-01-15")  # fmt: skip
     proposed = reg.root / f"cases/{case}.yaml"

@@ -15,12 +15,15 @@ from ucbr.cli.terms import (
     ContactDaysOpt,
     ContactHoursOpt,
     DesignatedEmailOpt,
+    EndOpt,
     EssentialOpt,
+    JustifyOpt,
     NoFurtherOpt,
     OnlyChannelOpt,
     PremisesBanOpt,
     ReviewByOpt,
     SpocOpt,
+    UntilOpt,
     restrictions,
     terms,
 )
@@ -51,7 +54,9 @@ def appeal_decide(
     ctx: typer.Context,
     case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
     outcome: Annotated[AppealOutcome, typer.Option()],
-    reasons: Annotated[str, typer.Option()],
+    reasons: Annotated[
+        str, typer.Option(help="Why. Printed in the appeal-outcome letter as written.")
+    ],
     only_channel: OnlyChannelOpt = None,
     contact_days: ContactDaysOpt = None,
     contact_hours: ContactHoursOpt = None,
@@ -60,11 +65,18 @@ def appeal_decide(
     ban_until: BanUntilOpt = None,
     spoc: SpocOpt = None,
     no_further_responses: NoFurtherOpt = None,
+    until: UntilOpt = None,
+    end: EndOpt = None,
     essential_services: EssentialOpt = None,
     considerations: ConsiderationsOpt = None,
     review_by: ReviewByOpt = None,
+    justify: JustifyOpt = None,
 ) -> None:
-    """Decide an appeal, as an officer with no part in the original decision."""
+    """Decide an appeal, as an officer with no part in the original decision.
+
+    A varied outcome starts from the restrictions in force: those given replace their kind,
+    --end ends one, and everything else carries over; the variation then needs approval.
+    """
     variation = None
     if outcome == "varied":
         restricted = restrictions(
@@ -76,13 +88,23 @@ def appeal_decide(
             ban_until,
             spoc,
             no_further_responses,
+            until,
         )
         variation = terms(
             restricted,
             considerations=considerations,
             essential_services=essential_services,
             review_by=review_by,
+            justification=justify,
+            end=end,
         )
-    appeal = casework.decide_appeal(options(ctx).session(), case_id, outcome, reasons, variation)
-    warn_free_text(reasons=reasons)
+    decided = casework.decide_appeal(options(ctx).session(), case_id, outcome, reasons, variation)
+    warn_free_text(reasons=reasons, justify=justify)
+    appeal = decided.appeal
     ui.out(f"{appeal.id}: appeal {appeal.outcome}")
+    if decided.variation is not None:
+        ui.out(
+            f"{decided.variation.id}: the variation is proposed and needs approval "
+            f"(`ucbr approve {case_id.upper()}`) by an officer with no part in the original "
+            f"decision: {decided.approvers}"
+        )

@@ -24,11 +24,13 @@ from ucbr.cli.terms import (
     ContactHoursOpt,
     DesignatedEmailOpt,
     EssentialOpt,
+    JustifyOpt,
     NoFurtherOpt,
     OnlyChannelOpt,
     PremisesBanOpt,
     ReviewByOpt,
     SpocOpt,
+    UntilOpt,
     restrictions,
     terms,
 )
@@ -45,7 +47,21 @@ def add_incident(
     new: Annotated[
         bool, typer.Option("--new", help="Open a new case for a person not yet recorded.")
     ] = False,
+    case: Annotated[
+        str | None, typer.Option("--case", help="The existing case (the same as CASE_ID).")
+    ] = None,
+    not_a_duplicate: Annotated[
+        str | None,
+        typer.Option(
+            help="With --new: why this is a new case although an existing one looks like the "
+            "same person (same phone, e-mail, or name with postcode or date of birth)."
+        ),
+    ] = None,
     name: Annotated[str | None, typer.Option()] = None,
+    title: Annotated[
+        str | None,
+        typer.Option(help="Their title (Ms, Mr, Mx, Dr…): letters then greet them by it."),
+    ] = None,
     alias: Annotated[list[str] | None, typer.Option()] = None,
     dob: Annotated[str | None, typer.Option(help="Date of birth, YYYY-MM-DD.")] = None,
     address: Annotated[str | None, typer.Option()] = None,
@@ -63,7 +79,13 @@ def add_incident(
     ] = None,
     summary: Annotated[str, typer.Option(help="What happened, stated factually.")] = "",
     serious: Annotated[
-        bool, typer.Option("--serious", help="Violence or a serious threat.")
+        bool,
+        typer.Option(
+            "--serious",
+            help="Reported as violence or a serious threat (needs --behaviour "
+            "physically_aggressive or threats). The deciding officer decides whether to rely on "
+            "it to bypass the warnings (escalate --bypass).",
+        ),
     ] = False,
     by_representative: Annotated[
         str | None, typer.Option(help="Who acted, if a representative did.")
@@ -82,7 +104,11 @@ def add_incident(
     ] = None,
     json: Json = False,
 ) -> None:
-    """Record an incident, on a new case (--new) or an existing one."""
+    """Record an incident, on a new case (--new) or an existing one.
+
+    A new case for someone who looks already recorded is refused, naming the likely cases:
+    add the incident to one of them, or give --not-a-duplicate REASON.
+    """
     typed = {
         "name": name,
         "alias": alias,
@@ -99,8 +125,13 @@ def add_incident(
     address, postcode = details["address"], details["postcode"]
     email, phone, summary = details["email"], details["phone"], details["summary"] or ""
     by_representative = details["by_representative"]
+    if case_id is not None and case is not None and case_id.upper() != case.upper():
+        raise Refused("give the case once: CASE_ID or --case")
+    case_id = case_id or case
     if new == (case_id is not None):
-        raise Refused("give either CASE_ID or --new")
+        raise Refused("give either CASE_ID (or --case) or --new")
+    if not_a_duplicate is not None and not new:
+        raise Refused("--not-a-duplicate goes with --new")
     if not date or channel is None or location is None or category is None:
         raise Refused("--date, --channel, --location and --category are required")
     person = None
@@ -110,6 +141,7 @@ def add_incident(
             raise Refused("a new case needs --name")
         person = Person(
             name=name,
+            title=title,
             aliases=tuple(alias or ()),
             date_of_birth=parse_date(dob, "--dob") if dob else None,
             address=address,
@@ -117,7 +149,7 @@ def add_incident(
             emails=tuple(email or ()),
             phones=tuple(phone or ()),
         )
-    elif any([name, alias, dob, address, postcode, email, phone]):
+    elif any([name, title, alias, dob, address, postcode, email, phone]):
         raise Refused("personal details are given only with --new")
     session = options(ctx).session()
     req = policy.IncidentRequest(
@@ -131,12 +163,12 @@ def add_incident(
         by_representative=by_representative,
         service=service or "Customer Services",
     )
-    case, incident = casework.add_incident(session, case_id, person, req)
-    warn_free_text(summary=summary)
+    case_id, incident = casework.add_incident(session, case_id, person, req, not_a_duplicate)
+    warn_free_text(summary=summary, not_a_duplicate=not_a_duplicate)
     if json:
-        ui.print_json({"case": case, "incident": incident})
+        ui.print_json({"case": case_id, "incident": incident})
     else:
-        ui.out(f"case {case}: incident {incident} recorded")
+        ui.out(f"case {case_id}: incident {incident} recorded")
 
 
 @app.command()
@@ -145,7 +177,13 @@ def escalate(
     case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
     incident: Annotated[list[str], typer.Option("--incident", help="An incident relied on.")],
     to: Annotated[Step | None, typer.Option("--to", help="The step; default: the next.")] = None,
-    note: Annotated[str | None, typer.Option(help="For a verbal warning: what was said.")] = None,
+    note: Annotated[
+        str | None,
+        typer.Option(
+            help="For a verbal warning: what was said. Printed in the verbal-warning letter "
+            "as written."
+        ),
+    ] = None,
     considerations: ConsiderationsOpt = None,
     only_channel: OnlyChannelOpt = None,
     contact_days: ContactDaysOpt = None,
@@ -155,10 +193,22 @@ def escalate(
     ban_until: BanUntilOpt = None,
     spoc: SpocOpt = None,
     no_further_responses: NoFurtherOpt = None,
+    until: UntilOpt = None,
     essential_services: EssentialOpt = None,
     scope: Annotated[str | None, typer.Option(help="A service, or council-wide.")] = None,
     scope_reason: Annotated[str | None, typer.Option(help="Why council-wide.")] = None,
     review_by: ReviewByOpt = None,
+    bypass: Annotated[
+        str | None,
+        typer.Option(
+            help="The incident of violence or a serious threat you rely on to bypass steps 1 "
+            "and 2 (physically_aggressive or threats)."
+        ),
+    ] = None,
+    bypass_reason: Annotated[
+        str | None, typer.Option(help="Why that incident is violence or a serious threat.")
+    ] = None,
+    justify: JustifyOpt = None,
 ) -> None:
     """Take the next step on the warning ladder (or the step given with --to)."""
     session = options(ctx).session()
@@ -171,6 +221,7 @@ def escalate(
         ban_until,
         spoc,
         no_further_responses,
+        until,
     )
     req = terms(
         restricted,
@@ -182,6 +233,9 @@ def escalate(
         scope=scope,
         scope_reason=scope_reason,
         review_by=review_by,
+        bypass=bypass,
+        bypass_reason=bypass_reason,
+        justification=justify,
     )
     decision = casework.escalate(session, case_id, req)
     warn_free_text(
@@ -189,11 +243,18 @@ def escalate(
         considerations=considerations,
         essential_services=essential_services,
         scope_reason=scope_reason,
+        bypass_reason=bypass_reason,
+        justify=justify,
     )
     if decision.status == "proposed":
+        who = (
+            "a head of service"
+            if decision.scope == "council-wide"
+            else f"a manager or head of service of the {decision.scope} service"
+        )
         ui.out(
             f"{decision.id}: {decision.step} proposed for {case_id.upper()}; "
-            "it needs approval by a manager or head of service"
+            f"it needs approval by {who}"
         )
     else:
         ui.out(f"{decision.id}: {decision.step} recorded for {case_id.upper()}")
@@ -228,7 +289,17 @@ def adjustments(
     add: Annotated[AdjustmentKind, typer.Option("--add", help="The reasonable adjustment.")],
     note: Annotated[str | None, typer.Option()] = None,
 ) -> None:
-    """Record a reasonable adjustment; restrictions that contradict it are refused."""
-    casework.add_adjustment(options(ctx).session(), case_id, add, note)
+    """Record a reasonable adjustment; restrictions that conflict with it are refused, and one
+    already in force is flagged for review."""
+    from ucbr.domain.policy.adjustments import unjustified
+    from ucbr.domain.views import decision_in_force
+
+    case = casework.add_adjustment(options(ctx).session(), case_id, add, note)
     warn_free_text(note=note)
-    ui.out(f"{case_id.upper()}: adjustment {add} recorded")
+    ui.out(f"{case.id}: adjustment {add} recorded")
+    current = decision_in_force(case)
+    for conflict in unjustified(case, current) if current is not None else []:
+        ui.err(
+            f"ucbr: warning: {case.id}: {conflict.line()}; review it now "
+            f"(`ucbr review {case.id} --outcome vary`, or continue it with --justify)"
+        )

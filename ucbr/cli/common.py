@@ -13,9 +13,9 @@ from typing import Annotated, Any
 
 import typer
 
-from ucbr.domain.model import EARLIEST, LATEST, check_date
 from ucbr.domain.problems import Problem
 from ucbr.domain.staff import StaffMember
+from ucbr.domain.values import EARLIEST, LATEST, check_date
 from ucbr.errors import INTEGRITY, OK, Refused
 from ucbr.services import clock
 from ucbr.services.session import Session

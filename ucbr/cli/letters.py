@@ -23,10 +23,30 @@ def letter(
         Path, typer.Option(help="The file to create (mode 0600, outside the register).")
     ],
     format: Annotated[LetterFormat, typer.Option("--format")] = "pdf",
+    preview: Annotated[
+        bool,
+        typer.Option("--preview", help="Render the letter to read it first; record nothing."),
+    ] = False,
 ) -> None:
-    """Render a letter from the case's own facts and record that it was issued."""
-    issued = casework.issue_letter(options(ctx).session(), file_id, kind, format, out)
-    ui.out(f"{issued.id}: {issued.kind} letter written to {out} (sha256 {issued.sha256[:12]})")
+    """Render a letter from the case's own facts and record that it was issued.
+
+    The same letter issued again the same day (say as md after a PDF) is recorded as a copy
+    of the first, not as a second letter.
+    """
+    written = casework.issue_letter(options(ctx).session(), file_id, kind, format, out, preview)
+    for need in written.unmet:
+        ui.err(
+            f"ucbr: warning: {file_id.upper()}: the person {need}, which this letter does not "
+            "meet by itself; the letter says so: arrange it"
+        )
+    issued = written.issued
+    if issued is None:
+        ui.out(f"preview of the {kind} letter written to {out}; nothing recorded")
+        return
+    copy = f", a copy of {issued.copy_of}" if issued.copy_of else ""
+    ui.out(
+        f"{issued.id}: {issued.kind} letter written to {out}{copy} (sha256 {issued.sha256[:12]})"
+    )
 
 
 @foi_app.command("record")
@@ -39,7 +59,8 @@ def foi_record(
     reasons: Annotated[
         str,
         typer.Option(
-            help="Value and purpose weighed against burden, distress, context and history."
+            help="Value and purpose weighed against burden, distress, context and history. "
+            "Printed in the refusal notice as written."
         ),
     ],
 ) -> None:

@@ -35,14 +35,17 @@ def lookup(ctx: typer.Context, query: str, json: Json = False) -> None:
 
 def describe(hit: Found, today: dt.date) -> str:
     """One match as frontline staff read it: the restrictions in plain words, or for a
-    possible match only who it might be."""
+    possible match of a person only who it might be. A property's risk shows on any."""
     entry = hit.entry
-    if hit.possible:
+    if not hit.shows_details:
         return _possible(hit)
-    lines = [f"{entry.id}  (match {hit.match.score}%, on {hit.match.matched_on})"]
+    sure = "match" if not hit.possible else "POSSIBLE match"
+    lines = [f"{entry.id}  ({sure} {hit.match.score}%, on {hit.match.matched_on})"]
     if isinstance(entry, CaseEntry):
         lines.extend(_case_lines(entry, hit.spoc_name))
     else:
+        if hit.possible:
+            lines.append("  Check the address: the risk is shown because it may be this one.")
         lines.append(f"  PROPERTY RISK at {_where(entry)}")
         lines.append("  Risks: " + ", ".join(RISK_NAMES[r] for r in entry.risks))
         lines.append(f"  Guidance for attending: {entry.guidance}")

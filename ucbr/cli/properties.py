@@ -49,8 +49,19 @@ def property_add(
     not_notified_reason: Annotated[
         str | None, typer.Option(help="Why the owner is not told.")
     ] = None,
+    not_a_duplicate: Annotated[
+        str | None,
+        typer.Option(
+            help="Why this is a new property risk although one is recorded at the same "
+            "address or UPRN."
+        ),
+    ] = None,
 ) -> None:
-    """Propose a risk at a property; it needs approval, has no end date, and is reviewed."""
+    """Propose a risk at a property; it needs approval, has no end date, and is reviewed.
+
+    A property already recorded at the same address and postcode, or UPRN, is refused,
+    naming it: review that one, or give --not-a-duplicate REASON.
+    """
     check_identifiers(postcode=postcode)
     terms = policy.PropertyTerms(
         address=address,
@@ -62,8 +73,13 @@ def property_add(
         details=details,
         condition=condition,
     )
-    prop = casework.add_property(options(ctx).session(), terms)
-    warn_free_text(details=details, condition=condition, not_notified_reason=not_notified_reason)
+    prop = casework.add_property(options(ctx).session(), terms, not_a_duplicate)
+    warn_free_text(
+        details=details,
+        condition=condition,
+        not_notified_reason=not_notified_reason,
+        not_a_duplicate=not_a_duplicate,
+    )
     ui.out(f"{prop.id}: property risk proposed; it needs approval by a manager or head of service")
 
 

@@ -23,9 +23,29 @@ def init(
     path: Path,
     council: Annotated[str, typer.Option(help="The council's name, as letters print it.")],
     privacy_url: Annotated[str | None, typer.Option(help="The privacy notice's address.")] = None,
+    council_address: Annotated[
+        str | None, typer.Option(help="The council's postal address, as letters print it.")
+    ] = None,
+    council_email: Annotated[
+        str | None,
+        typer.Option(help="Where people write by e-mail; letters give it to those limited to it."),
+    ] = None,
+    council_phone: Annotated[
+        str | None,
+        typer.Option(help="Where people telephone; letters give it to those limited to it."),
+    ] = None,
 ) -> None:
     """Create a new register: a git repository with its policy, staff and tier files."""
-    reg = admin.init_register(path, council, privacy_url, today())
+    contact = {
+        key: value
+        for key, value in (
+            ("council_address", council_address),
+            ("council_email", council_email),
+            ("council_phone", council_phone),
+        )
+        if value
+    }
+    reg = admin.init_register(path, council, privacy_url, today(), contact)
     ui.out(f"created a register for {council} in {reg.root}")
     ui.out("next: `ucbr keys new --out KEY` and `ucbr staff add` for the first manager")
 

@@ -16,12 +16,15 @@ from ucbr.cli.terms import (
     ContactDaysOpt,
     ContactHoursOpt,
     DesignatedEmailOpt,
+    EndOpt,
     EssentialOpt,
+    JustifyOpt,
     NoFurtherOpt,
     OnlyChannelOpt,
     PremisesBanOpt,
     ReviewByOpt,
     SpocOpt,
+    UntilOpt,
     restrictions,
     terms,
 )
@@ -88,7 +91,9 @@ def review(
     ctx: typer.Context,
     case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
     outcome: Annotated[ReviewOutcome, typer.Option()],
-    reasons: Annotated[str, typer.Option()],
+    reasons: Annotated[
+        str, typer.Option(help="Why. Printed in the review-outcome letter as written.")
+    ],
     significant_change: Annotated[bool, typer.Option("--significant-change")] = False,
     next_review: Annotated[
         str | None, typer.Option(help="YYYY-MM-DD; at most the review interval on.")
@@ -109,10 +114,17 @@ def review(
     ban_until: BanUntilOpt = None,
     spoc: SpocOpt = None,
     no_further_responses: NoFurtherOpt = None,
+    until: UntilOpt = None,
+    end: EndOpt = None,
     essential_services: EssentialOpt = None,
     review_by: ReviewByOpt = None,
+    justify: JustifyOpt = None,
 ) -> None:
-    """Review a restriction: continue, vary (needs approval), or lift (a significant change)."""
+    """Review a restriction: continue, vary (needs approval), or lift (a significant change).
+
+    A variation starts from the restrictions in force: those given replace their kind,
+    --end ends one, and everything else carries over.
+    """
     session = options(ctx).session()
     variation = None
     if outcome == "vary":
@@ -125,6 +137,7 @@ def review(
             ban_until,
             spoc,
             no_further_responses,
+            until,
         )
         variation = terms(
             restricted,
@@ -132,6 +145,8 @@ def review(
             considerations=considerations,
             essential_services=essential_services,
             review_by=review_by,
+            justification=justify,
+            end=end,
         )
     req = policy.ReviewRequest(
         outcome=outcome,
@@ -141,8 +156,9 @@ def review(
         notify=notify,
         no_notify_reason=no_notify_reason,
         variation=variation,
+        justification=justify,
     )
     done = casework.review(session, case_id, req)
-    warn_free_text(reasons=reasons, no_notify_reason=no_notify_reason)
+    warn_free_text(reasons=reasons, no_notify_reason=no_notify_reason, justify=justify)
     late = " (held late)" if done.late else ""
     ui.out(f"{done.id}: review of {case_id.upper()}: {done.outcome}{late}")

@@ -34,6 +34,16 @@ def staff_add(
     signing_key: Annotated[
         str | None, typer.Option(help="With an age1… key: the ssh-ed25519 key that signs.")
     ] = None,
+    service: Annotated[
+        str | None,
+        typer.Option(
+            help="The service they work in, as decisions name it (e.g. Housing). A manager "
+            "approves decisions of their own service; none: the whole council."
+        ),
+    ] = None,
+    job_title: Annotated[
+        str | None, typer.Option(help="Their job title, as letters they sign print it.")
+    ] = None,
 ) -> None:
     """Add a member of staff; their role decides which tier they can read.
 
@@ -42,7 +52,9 @@ def staff_add(
     """
     opts = options(ctx)
     reg = opts.register()
-    member = admin.new_member(reg, staff_id, name, email, role, key, signing_key)
+    member = admin.new_member(
+        reg, staff_id, name, email, role, key, signing_key, service=service, job_title=job_title
+    )
     first = not reg.staff.staff
     session = opts.founding_session(member) if first else opts.session()
     admin.add_staff(session, member)
@@ -57,9 +69,25 @@ def staff_list(ctx: typer.Context, json: Json = False) -> None:
     """List the staff directory."""
     staff = options(ctx).register().staff.staff
     if json:
-        ui.print_json([{"id": s.id, "name": s.name, "role": s.role, "tier": s.tier} for s in staff])
+        ui.print_json(
+            [
+                {
+                    "id": s.id,
+                    "name": s.name,
+                    "role": s.role,
+                    "tier": s.tier,
+                    **({"service": s.service} if s.service else {}),
+                    **({"job_title": s.job_title} if s.job_title else {}),
+                }
+                for s in staff
+            ]
+        )
         return
-    ui.table(None, ["id", "name", "role", "tier"], [(s.id, s.name, s.role, s.tier) for s in staff])
+    ui.table(
+        None,
+        ["id", "name", "role", "tier", "service"],
+        [(s.id, s.name, s.role, s.tier, s.service or "whole council") for s in staff],
+    )
 
 
 @staff_app.command("remove")

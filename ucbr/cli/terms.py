@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, get_args
 
 import typer
 
 from ucbr.cli.common import parse_date
 from ucbr.domain import policy
-from ucbr.domain.model import OnlyChannel, Restriction, Step
+from ucbr.domain.model import OnlyChannel, Restriction, RestrictionKind, Step
 from ucbr.errors import Refused
 
 OnlyChannelOpt = Annotated[OnlyChannel | None, typer.Option(help="Contact only by this channel.")]
@@ -16,10 +16,33 @@ ContactDaysOpt = Annotated[str | None, typer.Option(help="Days contact is taken,
 ContactHoursOpt = Annotated[str | None, typer.Option(help="Hours contact is taken, 09:00-12:00.")]
 DesignatedEmailOpt = Annotated[str | None, typer.Option(help="The one address to write to.")]
 PremisesBanOpt = Annotated[list[str] | None, typer.Option(help="Premises they may not enter.")]
-BanUntilOpt = Annotated[str | None, typer.Option(help="End of a premises ban; none: indefinite.")]
+BanUntilOpt = Annotated[
+    str | None, typer.Option(help="Last day of a premises ban, YYYY-MM-DD; none: indefinite.")
+]
+UntilOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Last day the restrictions given apply, YYYY-MM-DD; none: until lifted or varied."
+    ),
+]
+JustifyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--justify",
+        help="Why the restrictions stand although they conflict with a recorded reasonable "
+        "adjustment. Recorded, not printed in letters.",
+    ),
+]
+EndOpt = Annotated[
+    list[str] | None,
+    typer.Option("--end", help="For a variation: a kind of restriction in force that ends."),
+]
 SpocOpt = Annotated[str | None, typer.Option(help="The single point of contact's staff id.")]
 NoFurtherOpt = Annotated[list[str] | None, typer.Option(help="A topic with no further replies.")]
-EssentialOpt = Annotated[str | None, typer.Option(help="How essential services stay reachable.")]
+EssentialOpt = Annotated[
+    str | None,
+    typer.Option(help="How essential services stay reachable. Printed in letters as written."),
+]
 ConsiderationsOpt = Annotated[
     str | None,
     typer.Option(help="Protected characteristics, exceptional circumstances, at-risk factors."),
@@ -36,8 +59,10 @@ def restrictions(
     ban_until: str | None = None,
     spoc: str | None = None,
     no_further_responses: list[str] | None = None,
+    until: str | None = None,
 ) -> tuple[Restriction, ...]:
-    """The restrictions the options describe, one per option given."""
+    """The restrictions the options describe, one per option given, each ending on ``until``
+    if given (a premises ban on ``ban_until``, if that is given)."""
     found: list[Restriction] = []
     if only_channel:
         found.append(Restriction(kind="single_channel", channel=only_channel))
@@ -52,15 +77,17 @@ def restrictions(
         )
     if designated_email:
         found.append(Restriction(kind="designated_email", email=designated_email))
-    until = parse_date(ban_until, "--ban-until") if ban_until else None
+    ends = parse_date(until, "--until") if until else None
+    ban_ends = parse_date(ban_until, "--ban-until") if ban_until else ends
     found.extend(
-        Restriction(kind="premises_ban", premises=p, until=until) for p in premises_ban or ()
+        Restriction(kind="premises_ban", premises=p, until=ban_ends) for p in premises_ban or ()
     )
     if spoc:
         found.append(Restriction(kind="single_point_of_contact", staff=spoc))
     found.extend(
         Restriction(kind="no_further_responses", topic=t) for t in no_further_responses or ()
     )
+    found = [r if r.kind == "premises_ban" else r.model_copy(update={"until": ends}) for r in found]
     return tuple(found)
 
 
@@ -75,8 +102,15 @@ def terms(
     scope: str | None = None,
     scope_reason: str | None = None,
     review_by: str | None = None,
+    bypass: str | None = None,
+    bypass_reason: str | None = None,
+    justification: str | None = None,
+    end: list[str] | None = None,
 ) -> policy.EscalationRequest:
     """An escalation request (or a variation's terms) from the command's options."""
+    kinds = get_args(RestrictionKind)
+    if any(kind not in kinds for kind in end or ()):
+        raise Refused(f"--end takes a kind of restriction: {', '.join(kinds)}")
     return policy.EscalationRequest(
         to=to,
         incidents=tuple(i.strip().upper() for i in incidents or ()),
@@ -87,4 +121,8 @@ def terms(
         scope=scope,
         scope_reason=scope_reason,
         review_by=parse_date(review_by, "--review-by") if review_by else None,
+        bypass=bypass.strip().upper() if bypass else None,
+        bypass_reason=bypass_reason,
+        justification=justification,
+        end=tuple(end or ()),
     )

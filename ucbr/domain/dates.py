@@ -1,8 +1,9 @@
 """Calendar arithmetic the policy and the law depend on.
 
 Review dates are counted in months; the FOI refusal notice is due within 20 working
-days. Bank holidays come from the maintained ``holidays`` library, never a
-hand-written list, so next year's dates are right without a code change.
+days; a deadline that falls on a weekend or a bank holiday moves to the next working
+day. Bank holidays come from the maintained ``holidays`` library, never a hand-written
+list, so next year's dates are right without a code change.
 """
 
 from __future__ import annotations
@@ -35,6 +36,14 @@ def _bank_holidays() -> holidays.HolidayBase:
 def is_working_day(day: dt.date) -> bool:
     """Monday to Friday, and not a bank holiday in England and Wales."""
     return day.weekday() < 5 and day not in _bank_holidays()
+
+
+def working_day_from(day: dt.date) -> dt.date:
+    """``day`` itself if it is a working day, else the next one: a deadline that falls on a
+    Saturday, a Sunday or a bank holiday moves to the next working day."""
+    while not is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
 
 
 def working_days_after(start: dt.date, count: int) -> dt.date:

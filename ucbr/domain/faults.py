@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ucbr.domain.dates import add_months
 from ucbr.domain.ids import file_path
 from ucbr.domain.model import LADDER, SPECIAL_CATEGORY_RISKS, Case, PropertyRisk
+from ucbr.domain.policy.adjustments import unjustified
+from ucbr.domain.policy.ladder import is_serious
 from ucbr.domain.problems import Problem
 from ucbr.domain.settings import PolicyConfig
 from ucbr.domain.staff import StaffDirectory
@@ -22,6 +23,7 @@ from ucbr.domain.views import (
     letters_owed,
     next_review,
     on_register,
+    review_limit,
 )
 
 # Days a letter may take to go out before `check` calls it missing.
@@ -40,7 +42,7 @@ def _review_too_far(case: Case, cfg: PolicyConfig) -> list[str]:
     if current is None or due is None or current.approved_on is None:
         return []
     dates = [r.date for r in case.reviews if r.decision == current.id] or [current.approved_on]
-    latest = add_months(max(dates), cfg.review_interval_months)
+    latest = review_limit(max(dates), cfg)
     if due > latest:
         return [
             f"{case.id}: next review {due} is later than the policy's interval allows ({latest})"
@@ -53,7 +55,12 @@ def _letters_missing(case: Case, today: dt.date) -> list[str]:
     for kind, due, decision_id in letters_owed(case):
         if (today - due).days <= LETTER_GRACE_DAYS:
             continue
-        if kind in ("review-outcome", "appeal-outcome"):
+        if kind == "informal-warning":
+            problems.append(
+                f"{case.id}: informal written warning {decision_id} given on {due} with no "
+                "informal-warning letter: step 2 says a letter will be sent"
+            )
+        elif kind in ("review-outcome", "appeal-outcome"):
             problems.append(f"{case.id}: {decision_id} decided on {due} with no {kind} letter")
         elif kind == "restriction-ended":
             problems.append(
@@ -86,7 +93,7 @@ def _no_appeal_route(case: Case) -> list[str]:
 
 
 def _skipped_steps(case: Case) -> list[str]:
-    serious = {i.id for i in case.incidents if i.serious}
+    serious = {i.id for i in case.incidents if is_serious(i)}
     problems = []
     for index, decision in enumerate(case.decisions):
         target = LADDER.index(decision.step)
@@ -104,7 +111,7 @@ def _skipped_steps(case: Case) -> list[str]:
         missing = LADDER[max(before, default=-1) + 1]
         problems.append(
             f"{case.id}: decision {decision.id} ({decision.step}) skipped {missing} "
-            "without a serious incident"
+            "without relying on an incident of violence or a serious threat"
         )
     return problems
 
@@ -119,6 +126,35 @@ def _departed_contacts(case: Case, staff: StaffDirectory) -> list[str]:
     ]
 
 
+def _adjustment_conflicts(case: Case) -> list[str]:
+    """A restriction in force that stops the person reaching us the way a recorded
+    adjustment needs, with no recorded reason: "ensure that you are not prevented from
+    accessing essential services"."""
+    current = decision_in_force(case)
+    if current is None or not on_register(case):
+        return []
+    return [
+        f"{case.id}: {conflict.line()}; no reason is recorded for it: review decision "
+        f"{current.id} (vary it, or continue with --justify)"
+        for conflict in unjustified(case, current)
+    ]
+
+
+def _restrictions_ended(case: Case, today: dt.date) -> list[str]:
+    """Every restriction of the decision in force has reached its end date."""
+    current = decision_in_force(case)
+    if current is None or not on_register(case):
+        return []
+    ends = [r.until for r in current.restrictions]
+    if not ends or None in ends or max(e for e in ends if e) >= today:
+        return []
+    last = max(e for e in ends if e)
+    return [
+        f"{case.id}: every restriction of decision {current.id} ended by {last}: record the end "
+        "at review (lift) and send the restriction-ended letter"
+    ]
+
+
 def case_problems(
     case: Case, cfg: PolicyConfig, today: dt.date, staff: StaffDirectory | None = None
 ) -> list[Problem]:
@@ -129,6 +165,8 @@ def case_problems(
         *_letters_missing(case, today),
         *_skipped_steps(case),
         *_no_appeal_route(case),
+        *_adjustment_conflicts(case),
+        *_restrictions_ended(case, today),
         *(_departed_contacts(case, staff) if staff is not None else []),
     ]
     return [Problem(file_path(case.id), message, id=case.id) for message in messages]
@@ -155,7 +193,7 @@ def _property_messages(prop: PropertyRisk, cfg: PolicyConfig, today: dt.date) ->
             )
         elif prop.decision.approved_on is not None:
             dates = [r.date for r in prop.reviews] or [prop.decision.approved_on]
-            latest = add_months(max(dates), cfg.review_interval_months)
+            latest = review_limit(max(dates), cfg)
             if prop.next_review > latest:
                 problems.append(
                     f"{prop.id}: next review {prop.next_review} is later than the interval allows"

@@ -64,6 +64,8 @@ SAFE_FIELDS: frozenset[str] = frozenset(
         "incidents",
         "bypass_incident",
         "variation_of",
+        "varied_by",
+        "copy_of",
         "about",
         "what",
         "detail",

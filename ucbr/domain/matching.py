@@ -2,42 +2,78 @@
 address or UPRN.
 
 Pure matching, no I/O. A missed match leaves a member of staff unwarned; a false match
-treats a stranger as restricted. So exact identifiers (e-mail, phone, full postcode,
-UPRN) score 100, names and addresses score by how closely every word agrees, and
-anything that names many people at once (a surname alone, a street without a number,
-an outward code) scores below the default threshold: a possible match, not a match.
+treats a stranger as restricted. So exact identifiers (e-mail, phone, full postcode, a
+house number or name with its postcode, UPRN) score 100 and come first; names score by
+how closely every word agrees (``ucbr.domain.names``); an address only when every word
+typed is a word of the address, so a name never matches a street ("Jane" is not "Lane");
+and anything that names many people at once (a surname alone, a street without a number,
+an outward code) scores below ``SURE``: a possible match, not a match.
+
+A possible match shows who it might be, never the restrictions, until staff confirm
+identity. A property is the exception: its risk and the guidance for attending show on
+any plausible match, because the cost of a false warning is a careful visit and the
+cost of a miss is an injured officer.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import phonenumbers
-from rapidfuzz import fuzz
-from unidecode import unidecode
 
+from ucbr.domain.names import (
+    EXACT,
+    ONE_WORD_CAP,
+    aligned,
+    every_word_agrees,
+    name_score,
+    name_words,
+    normalise_name,
+    words_score,
+)
 from ucbr.domain.sections import CaseEntry, PropertyEntry
+
+__all__ = [
+    "POSSIBLE",
+    "SURE",
+    "Match",
+    "Query",
+    "lookup",
+    "match_entry",
+    "name_score",
+    "normalise_name",
+    "normalise_phone",
+    "normalise_postcode",
+    "shortlist",
+]
 
 MatchedOn = Literal["name", "alias", "email", "phone", "postcode", "address", "uprn"]
 
-EXACT = 100
-# One word (a surname, a street name) is shared by many people and places.
-ONE_WORD_CAP = 70
-# A street or a name with words the other side lacks: close, but not certain.
+# At or above: a match, shown in full. Below, down to POSSIBLE: who it might be.
+SURE = 80
+POSSIBLE = 60
+# Matched on these, a score of 100 is an identifier, listed before an exact name.
+IDENTIFIERS: frozenset[str] = frozenset({"email", "phone", "uprn", "postcode", "address"})
+# A street or a named home with words the query lacks: close, but not certain.
 EXTRA_WORD_PENALTY = 5
+# A house name alone ("Rose Cottage") is shared by many homes in a district.
+HOUSE_NAME_CAP = 75
+# Every word of a typed address must be one of the address's words, give or take a typo.
+ADDRESS_WORD_FLOOR = 80
+# More possible matches of people than this is noise, not an answer.
+MAX_POSSIBLE = 5
 # A postcode district holds thousands of addresses: a hint only.
 OUTWARD_CODE_SCORE = 50
 # Below this a comparison is noise, and no Match is returned at all.
 FLOOR = 50
 
-_APOSTROPHES = re.compile(r"['`]")
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
 _TRAILING_POSTCODE = re.compile(
-    r"[\s,]+([A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})\s*$", re.IGNORECASE
+    r"(?:^|[\s,]+)([A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})\s*$", re.IGNORECASE
 )
 _OUTWARD = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
 _PHONE_SHAPED = re.compile(r"^\+?[0-9\s().-]{7,}$")
@@ -59,6 +95,8 @@ _ADDRESS_WORDS = {
     "ter": "terrace",
     "terr": "terrace",
     "flt": "flat",
+    "cott": "cottage",
+    "cotts": "cottages",
 }
 
 
@@ -70,18 +108,31 @@ class Match:
     score: int
     matched_on: MatchedOn
 
+    @property
+    def sure(self) -> bool:
+        """A match, not only a possible one."""
+        return self.score >= SURE
+
+    @property
+    def identifier(self) -> bool:
+        """An exact identifier: an e-mail, phone, postcode, address or UPRN as recorded."""
+        return self.score == EXACT and self.matched_on in IDENTIFIERS
+
+    @property
+    def shows_details(self) -> bool:
+        """Whether staff see the entry in full: a sure match, or any plausible property match."""
+        return self.sure or is_property(self.id)
+
+
+def is_property(file_id: str) -> bool:
+    """Whether an id is a property's (``P-``) rather than a case's."""
+    return file_id.startswith("P-")
+
 
 # --- normalisation ----------------------------------------------------------------
 
 
-def normalise_name(text: str) -> str:
-    """Lower case, no accents, words separated by single spaces: "Zoë O'Neil" -> "zoe oneil"."""
-    folded = unidecode(text).casefold()
-    # O'Neil and ONeil are the same name; a hyphen or comma separates words.
-    folded = _APOSTROPHES.sub("", folded)
-    return " ".join(_NOT_ALNUM.sub(" ", folded).split())
-
-
+@lru_cache(maxsize=65536)
 def normalise_phone(text: str) -> str | None:
     """The number in E.164 (UK by default), or None if it is not shaped like a phone number."""
     if not _PHONE_SHAPED.match(text.strip()):
@@ -95,6 +146,7 @@ def normalise_phone(text: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=65536)
 def normalise_postcode(text: str) -> str | None:
     """A UK postcode in capitals with one space, "ox28 1nb" -> "OX28 1NB"; None if not one."""
     found = _POSTCODE.match("".join(text.split()).upper())
@@ -114,66 +166,65 @@ def _uprn(text: str) -> str | None:
     return compact.lstrip("0") or "0"
 
 
-# --- scoring ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class AddressWords:
+    """An address as words: house and flat numbers, the house name, and every other word."""
+
+    numbers: frozenset[str]
+    house_name: tuple[str, ...]
+    words: tuple[str, ...]
 
 
-def _aligned(shorter: Sequence[str], longer: Sequence[str]) -> list[float]:
-    """Pair each word of the shorter side with its closest unused word on the longer side."""
-    pairs = sorted(
-        (
-            (fuzz.ratio(a, b), left, right)
-            for left, a in enumerate(shorter)
-            for right, b in enumerate(longer)
-        ),
-        reverse=True,
+@lru_cache(maxsize=65536)
+def address_words(text: str) -> AddressWords:
+    """Numbers (which must agree exactly), the house name (a first part with no number, when
+    more follows: "Rose Cottage, Mill Lane") and the other words, abbreviations expanded."""
+    parts = [normalise_name(part).split() for part in text.split(",")]
+    parts = [[_ADDRESS_WORDS.get(w, w) for w in part] for part in parts if part]
+    words = [w for part in parts for w in part]
+    first = parts[0] if parts else []
+    named = len(parts) > 1 and not any(w[0].isdigit() for w in first)
+    return AddressWords(
+        numbers=frozenset(w for w in words if w[0].isdigit()),
+        house_name=tuple(first) if named else (),
+        words=tuple(w for w in words if not w[0].isdigit()),
     )
-    used_i: set[int] = set()
-    used_j: set[int] = set()
-    scores: list[float] = []
-    for score, left, right in pairs:
-        if left not in used_i and right not in used_j:
-            used_i.add(left)
-            used_j.add(right)
-            scores.append(score)
-    return scores
 
 
-def name_score(query: str, name: str) -> int:
-    """How closely two names agree, whatever the case, accents, word order or a small typo."""
-    q_words, n_words = normalise_name(query).split(), normalise_name(name).split()
-    if not q_words or not n_words:
-        return 0
-    if "".join(q_words) == "".join(n_words):
-        return EXACT  # "McDonald" and "Mc Donald"
-    shorter, longer = sorted((q_words, n_words), key=len)
-    scores = _aligned(shorter, longer)
-    if len(shorter) == 1 and len(longer) > 1:
-        return min(round(scores[0]), ONE_WORD_CAP)  # "Smith" names many people
-    score = sum(scores) / len(scores) - EXTRA_WORD_PENALTY * (len(longer) - len(shorter))
-    return max(0, round(score))
+# --- the query, parsed once ---------------------------------------------------------
 
 
-def _address_words(text: str) -> tuple[set[str], list[str]]:
-    """House and flat numbers (which must agree exactly) and the other words."""
-    words = [_ADDRESS_WORDS.get(w, w) for w in normalise_name(text).split()]
-    numbers = {w for w in words if w[0].isdigit()}
-    return numbers, [w for w in words if not w[0].isdigit()]
+@dataclass(frozen=True)
+class Query:
+    """What was typed, read every way it could be meant, once for the whole register."""
 
+    text: str
+    email: str | None
+    phone: str | None
+    postcode: str | None
+    outward: str | None
+    uprn: str | None
+    name: tuple[str, ...]
+    address: AddressWords
+    address_postcode: str | None
 
-def address_score(query: str, address: str) -> int:
-    """How closely a typed address agrees with a recorded one; house numbers must be exact."""
-    q_numbers, q_words = _address_words(query)
-    a_numbers, a_words = _address_words(address)
-    if not q_words or not a_words or not q_numbers <= a_numbers:
-        return 0
-    # Every typed word counts; the recorded address may carry a town the query leaves out.
-    score = round(sum(_aligned(q_words, a_words)) / len(q_words))
-    if q_numbers:
-        return score - (EXTRA_WORD_PENALTY if a_numbers - q_numbers else 0)
-    # Without a number a query names a whole street, unless the home has a name and the
-    # query gives all of it ("Rose Cottage, Mill Lane" but not "Mill Lane").
-    whole_named_home = not a_numbers and len(q_words) >= 2 and len(q_words) >= len(a_words) - 1
-    return score if whole_named_home else min(score, ONE_WORD_CAP)
+    @classmethod
+    def of(cls, text: str) -> Query:
+        """Read ``text`` as every kind of identifier, name and address it might be."""
+        stripped = text.strip()
+        email = stripped.casefold() if "@" in stripped else None
+        rest, typed_postcode = _split_postcode(stripped)
+        return cls(
+            text=stripped,
+            email=email,
+            phone=None if email else normalise_phone(stripped),
+            postcode=normalise_postcode(stripped),
+            outward=_outward_code(stripped),
+            uprn=_uprn(stripped),
+            name=() if email else name_words(stripped),
+            address=address_words(rest),
+            address_postcode=typed_postcode,
+        )
 
 
 def _split_postcode(query: str) -> tuple[str, str | None]:
@@ -184,28 +235,78 @@ def _split_postcode(query: str) -> tuple[str, str | None]:
     return query[: found.start()], normalise_postcode(found.group(1))
 
 
-def _full_address_score(query: str, address: str | None, postcode: str | None) -> int:
+# --- scoring ----------------------------------------------------------------------
+
+
+def _typed_words_agree(typed: tuple[str, ...], recorded: tuple[str, ...]) -> int:
+    """The mean agreement of every typed word with a recorded one; 0 when one has none."""
+    if not typed or len(typed) > len(recorded):
+        return 0
+    if not every_word_agrees(typed, recorded, ADDRESS_WORD_FLOOR, nicknames=False):
+        return 0
+    pairs = aligned(typed, recorded, nicknames=False)
+    if len(pairs) < len(typed) or min(score for score, _, _ in pairs) < ADDRESS_WORD_FLOOR:
+        return 0
+    return round(sum(score for score, _, _ in pairs) / len(pairs))
+
+
+def _covers(typed: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    """Whether every word of ``part`` is among the typed words, give or take a typo."""
+    pairs = aligned(part, typed, nicknames=False) if part and len(part) <= len(typed) else []
+    return bool(pairs) and min(score for score, _, _ in pairs) >= ADDRESS_WORD_FLOOR
+
+
+def typed_address_score(typed: AddressWords, recorded: AddressWords) -> int:
+    """How closely a typed address agrees with a recorded one; house numbers must be exact."""
+    if not typed.numbers <= recorded.numbers:
+        return 0
+    if not typed.words:
+        return 0
+    score = _typed_words_agree(typed.words, recorded.words)
+    if score == 0:
+        return 0
+    if typed.numbers:
+        return score - (EXTRA_WORD_PENALTY if recorded.numbers - typed.numbers else 0)
+    if recorded.house_name and _covers(typed.words, recorded.house_name):
+        # "Rose Cottage, Mill Lane" names one home; "Rose Cottage" alone, one of many.
+        more = len(typed.words) > len(recorded.house_name)
+        return score if more else min(score, HOUSE_NAME_CAP)
+    return min(score, ONE_WORD_CAP)  # a street without a number
+
+
+def address_score(query: str, address: str) -> int:
+    """How closely a typed address agrees with a recorded one; house numbers must be exact."""
+    return typed_address_score(address_words(query), address_words(address))
+
+
+def _full_address_score(query: Query, address: str | None, postcode: str | None) -> int:
     if not address:
         return 0
-    rest, typed_postcode = _split_postcode(query)
-    if typed_postcode is not None and typed_postcode != normalise_postcode(postcode or ""):
-        return 0  # the same street name in another town
-    return address_score(rest, address)
+    recorded = address_words(address)
+    if query.address_postcode is not None:
+        if query.address_postcode != normalise_postcode(postcode or ""):
+            return 0  # the same street name in another town
+        typed = query.address
+        if typed.numbers and not typed.words and typed.numbers <= recorded.numbers:
+            return EXACT  # a house number and its full postcode
+        if not typed.numbers and typed.words and _covers(typed.words, recorded.house_name):
+            return EXACT  # a house name and its full postcode
+    return typed_address_score(query.address, recorded)
 
 
-def _postcode_score(query: str, postcode: str | None) -> int:
+def _postcode_score(query: Query, postcode: str | None) -> int:
     recorded = normalise_postcode(postcode or "")
     if recorded is None:
         return 0
-    if normalise_postcode(query) == recorded:
+    if query.postcode == recorded:
         return EXACT
-    if _outward_code(query) == recorded.split()[0]:
+    if query.outward == recorded.split()[0]:
         return OUTWARD_CODE_SCORE
     return 0
 
 
 def _best(entry_id: str, candidates: Iterable[tuple[int, MatchedOn]]) -> Match | None:
-    # Ties go to the first candidate, so exact identifiers are listed first.
+    # Ties go to the first candidate, so exact identifiers are named before a name.
     best: tuple[int, MatchedOn] | None = None
     for score, on in candidates:
         if best is None or score > best[0]:
@@ -218,60 +319,77 @@ def _best(entry_id: str, candidates: Iterable[tuple[int, MatchedOn]]) -> Match |
 # --- matching ---------------------------------------------------------------------
 
 
-def _case_candidates(query: str, entry: CaseEntry) -> Iterable[tuple[int, MatchedOn]]:
+def _case_candidates(query: Query, entry: CaseEntry) -> Iterable[tuple[int, MatchedOn]]:
     person = entry.person
     if person is None:
         return
-    if "@" in query:
+    if query.email is not None:
         # An e-mail address is exact or nothing: a near miss is someone else's.
-        wanted = query.strip().casefold()
-        if any(e.strip().casefold() == wanted for e in person.emails):
+        if any(e.strip().casefold() == query.email for e in person.emails):
             yield EXACT, "email"
         return
-    phone = normalise_phone(query)
-    if phone is not None and phone in {normalise_phone(p) for p in person.phones}:
+    if query.phone is not None and query.phone in {normalise_phone(p) for p in person.phones}:
         yield EXACT, "phone"
     yield _postcode_score(query, person.postcode), "postcode"
-    yield name_score(query, person.name), "name"
-    for alias in person.aliases:
-        yield name_score(query, alias), "alias"
     yield _full_address_score(query, person.address, person.postcode), "address"
+    yield words_score(query.name, name_words(person.name)), "name"
+    for alias in person.aliases:
+        yield words_score(query.name, name_words(alias)), "alias"
 
 
-def _property_candidates(query: str, entry: PropertyEntry) -> Iterable[tuple[int, MatchedOn]]:
-    wanted = _uprn(query)
-    if wanted is not None and entry.uprn is not None and wanted == _uprn(entry.uprn):
+def _property_candidates(query: Query, entry: PropertyEntry) -> Iterable[tuple[int, MatchedOn]]:
+    if query.uprn is not None and entry.uprn is not None and query.uprn == _uprn(entry.uprn):
         yield EXACT, "uprn"
     yield _postcode_score(query, entry.postcode), "postcode"
     yield _full_address_score(query, entry.address, entry.postcode), "address"
 
 
-def match_case_entry(query: str, entry: CaseEntry) -> Match | None:
-    """The best match of ``query`` against a person on the register, or None."""
-    if not entry.on_register or not query.strip():
+def match_entry(query: str | Query, entry: CaseEntry | PropertyEntry) -> Match | None:
+    """The best match of ``query`` against a person or property on the register, or None."""
+    parsed = query if isinstance(query, Query) else Query.of(query)
+    if not parsed.text:
         return None
-    return _best(entry.id, _case_candidates(query, entry))
-
-
-def match_property_entry(query: str, entry: PropertyEntry) -> Match | None:
-    """The best match of ``query`` against a property whose risk is in force, or None."""
-    if not entry.in_force or not query.strip():
-        return None
-    return _best(entry.id, _property_candidates(query, entry))
-
-
-def match_entry(query: str, entry: CaseEntry | PropertyEntry) -> Match | None:
-    """The best match of ``query`` against a person or a property on the register, or None."""
     if isinstance(entry, CaseEntry):
-        return match_case_entry(query, entry)
-    return match_property_entry(query, entry)
+        if not entry.on_register:
+            return None
+        return _best(entry.id, _case_candidates(parsed, entry))
+    if not entry.in_force:
+        return None
+    return _best(entry.id, _property_candidates(parsed, entry))
+
+
+def match_case_entry(query: str | Query, entry: CaseEntry) -> Match | None:
+    """The best match of ``query`` against a person on the register, or None."""
+    return match_entry(query, entry)
+
+
+def match_property_entry(query: str | Query, entry: PropertyEntry) -> Match | None:
+    """The best match of ``query`` against a property whose risk is in force, or None."""
+    return match_entry(query, entry)
+
+
+def ranked(matches: Iterable[Match]) -> list[Match]:
+    """Best first; at equal scores an exact identifier before a name, then by id."""
+    return sorted(matches, key=lambda m: (-m.score, not m.identifier, m.id))
+
+
+def shortlist(matches: Iterable[Match]) -> list[Match]:
+    """What staff are shown: the sure matches, best first; then every plausible property
+    match, since a property's risk shows on any; and when nothing is sure, the few closest
+    possible matches of people (a longer list is noise: staff narrow the search instead)."""
+    plausible = ranked(m for m in matches if m.score >= POSSIBLE)
+    sure = [m for m in plausible if m.sure]
+    properties = [m for m in plausible if not m.sure and is_property(m.id)]
+    people = [] if sure else [m for m in plausible if not is_property(m.id)]
+    return sure + properties + people[:MAX_POSSIBLE]
 
 
 def lookup(
-    query: str, entries: Iterable[CaseEntry | PropertyEntry], threshold: int = 80
+    query: str, entries: Iterable[CaseEntry | PropertyEntry], threshold: int = SURE
 ) -> list[Match]:
     """Every entry matching at ``threshold`` or above, best first; empty when none does."""
+    parsed = Query.of(query)
     found = [
-        m for e in entries if (m := match_entry(query, e)) is not None and m.score >= threshold
+        m for e in entries if (m := match_entry(parsed, e)) is not None and m.score >= threshold
     ]
-    return sorted(found, key=lambda m: (-m.score, m.id))
+    return ranked(found)

@@ -8,66 +8,25 @@ property) is the truth; the schedule and entry sections are derived from it by
 from __future__ import annotations
 
 import datetime as dt
-import re
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Literal, get_args
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    field_validator,
+from pydantic import Field, StringConstraints
+
+from ucbr.domain.values import (
+    CaseId,
+    IncidentId,
+    ItemId,
+    PolicyHash,
+    PropertyId,
+    ShortText,
+    StaffId,
+    Strict,
+    Text,
+    Title,
+    Uprn,
 )
 
 FORMAT_VERSION = 1
-
-# Characters that change what a terminal or a letter shows rather than being shown: C0 and
-# C1 controls (ESC starts a terminal escape sequence that can hide the lines after it) and
-# the bidirectional marks and overrides that reorder text on screen.
-_HIDDEN_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_HIDDEN_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-# Dates outside these are typing mistakes, and far-future ones overflow date arithmetic.
-EARLIEST = dt.date(1900, 1, 1)
-LATEST = dt.date(2199, 12, 31)
-
-
-def _no_hidden_characters(value: str) -> str:
-    if _HIDDEN_IN_TEXT.search(value):
-        raise ValueError("holds a control character; type plain text")
-    return value
-
-
-def _one_plain_line(value: str) -> str:
-    if _HIDDEN_IN_LINE.search(value):
-        raise ValueError("holds a line break or a control character; type one plain line")
-    return value
-
-
-def check_date(day: dt.date) -> dt.date:
-    """A date the register can hold: from 1900 to 2199."""
-    if not EARLIEST <= day <= LATEST:
-        raise ValueError(f"must be a date from {EARLIEST.year} to {LATEST.year}")
-    return day
-
-
-Text = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=4000),
-    AfterValidator(_no_hidden_characters),
-]
-ShortText = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(_one_plain_line),
-]
-StaffId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,39}$")]
-CaseId = Annotated[str, StringConstraints(pattern=r"^C-[0-9A-HJKMNP-TV-Z]{8}$")]
-PropertyId = Annotated[str, StringConstraints(pattern=r"^P-[0-9A-HJKMNP-TV-Z]{8}$")]
-IncidentId = Annotated[str, StringConstraints(pattern=r"^I-[0-9A-HJKMNP-TV-Z]{8}$")]
-ItemId = Annotated[str, StringConstraints(pattern=r"^[DRALF]-[0-9A-HJKMNP-TV-Z]{8}$")]
-Uprn = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,12}$")]
-PolicyHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")]
 
 Channel = Literal["telephone", "email", "online_form", "social_media", "letter", "face_to_face"]
 Location = Literal["council_premises", "community", "residents_home"]
@@ -96,6 +55,9 @@ BEHAVIOURS_B: tuple[str, ...] = (
     "same_issue_after_explanation",
 )
 BEHAVIOURS: dict[str, tuple[str, ...]] = {"A": BEHAVIOURS_A, "B": BEHAVIOURS_B}
+# "In the case of violence or serious threats, the warning stages (1 and 2) will be
+# bypassed": the behaviours of the policy's list that are violence or a serious threat.
+SERIOUS_BEHAVIOURS: frozenset[str] = frozenset({"physically_aggressive", "threats"})
 
 Step = Literal[
     "verbal_warning", "informal_written_warning", "formal_written_warning", "contact_refused"
@@ -177,28 +139,11 @@ FoiDecisionKind = Literal["s14-1", "s14-2", "answered", "s17-6"]
 LetterFormat = Literal["pdf", "html", "md"]
 
 
-class Strict(BaseModel):
-    """Unknown keys are an error: a typo in a register file must not pass silently.
-
-    Every date, wherever it is, is one the register can hold (``check_date``).
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _dates_in_range(cls, value: Any) -> Any:
-        days = value if isinstance(value, tuple) else (value,)
-        for day in days:
-            if isinstance(day, dt.date):
-                check_date(day)
-        return value
-
-
 class Person(Strict):
     """The person a case is about: their name, other names, and how to recognise them."""
 
     name: ShortText
+    title: Title | None = None  # "Ms", "Mr", "Dr", "Mx": the letter's salutation uses it
     aliases: tuple[ShortText, ...] = ()
     date_of_birth: dt.date | None = None
     address: ShortText | None = None
@@ -217,7 +162,7 @@ class Incident(Strict):
     category: Category
     behaviours: tuple[str, ...] = Field(min_length=1)
     summary: Text
-    serious: bool = False  # violence or a serious threat
+    serious: bool = False  # reported as violence or a serious threat (SERIOUS_BEHAVIOURS)
     reported_by: StaffId
     recorded_on: dt.date
     by_representative: ShortText | None = None
@@ -235,7 +180,14 @@ class Restriction(Strict):
     premises: ShortText | None = None
     staff: StaffId | None = None
     topic: ShortText | None = None
-    until: dt.date | None = None  # a premises ban for a period; None is indefinite
+    until: dt.date | None = None  # the last day it applies; None: until lifted or varied
+
+
+class Justification(Strict):
+    """Why a restriction stands although it conflicts with a reasonable adjustment."""
+
+    adjustment: AdjustmentKind
+    reason: Text
 
 
 class Decision(Strict):
@@ -246,9 +198,12 @@ class Decision(Strict):
     variation_of: ItemId | None = None
     incidents: tuple[IncidentId, ...] = Field(min_length=1)
     bypass_incident: IncidentId | None = None
+    bypass_reason: Text | None = None  # why the deciding officer relies on it as serious
+    varied_by: ItemId | None = None  # the review or appeal whose outcome this variation is
     note: Text | None = None  # the file note of a verbal warning: what was said
     considerations: Text | None = None
     restrictions: tuple[Restriction, ...] = ()
+    justifications: tuple[Justification, ...] = ()
     essential_services: Text | None = None
     scope: ShortText
     scope_reason: Text | None = None
@@ -279,6 +234,7 @@ class Review(Strict):
     next_review: dt.date | None = None
     notify: bool = True
     no_notify_reason: Text | None = None
+    justifications: tuple[Justification, ...] = ()
     by: StaffId
     policy: PolicyHash
 
@@ -315,6 +271,7 @@ class LetterIssued(Strict):
     date: dt.date
     about: ItemId | None = None  # the decision, review, appeal or FOI record it concerns
     format: LetterFormat
+    copy_of: ItemId | None = None  # the same letter issued again, in another format
     template_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
     by: StaffId
@@ -347,6 +304,8 @@ class Case(Strict):
     letters: tuple[LetterIssued, ...] = ()
     foi: tuple[FoiRecord, ...] = ()
     opened_on: dt.date
+    # Why this is a new case although an existing one looked like the same person.
+    not_a_duplicate: Text | None = None
 
 
 class PropertyDecision(Strict):
@@ -391,4 +350,6 @@ class PropertyRisk(Strict):
     proposal: PropertyRisk | None = None  # a variation awaiting approval
     next_review: dt.date | None = None
     reviews: tuple[PropertyReview, ...] = ()
+    # Why this is a new property risk although an existing one looked like the same home.
+    not_a_duplicate: Text | None = None
     policy: PolicyHash

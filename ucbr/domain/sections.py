@@ -12,20 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import StringConstraints
 
-from ucbr.domain.model import (
-    AdjustmentKind,
-    CaseId,
-    Person,
-    PropertyId,
-    Restriction,
-    RestrictionKind,
-    RiskKind,
-    ShortText,
-    Step,
-    Strict,
-    Text,
-    Uprn,
-)
+from ucbr.domain.model import AdjustmentKind, Person, Restriction, RestrictionKind, RiskKind, Step
+from ucbr.domain.values import CaseId, PropertyId, ShortText, Strict, Text, Uprn
 
 
 class ScheduleItem(Strict):
@@ -33,6 +21,7 @@ class ScheduleItem(Strict):
 
     what: Literal[
         "restriction_review",
+        "restriction_end",
         "property_review",
         "appeal_decision",
         "approval",

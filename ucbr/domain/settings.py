@@ -6,7 +6,7 @@ import hashlib
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ucbr.domain.model import ShortText
+from ucbr.domain.values import ShortText
 
 
 class Retention(BaseModel):
@@ -29,6 +29,8 @@ class PolicyConfig(BaseModel):
     privacy_notice_url: ShortText = "https://www.example.gov.uk/privacy"
     essential_services: ShortText = "Essential services stay open by letter to the council offices."
     council_address: ShortText = "Council Offices"
+    council_email: ShortText | None = None  # where a person limited to e-mail writes to us
+    council_phone: ShortText | None = None  # where a person limited to telephone calls us
     require_signed_commits: bool = True  # new registers require them
     retention: Retention = Field(default_factory=Retention)
 

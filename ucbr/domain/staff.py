@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ucbr.domain.model import ShortText, StaffId
+from ucbr.domain.values import ShortText, StaffId
 
 Role = Literal["frontline", "case_officer", "manager", "head_of_service", "ig_officer", "scheduler"]
 ROLES: tuple[Role, ...] = (
@@ -57,6 +57,8 @@ class StaffMember(BaseModel):
     role: Role
     recipients: list[ShortText] = Field(min_length=1)
     signing_key: ShortText | None = None
+    service: ShortText | None = None  # the service they work in; none: the whole council
+    job_title: ShortText | None = None  # as a letter they sign gives it
 
     @property
     def tier(self) -> Tier:

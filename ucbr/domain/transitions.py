@@ -51,7 +51,9 @@ _NO_DECISION = ("decisions{+}.approved_*", "decisions{+}.rejected_*", "decisions
                 "decisions{+}.reject_reason")  # fmt: skip
 _NEW_DECISION = {"decisions{+}.status": frozenset({"recorded", "proposed"})}
 CASE_RULES: dict[str, Rule] = {
-    "add-incident": Rule(("id", "person.*", "opened_on", "incidents{+}*"), new_file=True),
+    "add-incident": Rule(
+        ("id", "person.*", "opened_on", "not_a_duplicate", "incidents{+}*"), new_file=True
+    ),
     "escalate": Rule(("decisions{+}*",), _NO_DECISION, _NEW_DECISION),
     "approve": Rule(
         (
@@ -103,6 +105,7 @@ PROPERTY_RULES: dict[str, Rule] = {
             "id",
             *_TERMS,
             "policy",
+            "not_a_duplicate",
             "decision.status",
             "decision.proposed_by",
             "decision.proposed_on",

@@ -11,9 +11,18 @@ import datetime as dt
 
 from pydantic import BaseModel
 
-from ucbr.domain.dates import add_months, working_days_after
+from ucbr.domain.dates import add_months, working_day_from, working_days_after
 from ucbr.domain.foi import foi_refusal_due
-from ucbr.domain.model import RESTRICTING_STEPS, Appeal, Case, Decision, LetterKind, PropertyRisk
+from ucbr.domain.model import (
+    LADDER,
+    RESTRICTING_STEPS,
+    Appeal,
+    Case,
+    Decision,
+    LetterKind,
+    PropertyRisk,
+    Review,
+)
 from ucbr.domain.sections import (
     CaseEntry,
     PropertyEntry,
@@ -22,13 +31,15 @@ from ucbr.domain.sections import (
     ScheduleItem,
 )
 from ucbr.domain.settings import PolicyConfig
-from ucbr.domain.words import describe_restriction
+from ucbr.domain.words import restriction_in_force
 
 # A proposal should be approved or rejected within a working week.
 APPROVAL_WORKING_DAYS = 5
 # An appeal should be decided within a month of arriving.
 APPEAL_DECISION_MONTHS = 1
 ENDED_STATUSES: frozenset[str] = frozenset({"lifted", "overturned"})
+# A step counts as given unless it was rejected, is still a proposal, or was overturned.
+GIVEN_STATUSES: frozenset[str] = frozenset({"recorded", "approved", "superseded", "lifted"})
 LETTER_FOR_STEP: dict[str, LetterKind] = {
     "formal_written_warning": "formal-warning",
     "contact_refused": "contact-refused",
@@ -61,6 +72,58 @@ def review_date(case: Case, decision: Decision) -> dt.date | None:
     """
     later = [r.next_review for r in case.reviews if r.decision == decision.id and r.next_review]
     return later[-1] if later else decision.review_by
+
+
+def review_limit(since: dt.date, cfg: PolicyConfig) -> dt.date:
+    """The latest day a review may be set for, counted from ``since``: "six-monthly" (the
+    council's interval), moved to the next working day when it falls on a day off."""
+    return working_day_from(add_months(since, cfg.review_interval_months))
+
+
+def varied_by(case: Case, decision: Decision) -> Review | Appeal | None:
+    """The review or appeal whose outcome ``decision`` is, when it is a variation."""
+    if decision.variation_of is None:
+        return None
+    if decision.varied_by is not None:
+        found: list[Review | Appeal] = [*case.reviews, *case.appeals]
+        return next((item for item in found if item.id == decision.varied_by), None)
+    # Records made before variations named their review or appeal: the same officer, day
+    # and decision varied.
+    appeal = next(
+        (
+            a
+            for a in case.appeals
+            if a.outcome == "varied"
+            and a.decision == decision.variation_of
+            and a.decided_by == decision.proposed_by
+            and a.decided_on == decision.proposed_on
+        ),
+        None,
+    )
+    if appeal is not None:
+        return appeal
+    return next(
+        (
+            r
+            for r in case.reviews
+            if r.outcome == "vary"
+            and r.decision == decision.variation_of
+            and r.by == decision.proposed_by
+            and r.date == decision.proposed_on
+        ),
+        None,
+    )
+
+
+def decided_on_appeal(case: Case, decision: Decision) -> Appeal | None:
+    """The decided appeal that ``decision`` came from, or that upheld it: after it, the
+    council's appeal process is over for this decision."""
+    source = varied_by(case, decision)
+    if isinstance(source, Appeal):
+        return source
+    return next(
+        (a for a in case.appeals if a.decision == decision.id and a.outcome == "upheld"), None
+    )
 
 
 def next_review(case: Case) -> dt.date | None:
@@ -114,14 +177,67 @@ def _told_ended(case: Case, decision: Decision, ended_on: dt.date) -> bool:
     )
 
 
+def _informal_owed(case: Case) -> list[tuple[str, dt.date, str]]:
+    """Step 2: "an informal written warning letter will be sent to remind you of our
+    expected behaviours", owed until sent or until a later step is given."""
+    top = LADDER.index("informal_written_warning")
+    # Once a later step has been decided (even if since ended), the reminder is moot.
+    later = any(
+        d.status not in ("proposed", "rejected") and LADDER.index(d.step) > top
+        for d in case.decisions
+    )
+    latest = next(
+        (
+            d
+            for d in reversed(case.decisions)
+            if d.step == "informal_written_warning" and d.status == "recorded"
+        ),
+        None,
+    )
+    if latest is None or later:
+        return []
+    if letter_issued(case, "informal-warning", latest.id, latest.proposed_on):
+        return []
+    return [("informal-warning", latest.proposed_on, latest.id)]
+
+
+def _variation_approved(case: Case, item: Review | Appeal) -> dt.date | None:
+    """When the variation a review or appeal proposed was approved, if it has been."""
+    return next(
+        (
+            d.approved_on
+            for d in case.decisions
+            if d.approved_on is not None and varied_by(case, d) is item
+        ),
+        None,
+    )
+
+
+def _outcome_owed(
+    case: Case, item: Review | Appeal, varies: bool, since: dt.date
+) -> dt.date | None:
+    """When an outcome letter falls due: at once, or, for a variation, once it is approved
+    (the letter states the new terms, so it cannot go before them)."""
+    if not varies:
+        return since
+    return _variation_approved(case, item)
+
+
 def letters_owed(case: Case) -> list[tuple[str, dt.date, str]]:
     """(letter kind, due, what it is about) for each letter the record shows is still owed.
 
-    What it is about is appeal decision id, or the review or appeal id for an outcome letter.
+    What it is about is the decision id, or the review or appeal id for an outcome letter.
+    A variation made at review or on appeal is told by that outcome letter, not by a
+    formal-warning letter of its own.
     """
-    owed: list[tuple[str, dt.date, str]] = []
+    owed: list[tuple[str, dt.date, str]] = _informal_owed(case)
     current = decision_in_force(case)
-    if current is not None and current.approved_on and current.step in LETTER_FOR_STEP:
+    if (
+        current is not None
+        and current.approved_on
+        and current.step in LETTER_FOR_STEP
+        and varied_by(case, current) is None
+    ):
         kind = LETTER_FOR_STEP[current.step]
         if not letter_issued(case, kind, current.id, current.approved_on):
             owed.append((kind, current.approved_on, current.id))
@@ -134,11 +250,12 @@ def letters_owed(case: Case) -> list[tuple[str, dt.date, str]]:
             owed.append(("restriction-ended", decision.ended_on, decision.id))
     for review in case.reviews:
         # A lifting review is told by the restriction-ended letter owed above.
+        due = _outcome_owed(case, review, review.outcome == "vary", review.date)
         told = review.outcome == "lift" or letter_issued(
             case, "review-outcome", review.id, review.date
         )
-        if review.notify and not told:
-            owed.append(("review-outcome", review.date, review.id))
+        if review.notify and not told and due is not None:
+            owed.append(("review-outcome", due, review.id))
     for appeal in case.appeals:
         # An appeal that overturned the decision in force is told by the restriction-ended
         # letter owed above (or by this outcome letter, which satisfies it).
@@ -150,7 +267,9 @@ def letters_owed(case: Case) -> list[tuple[str, dt.date, str]]:
             case, "appeal-outcome", appeal.id, appeal.decided_on or appeal.received
         )
         if appeal.decided_on and not told:
-            owed.append(("appeal-outcome", appeal.decided_on, appeal.id))
+            due = _outcome_owed(case, appeal, appeal.outcome == "varied", appeal.decided_on)
+            if due is not None:
+                owed.append(("appeal-outcome", due, appeal.id))
     return owed
 
 
@@ -167,6 +286,11 @@ def schedule_of(case: Case, cfg: PolicyConfig) -> Schedule:
     current = decision_in_force(case)
     if review_on is not None and current is not None:
         items.append(ScheduleItem(what="restriction_review", due=review_on, detail=current.id))
+    ends = [r.until for r in current.restrictions] if current is not None else []
+    if current is not None and ends and None not in ends:
+        # Every restriction ends on a date: the last of them is the decision's end.
+        last = max(day for day in ends if day is not None)
+        items.append(ScheduleItem(what="restriction_end", due=last, detail=current.id))
     proposal = pending_proposal(case)
     if proposal is not None:
         detail = f"{proposal.step} {proposal.id}"
@@ -174,7 +298,7 @@ def schedule_of(case: Case, cfg: PolicyConfig) -> Schedule:
         items.append(ScheduleItem(what="approval", due=due, detail=detail))
     appeal = pending_appeal(case)
     if appeal is not None:
-        due = add_months(appeal.received, APPEAL_DECISION_MONTHS)
+        due = working_day_from(add_months(appeal.received, APPEAL_DECISION_MONTHS))
         items.append(ScheduleItem(what="appeal_decision", due=due, detail=appeal.id))
     for kind, due, _decision in letters_owed(case):
         items.append(ScheduleItem(what="letter", due=due, detail=kind))
@@ -198,7 +322,11 @@ def entry_of(case: Case) -> CaseEntry:
     start = current.approved_on or current.proposed_on
     restrictions = tuple(
         RestrictionInForce(
-            kind=r.kind, plain=describe_restriction(r), detail=r, start=start, scope=current.scope
+            kind=r.kind,
+            plain=restriction_in_force(r, current.scope),
+            detail=r,
+            start=start,
+            scope=current.scope,
         )
         for r in current.restrictions
     )

@@ -48,9 +48,43 @@ ADJUSTMENT_NAMES = {
 }
 
 
+COUNCIL_WIDE = "council-wide"
+
+
 def long_date(day: dt.date) -> str:
     """A date as a letter writes it: 3 March 2026."""
     return f"{day.day} {day:%B %Y}"
+
+
+def plain_list(items: list[str], joiner: str = "and") -> str:
+    """Items as English writes them: "a", "a and b", "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {joiner} {items[-1]}"
+
+
+def day_names(days: tuple[str, ...]) -> str:
+    """Weekdays as a recurring arrangement: "Mondays and Thursdays"."""
+    return plain_list([f"{DAY_NAMES[d]}s" for d in days])
+
+
+def hours_words(hours: str) -> str:
+    """ "09:00-12:00" as "09:00 to 12:00"."""
+    return hours.replace("-", " to ")
+
+
+def scope_words(scope: str) -> str:
+    """Which part of the council a restriction covers, in plain words."""
+    if scope == COUNCIL_WIDE:
+        return "every council service"
+    return f"the {scope} service"
+
+
+def duration_words(restriction: Restriction) -> str:
+    """How long a restriction lasts: to a date, or until it is lifted or varied at review."""
+    if restriction.until is not None:
+        return f"until {long_date(restriction.until)}"
+    return "until it is lifted or varied at review"
 
 
 def _single_channel(restriction: Restriction) -> str:
@@ -59,8 +93,8 @@ def _single_channel(restriction: Restriction) -> str:
 
 
 def _contact_times(restriction: Restriction) -> str:
-    days = ", ".join(DAY_NAMES[d] for d in restriction.days) or "agreed days"
-    hours = restriction.hours.replace("-", " to ") if restriction.hours else "agreed hours"
+    days = day_names(restriction.days) or "agreed days"
+    hours = hours_words(restriction.hours) if restriction.hours else "agreed hours"
     return f"Contact only on {days}, {hours}. Outside those times, do not take the contact."
 
 
@@ -69,10 +103,7 @@ def _designated_email(restriction: Restriction) -> str:
 
 
 def _premises_ban(restriction: Restriction) -> str:
-    period = f"until {long_date(restriction.until)}" if restriction.until else "indefinitely"
-    return (
-        f"Not to enter {restriction.premises}, {period}. Do not admit them; offer the other routes."
-    )
+    return f"Not to enter {restriction.premises}. Do not admit them; offer the other routes."
 
 
 def _single_point_of_contact(restriction: Restriction) -> str:
@@ -102,3 +133,12 @@ _DESCRIBERS: dict[str, Callable[[Restriction], str]] = {
 def describe_restriction(restriction: Restriction) -> str:
     """What a restriction means for staff, in one or two plain sentences."""
     return _DESCRIBERS[restriction.kind](restriction)
+
+
+def restriction_in_force(restriction: Restriction, scope: str) -> str:
+    """What a restriction means for staff, which service it covers, and how long it lasts:
+    "The UCBR will provide … the nature and duration of the restriction in place"."""
+    return (
+        f"{describe_restriction(restriction)} Covers {scope_words(scope)}, "
+        f"{duration_words(restriction)}."
+    )

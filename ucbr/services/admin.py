@@ -54,11 +54,19 @@ def drivers_installed(root: Path) -> bool:
     return proc.returncode == 0 and text.returncode == 0
 
 
-def init_register(path: Path, council: str, privacy_url: str | None, today: dt.date) -> Register:
+def init_register(
+    path: Path,
+    council: str,
+    privacy_url: str | None,
+    today: dt.date,
+    contact: dict[str, str] | None = None,
+) -> Register:
     """Create a new register in one commit: settings, an empty staff directory, tier files.
 
-    Every precondition is checked before anything is written, and a failure part-way
-    removes what was made, so it can simply be run again.
+    ``contact`` holds the council's own address, e-mail and telephone for letters
+    (``council_address``, ``council_email``, ``council_phone``), where given. Every
+    precondition is checked before anything is written, and a failure part-way removes what
+    was made, so it can simply be run again.
     """
     if (path / POLICY_FILE).exists():
         raise Refused(f"{path} is already a ucbr register")
@@ -68,7 +76,7 @@ def init_register(path: Path, council: str, privacy_url: str | None, today: dt.d
     made = not path.exists()
     had_git = (path / ".git").exists()
     try:
-        return _init(path, council, privacy_url, today)
+        return _init(path, council, privacy_url, today, contact)
     except BaseException:
         if made:
             shutil.rmtree(path, ignore_errors=True)
@@ -77,12 +85,20 @@ def init_register(path: Path, council: str, privacy_url: str | None, today: dt.d
         raise
 
 
-def _init(path: Path, council: str, privacy_url: str | None, today: dt.date) -> Register:
+def _init(
+    path: Path,
+    council: str,
+    privacy_url: str | None,
+    today: dt.date,
+    contact: dict[str, str] | None,
+) -> Register:
     path.mkdir(parents=True, exist_ok=True)
     git.run(path, "init", "-q", "-b", "main")
     cfg = PolicyConfig(council=council)
     if privacy_url:
         cfg = cfg.model_copy(update={"privacy_notice_url": privacy_url})
+    if contact:
+        cfg = PolicyConfig.model_validate({**cfg.model_dump(), **contact})
     files: dict[str, str | bytes | None] = {
         POLICY_FILE: POLICY_HEADER + dump_plain(cfg.model_dump(mode="json")),
         STAFF_FILE: dump_plain({"staff": []}),
@@ -113,12 +129,16 @@ def new_member(
     role: Role,
     key: str,
     signing_key: str | None = None,
+    service: str | None = None,
+    job_title: str | None = None,
 ) -> StaffMember:
     """A member of staff as ``staff add`` would record them, checked against the directory.
 
     ``key`` opens their tiers: an ``ssh-ed25519`` key also signs their commits, so one key
     is both; an ``age1`` key needs a separate ``signing_key`` to make changes when the
-    register requires signed commits.
+    register requires signed commits. ``service`` is the service they work in (a manager
+    approves within it; none: the whole council), ``job_title`` how letters they sign
+    name their post.
     """
     key = key.strip()
     parse_recipient(key)
@@ -141,7 +161,14 @@ def new_member(
     if any(same_key(mine, theirs) for mine in (key, signing_key) if mine for theirs in held):
         raise Refused("that key is already another member's; every member has a key of their own")
     return StaffMember(
-        id=staff_id, name=name, email=email, role=role, recipients=[key], signing_key=signing_key
+        id=staff_id,
+        name=name,
+        email=email,
+        role=role,
+        recipients=[key],
+        signing_key=signing_key,
+        service=service,
+        job_title=job_title,
     )
 
 

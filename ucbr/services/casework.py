@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -31,7 +32,7 @@ from ucbr.domain.model import (
     ReviewOutcome,
 )
 from ucbr.domain.permissions import Action
-from ucbr.domain.views import sections_of
+from ucbr.domain.views import pending_proposal, sections_of
 from ucbr.errors import Refused
 from ucbr.services.session import Session
 from ucbr.storage import gitlog
@@ -61,15 +62,25 @@ def new_file_id(reg: Register, prefix: str) -> str:
 
 
 def add_incident(
-    session: Session, case_id: str | None, person: Person | None, req: policy.IncidentRequest
+    session: Session,
+    case_id: str | None,
+    person: Person | None,
+    req: policy.IncidentRequest,
+    not_a_duplicate: str | None = None,
 ) -> tuple[str, str]:
-    """Record an incident on a case, or on a new case for ``person``; returns both ids."""
+    """Record an incident on a case, or on a new case for ``person``; returns both ids. A new
+    case for someone likely already recorded needs ``not_a_duplicate``."""
+    from ucbr.services.duplicates import people_like
+
     with session.reg.locked():
         if case_id is None:
             if person is None:
                 raise Refused("a new case needs --name")
             previous = None
-            case = policy.open_case(new_file_id(session.reg, "C"), person, session.ctx())
+            likely = people_like(session.reg, session.ring, person)
+            case = policy.open_case(
+                new_file_id(session.reg, "C"), person, session.ctx(), likely, not_a_duplicate
+            )
         else:
             previous, case = session.reg.load_case(case_id, session.ring)
         case, incident = policy.record_incident(case, req, session.ctx(case))
@@ -116,8 +127,13 @@ def escalate(session: Session, case_id: str, req: policy.EscalationRequest) -> D
 
 def approve(session: Session, case_id: str) -> Decision:
     """Approve the pending proposal on a case, in the approver's own commit."""
+    involved = involved_in_history(session.reg, parse_file_id(case_id))
     return change_case(
-        session, case_id, "approve", policy.approve, approves=lambda decision: decision.id
+        session,
+        case_id,
+        "approve",
+        lambda case, ctx: policy.approve(case, ctx, involved),
+        approves=lambda decision: decision.id,
     )
 
 
@@ -172,27 +188,50 @@ def involved_in_history(reg: Register, file_id: str) -> frozenset[str]:
     return frozenset(involved)
 
 
+@dataclass(frozen=True)
+class AppealDecided:
+    """An appeal decided, and for a variation the proposal and who may approve it."""
+
+    appeal: Appeal
+    variation: Decision | None = None
+    approvers: str | None = None
+
+
 def decide_appeal(
     session: Session,
     case_id: str,
     outcome: AppealOutcome,
     reasons: str,
     variation: policy.EscalationRequest | None,
-) -> Appeal:
+) -> AppealDecided:
     """Decide the pending appeal, as an officer not involved in the decision."""
     involved = involved_in_history(session.reg, parse_file_id(case_id))
-    return change_case(
-        session,
-        case_id,
-        "appeal-decide",
-        lambda case, ctx: policy.decide_appeal(case, outcome, reasons, ctx, involved, variation),
-    )
+
+    def change(case: Case, ctx: policy.Ctx) -> tuple[Case, AppealDecided]:
+        case, appeal = policy.decide_appeal(case, outcome, reasons, ctx, involved, variation)
+        proposal = pending_proposal(case)
+        if outcome != "varied" or proposal is None:
+            return case, AppealDecided(appeal)
+        # The decider proposed it, so is not an approver; git history does not yet show it.
+        who = policy.who_may_approve(case, proposal, ctx.staff, involved)
+        return case, AppealDecided(appeal, proposal, who)
+
+    return change_case(session, case_id, "appeal-decide", change)
 
 
-def add_property(session: Session, terms: policy.PropertyTerms) -> PropertyRisk:
-    """Propose a property risk, in a new file."""
+def add_property(
+    session: Session, terms: policy.PropertyTerms, not_a_duplicate: str | None = None
+) -> PropertyRisk:
+    """Propose a property risk, in a new file; one likely already recorded needs a reason."""
+    from ucbr.services.duplicates import properties_like
+
     with session.reg.locked():
-        prop = policy.propose_property(new_file_id(session.reg, "P"), terms, session.ctx())
+        likely = properties_like(
+            session.reg, session.ring, terms.address, terms.postcode, terms.uprn
+        )
+        prop = policy.propose_property(
+            new_file_id(session.reg, "P"), terms, session.ctx(), likely, not_a_duplicate
+        )
         save(session, prop, None, "property-add")
     return prop
 
@@ -245,10 +284,26 @@ def record_foi(
     )
 
 
+@dataclass(frozen=True)
+class LetterWritten:
+    """A letter written to a file: its record (none for a preview), and the adjustments the
+    person needs that this letter does not meet by itself."""
+
+    issued: LetterIssued | None
+    unmet: list[str]
+
+
 def issue_letter(
-    session: Session, case_id: str, kind: LetterKind, fmt: LetterFormat, out: Path
-) -> LetterIssued:
-    """Render a letter to ``out`` (0600, outside the register) and record that it was issued."""
+    session: Session,
+    case_id: str,
+    kind: LetterKind,
+    fmt: LetterFormat,
+    out: Path,
+    preview: bool = False,
+) -> LetterWritten:
+    """Render a letter to ``out`` (0600, outside the register) and record that it was issued;
+    a preview is rendered the same way and recorded nowhere."""
+    from ucbr.domain.letters.form import unmet
     from ucbr.services import letters  # Jinja and the PDF engine load only for a letter
 
     target = outside_register(session.reg.root, out)
@@ -268,6 +323,9 @@ def issue_letter(
             session.today,
             session.reg.committed_templates(),
         )
+        if preview:
+            create_private_file(target, rendered.content)
+            return LetterWritten(None, unmet(case, fmt))
         issued = LetterIssued(
             id=session.ctx(case).new_id("L"),
             kind=kind,
@@ -286,4 +344,4 @@ def issue_letter(
         except BaseException:
             target.unlink(missing_ok=True)
             raise
-    return issued
+    return LetterWritten(case.letters[-1], unmet(case, fmt))

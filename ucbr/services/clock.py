@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from ucbr.domain.model import EARLIEST, LATEST, check_date
+from ucbr.domain.values import EARLIEST, LATEST, check_date
 from ucbr.errors import UsageError
 
 CLOCK_VARIABLE = "UCBR_TODAY"

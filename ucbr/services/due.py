@@ -18,6 +18,7 @@ from ucbr.storage.vault import Keyring
 
 WHAT = {
     "restriction_review": "restriction review",
+    "restriction_end": "restrictions end: lift at review, send the ended letter",
     "property_review": "property review",
     "appeal_decision": "appeal awaiting a decision",
     "approval": "approval pending",

@@ -145,7 +145,7 @@ def render_letter(
     """Render one letter from the case's own facts, or refuse when they are not there yet."""
     if fmt not in get_args(Format):
         raise LetterRefused(f"there is no letter format {fmt}; use pdf, html or md")
-    about, context = letter_facts(case, kind, cfg, policy_hash, staff, today)
+    about, context = letter_facts(case, kind, cfg, policy_hash, staff, today, fmt)
     source = "html" if fmt == "pdf" else fmt
     text, template_sha256 = render_template(f"{kind}.{source}.j2", context, overrides)
     content = html_to_pdf(text) if fmt == "pdf" else text.encode()

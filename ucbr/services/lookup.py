@@ -20,10 +20,7 @@ from ucbr.storage.store import Register
 from ucbr.storage.vault import Keyring
 
 if TYPE_CHECKING:
-    from ucbr.domain.matching import Match
-
-SURE = 80  # at or above: a match; below, down to POSSIBLE: shown as a possible match
-POSSIBLE = 60
+    from ucbr.domain.matching import Match, Query
 
 
 @dataclass(frozen=True)
@@ -36,12 +33,22 @@ class Found:
 
     @property
     def possible(self) -> bool:
-        """A possible match only: who it might be, never the restrictions, until confirmed."""
-        return self.match.score < SURE
+        """A possible match only: who it might be, and for a person never the restrictions."""
+        return not self.match.sure
+
+    @property
+    def shows_details(self) -> bool:
+        """Shown in full: a sure match, or any plausible match of a property's risk."""
+        return self.match.shows_details
 
     def as_dict(self) -> dict[str, Any]:
         """The match as JSON data."""
         data = self.entry.model_dump(mode="json", exclude_none=True)
+        if not self.shows_details and isinstance(self.entry, CaseEntry):
+            # Who it might be, as the text shows it: nothing about the restrictions.
+            person = self.entry.person
+            who = {"name": person.name, "postcode": person.postcode} if person else {}
+            data = {"id": self.entry.id, "person": {k: v for k, v in who.items() if v}}
         return {
             "id": self.match.id,
             "score": self.match.score,
@@ -51,8 +58,8 @@ class Found:
         }
 
 
-def _matching(query: str, file_id: str, section: BaseModel) -> tuple[Match, Entry] | None:
-    from ucbr.domain.matching import match_entry
+def _matching(query: Query, file_id: str, section: BaseModel) -> tuple[Match, Entry] | None:
+    from ucbr.domain.matching import POSSIBLE, match_entry
 
     del file_id
     assert isinstance(section, (CaseEntry, PropertyEntry))
@@ -61,14 +68,17 @@ def _matching(query: str, file_id: str, section: BaseModel) -> tuple[Match, Entr
 
 
 def find(reg: Register, ring: Keyring, query: str) -> tuple[list[Found], list[Problem]]:
-    """The matches; when none is sure, the possible ones (a surname alone, a street).
+    """The matches staff are shown (``matching.shortlist``): the sure ones, else the possible
+    ones (a surname alone, a street), and any plausible property risk either way.
 
     A file that cannot be read is a problem, returned beside the matches of every other.
     """
-    result = scan(reg, ring, "entry", partial(_matching, query))
-    ranked = sorted(result.found, key=lambda pair: (-pair[0].score, pair[0].id))
-    sure = [pair for pair in ranked if pair[0].score >= SURE]
-    found = [Found(match, entry, _spoc_name(reg, entry)) for match, entry in sure or ranked]
+    from ucbr.domain.matching import Query, shortlist
+
+    result = scan(reg, ring, "entry", partial(_matching, Query.of(query)))
+    entries = {match.id: entry for match, entry in result.found}
+    shown = shortlist(match for match, _ in result.found)
+    found = [Found(m, entries[m.id], _spoc_name(reg, entries[m.id])) for m in shown]
     return found, result.problems
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from ucbr.domain.letters.form import address_lines, addressee, letter_form, salutation
 from ucbr.domain.letters.parts import (
     FOI_SECTIONS,
     ICO_URL,
@@ -20,7 +21,6 @@ from ucbr.domain.letters.parts import (
     Context,
     Facts,
     LetterRefused,
-    appeal_route,
     approved_step,
     decision_by_id,
     for_decision,
@@ -31,7 +31,9 @@ from ucbr.domain.letters.parts import (
     signatory,
     variation_of,
     warning_given,
+    warnings_sentence,
 )
+from ucbr.domain.letters.routes import NO_APPEAL_FOR_WARNINGS, appeal_route
 from ucbr.domain.model import Appeal, Case, Decision, FoiRecord, LetterKind, Review
 from ucbr.domain.policy.appeals import decided_on
 from ucbr.domain.settings import PolicyConfig
@@ -46,7 +48,8 @@ def _warning_letter(facts: Facts, step: str, what: str) -> tuple[str | None, Con
     return decision.id, {
         **for_decision(facts, decision, decision.proposed_by),
         "warning": {"date": long_date(decision.proposed_on), "note": decision.note},
-        "appeal": appeal_route(facts, decision, tells_decision=True),
+        # The appeal is against being added to the register; a warning adds no one.
+        "no_appeal_because": NO_APPEAL_FOR_WARNINGS,
     }
 
 
@@ -58,12 +61,30 @@ def _informal_warning(facts: Facts) -> tuple[str | None, Context]:
     return _warning_letter(facts, "informal_written_warning", "informal written warning")
 
 
+NEXT_STEP = {
+    "formal_written_warning": (
+        "If the behaviour continues after this letter, we may refuse further contact and "
+        "further responses, as our policy allows."
+    ),
+    "contact_refused": (
+        "We will review this decision, and we will tell you if it changes. Until then, please "
+        "use only the routes set out below."
+    ),
+}
+
+
 def _restricting(facts: Facts, step: str, what: str, kind: str) -> tuple[str | None, Context]:
     decision = approved_step(facts.case, step, what, kind)
+    bypassed = decision.bypass_incident is not None
     return decision.id, {
         **for_decision(facts, decision, decision.approved_by),
         "restriction": restriction_terms(facts.case, decision, facts.staff),
         "appeal": appeal_route(facts, decision, tells_decision=True),
+        "history": {
+            "earlier": warnings_sentence(facts.case, decision),
+            "bypassed": bypassed,
+            "next": NEXT_STEP[step],
+        },
     }
 
 
@@ -193,8 +214,9 @@ def _appeal_outcome(facts: Facts) -> tuple[str | None, Context]:
         else decision
     )
     keeps = appeal.outcome != "overturned" and bool(now.restrictions)
+    # The letter states the terms now in force: the variation's, when the appeal varied them.
     return appeal.id, {
-        **for_decision(facts, decision, appeal.decided_by),
+        **for_decision(facts, now, appeal.decided_by),
         "restriction": restriction_terms(facts.case, now, facts.staff) if keeps else None,
         "appeal_record": _appeal_facts(appeal),
     }
@@ -232,7 +254,9 @@ _KINDS: dict[str, tuple[str, Callable[[Facts], tuple[str | None, Context]]]] = {
 }
 
 
-def _common(case: Case, kind: str, cfg: PolicyConfig, policy_hash: str, today: dt.date) -> Context:
+def _common(
+    case: Case, kind: str, cfg: PolicyConfig, policy_hash: str, today: dt.date, fmt: str
+) -> Context:
     person = case.person
     return {
         "kind": kind,
@@ -243,9 +267,13 @@ def _common(case: Case, kind: str, cfg: PolicyConfig, policy_hash: str, today: d
         "date": long_date(today),
         "iso_date": today.isoformat(),
         "person": {
-            "name": person.name,
-            "address_lines": [line for line in (person.address, person.postcode) if line],
+            "name": addressee(person),
+            "address_lines": address_lines(person),
+            "salutation": salutation(person),
         },
+        "form": letter_form(case, fmt),
+        "council_email": cfg.council_email,
+        "council_phone": cfg.council_phone,
         "adjustments": [ADJUSTMENT_NAMES[a.kind] for a in case.adjustments],
         "privacy_url": cfg.privacy_notice_url,
         "policy_hash": policy_hash,
@@ -255,6 +283,8 @@ def _common(case: Case, kind: str, cfg: PolicyConfig, policy_hash: str, today: d
         # Letters with no appeal route or no restriction leave these empty; kinds fill them.
         "appeal": None,
         "restriction": None,
+        "history": None,
+        "no_appeal_because": None,
     }
 
 
@@ -273,13 +303,14 @@ def letter_facts(
     policy_hash: str,
     staff: StaffDirectory,
     today: dt.date,
+    fmt: str = "pdf",
 ) -> tuple[str | None, Context]:
     """What the record it concerns is (a decision, review, appeal or FOI id), and the letter's
-    context; refused when the case does not hold the facts the letter needs yet."""
+    context for ``fmt``; refused when the case does not hold the facts the letter needs yet."""
     if kind not in _KINDS:
         raise LetterRefused(f"there is no letter of kind {kind}")
     about, facts = _KINDS[kind][1](Facts(case, cfg, staff, today))
-    return about, {**_common(case, kind, cfg, policy_hash, today), **facts}
+    return about, {**_common(case, kind, cfg, policy_hash, today, fmt), **facts}
 
 
 def refuse_property_letter() -> None:

@@ -13,17 +13,25 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ucbr.domain.letters.form import signature
 from ucbr.domain.model import (
     Case,
     Decision,
     Incident,
     Restriction,
 )
-from ucbr.domain.policy.appeals import appeal_deadline, decided_on
+from ucbr.domain.policy.appeals import decided_on
 from ucbr.domain.settings import PolicyConfig
 from ucbr.domain.staff import StaffDirectory
 from ucbr.domain.views import decision_in_force, review_date
-from ucbr.domain.words import CHANNEL_NAMES, DAY_NAMES, long_date
+from ucbr.domain.words import (
+    CHANNEL_NAMES,
+    day_names,
+    hours_words,
+    long_date,
+    plain_list,
+    scope_words,
+)
 from ucbr.errors import Refused
 
 LGSCO_URL = "www.lgo.org.uk"
@@ -158,31 +166,35 @@ def _staff_name(staff: StaffDirectory, staff_id: str, role: str) -> str:
     return member.name
 
 
-def _measure(restriction: Restriction, staff: StaffDirectory) -> str:
-    """What a restriction asks of the person, addressed to them."""
+def _ask(restriction: Restriction, staff: StaffDirectory) -> str:
+    """What a restriction asks of the person, addressed to them, as one clause."""
     if restriction.kind == "single_channel":
         channel = CHANNEL_NAMES.get(restriction.channel or "", "one channel")
-        return f"Please contact us only by {channel}. We will not respond to other channels."
+        return f"Please contact us only by {channel}"
     if restriction.kind == "contact_times":
-        days = ", ".join(DAY_NAMES[d] for d in restriction.days) or "the days we agree with you"
-        hours = f", {restriction.hours.replace('-', ' to ')}" if restriction.hours else ""
-        return f"Please contact us only on {days}{hours}."
+        days = day_names(restriction.days) or "the days we agree with you"
+        hours = f", {hours_words(restriction.hours)}" if restriction.hours else ""
+        return f"Please contact us only on {days}{hours}"
     if restriction.kind == "designated_email":
-        return f"Please send e-mails only to {restriction.email}."
+        return f"Please send e-mails only to {restriction.email}"
     if restriction.kind == "premises_ban":
-        period = (
-            f"until {long_date(restriction.until)}"
-            if restriction.until
-            else "until we tell you otherwise"
-        )
-        return f"You must not enter {restriction.premises} {period}."
+        return f"You must not enter {restriction.premises}"
     if restriction.kind == "single_point_of_contact":
         name = _staff_name(staff, restriction.staff or "", "single point of contact")
-        return f"All your contact with us goes to {name}, your single point of contact."
-    return (
-        f"We will not reply further about {restriction.topic}. We will still read what you send "
-        "for new information."
-    )
+        return f"All your contact with us goes to {name}, your single point of contact"
+    return f"We will not reply further about {restriction.topic}"
+
+
+AFTERWORDS = {
+    "single_channel": " We will not respond to other channels.",
+    "no_further_responses": " We will still read what you send for new information.",
+}
+
+
+def _measure(restriction: Restriction, staff: StaffDirectory) -> str:
+    """A restriction addressed to the person, with the day it ends if it has one."""
+    until = f" until {long_date(restriction.until)}" if restriction.until else ""
+    return f"{_ask(restriction, staff)}{until}.{AFTERWORDS.get(restriction.kind, '')}"
 
 
 def _spoc(decision: Decision, staff: StaffDirectory) -> str | None:
@@ -205,11 +217,18 @@ def _review_date(case: Case, decision: Decision) -> dt.date:
 
 
 def restriction_terms(case: Case, decision: Decision, staff: StaffDirectory) -> Context:
-    """What a decision asks of the person, when it starts, and when it is reviewed."""
+    """What a decision asks of the person, which services it covers, when it starts, how
+    long it lasts and when it is reviewed."""
+    ends = [r.until for r in decision.restrictions]
+    dated = sorted({day for day in ends if day is not None})
     return {
         "measures": [_measure(r, staff) for r in decision.restrictions],
         "spoc": _spoc(decision, staff),
+        "scope": scope_words(decision.scope),
         "starts": long_date(decided_on(decision)),
+        # Every restriction ends on a date: the last of them; else some stay until lifted.
+        "ends": long_date(dated[-1]) if ends and None not in ends else None,
+        "some_end": bool(dated),
         "review_date": long_date(_review_date(case, decision)),
         "refused": decision.step == "contact_refused",
     }
@@ -225,27 +244,9 @@ class Facts:
     today: dt.date
 
 
-def appeal_route(facts: Facts, decision: Decision, *, tells_decision: bool) -> Context:
-    """The appeal route of the decision in force, or the appeal already in progress."""
-    deadline, extended = appeal_deadline(
-        facts.case, decision, facts.cfg, facts.today, tells_decision=tells_decision
-    )
-    pending = latest(facts.case.appeals, lambda a: a.decision == decision.id and a.outcome is None)
-    return {
-        "window": months(facts.cfg.appeal_window_months),
-        "decision_date": long_date(decided_on(decision)),
-        "deadline": long_date(deadline),
-        "open": facts.today <= deadline,
-        "extended_to": long_date(extended) if extended and facts.today <= extended else None,
-        "closed_on": long_date(extended or deadline),
-        "pending": long_date(pending.received) if pending else None,
-    }
-
-
-def signatory(staff: StaffDirectory, staff_id: str | None, cfg: PolicyConfig) -> str:
-    """Who signs: the officer named, else the council."""
-    member = staff.by_id(staff_id) if staff_id else None
-    return member.name if member else cfg.council
+def signatory(staff: StaffDirectory, staff_id: str | None, cfg: PolicyConfig) -> dict[str, str]:
+    """Who signs: the officer named, with their job title, else the council."""
+    return signature(staff, staff_id, cfg)
 
 
 def for_decision(facts: Facts, decision: Decision, signed_by: str | None) -> Context:
@@ -255,3 +256,33 @@ def for_decision(facts: Facts, decision: Decision, signed_by: str | None) -> Con
         "signatory": signatory(facts.staff, signed_by, facts.cfg),
         "essential_services": decision.essential_services or facts.cfg.essential_services,
     }
+
+
+EARLIER_WORDS = {
+    "verbal_warning": "a verbal warning",
+    "informal_written_warning": "an informal written warning",
+    "formal_written_warning": "a formal written warning",
+}
+
+
+def earlier_warnings(case: Case, decision: Decision) -> list[str]:
+    """The warnings given before ``decision``, in order: "a verbal warning on 6 January 2026"."""
+    given = ("recorded", "approved", "superseded", "lifted")
+    earlier = [
+        d
+        for d in case.decisions
+        if d.step in EARLIER_WORDS
+        and d.status in given
+        and d.id != decision.id
+        and d.step != decision.step
+        and (d.approved_on or d.proposed_on) <= decided_on(decision)
+    ]
+    return [
+        f"{EARLIER_WORDS[d.step]} on {long_date(d.approved_on or d.proposed_on)}" for d in earlier
+    ]
+
+
+def warnings_sentence(case: Case, decision: Decision) -> str | None:
+    """The earlier warnings as one sentence, or None when there were none."""
+    found = earlier_warnings(case, decision)
+    return f"We gave you {plain_list(found)}." if found else None

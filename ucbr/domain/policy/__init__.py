@@ -14,10 +14,10 @@ from ucbr.domain.dates import add_months
 from ucbr.domain.foi import record_foi
 from ucbr.domain.policy.adjustments import add_adjustment, check_adjustments
 from ucbr.domain.policy.appeals import appeal_deadline, decide_appeal, lodge_appeal
-from ucbr.domain.policy.approval import approve, reject
-from ucbr.domain.policy.base import COUNCIL_WIDE, Ctx, step_label
+from ucbr.domain.policy.approval import approve, reject, who_may_approve
+from ucbr.domain.policy.base import Ctx, step_label
 from ucbr.domain.policy.incidents import IncidentRequest, open_case, record_incident
-from ucbr.domain.policy.ladder import EscalationRequest, escalate
+from ucbr.domain.policy.ladder import escalate
 from ucbr.domain.policy.letters import record_letter
 from ucbr.domain.policy.properties import (
     PropertyChange,
@@ -29,6 +29,8 @@ from ucbr.domain.policy.properties import (
 )
 from ucbr.domain.policy.restrictions import check_restriction
 from ucbr.domain.policy.reviews import ReviewRequest, review
+from ucbr.domain.policy.terms import EscalationRequest
+from ucbr.domain.words import COUNCIL_WIDE
 
 __all__ = [
     "COUNCIL_WIDE",
@@ -58,4 +60,5 @@ __all__ = [
     "review",
     "review_property",
     "step_label",
+    "who_may_approve",
 ]

@@ -8,17 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ucbr.domain.dates import add_months
-from ucbr.domain.model import Appeal, AppealOutcome, Case, Decision
+from ucbr.domain.dates import add_months, working_day_from
+from ucbr.domain.model import RESTRICTING_STEPS, Appeal, AppealOutcome, Case, Decision
 from ucbr.domain.policy.base import Ctx, blank, make, refuse, replace_item, require, valid
-from ucbr.domain.policy.ladder import EscalationRequest, propose_variation
+from ucbr.domain.policy.terms import EscalationRequest
+from ucbr.domain.policy.variations import propose_variation
 from ucbr.domain.settings import PolicyConfig
-from ucbr.domain.views import decision_in_force, pending_appeal
+from ucbr.domain.views import decided_on_appeal, decision_in_force, pending_appeal
 
-# Letters that tell the person of a decision for the first time, so open its appeal window.
-TELLING_KINDS: frozenset[str] = frozenset(
-    {"verbal-warning-note", "informal-warning", "formal-warning", "contact-refused"}
-)
+# Letters that tell the person of a decision to restrict for the first time, so open its
+# appeal window. A warning restricts nothing, so there is no appeal against it: its letters
+# give the complaints route instead.
+TELLING_KINDS: frozenset[str] = frozenset({"formal-warning", "contact-refused"})
+
+
+def appealable(decision: Decision) -> bool:
+    """Whether the policy's appeal lies against a decision: "the decision to be added to
+    the UCBR", a decision that restricts contact; a warning is not one."""
+    return decision.step in RESTRICTING_STEPS
 
 
 def decided_on(decision: Decision) -> dt.date:
@@ -44,12 +51,15 @@ def appeal_deadline(
     The window runs from the decision. Nobody can appeal a decision before being told of
     it, so when the first letter telling of it (an issued one, else the letter being
     written today, if ``tells_decision``) went out after the deadline, the window runs from
-    that letter. The one rule: every letter states it, and ``lodge_appeal`` applies it.
+    that letter. A deadline on a Saturday, a Sunday or a bank holiday moves to the next
+    working day. The one rule: every letter states it, and ``lodge_appeal`` applies it.
     """
     window = cfg.appeal_window_months
-    deadline = add_months(decided_on(decision), window)
+    deadline = working_day_from(add_months(decided_on(decision), window))
     told = first_told(case, decision) or (today if tells_decision else None)
-    extended = add_months(told, window) if told is not None and told > deadline else None
+    extended = (
+        working_day_from(add_months(told, window)) if told is not None and told > deadline else None
+    )
     return deadline, extended
 
 
@@ -67,6 +77,12 @@ def lodge_appeal(
     earlier = next((a for a in case.appeals if a.decision == current.id), None)
     if earlier is not None:
         raise refuse(f"decision {current.id} has already been appealed ({earlier.id})")
+    decided = decided_on_appeal(case, current)
+    if decided is not None:
+        raise refuse(
+            f"decision {current.id} was made on appeal {decided.id}: that was the end of the "
+            "council's appeal process (the LGSCO route remains)"
+        )
     made_on = decided_on(current)
     if received > ctx.today:
         raise refuse(f"the appeal's received date {received} is in the future")
@@ -153,7 +169,7 @@ def decide_appeal(
             )
         if variation is None:
             raise refuse("a varied decision needs its new terms")
-        case, _ = propose_variation(case, current, variation, ctx)
+        case, _ = propose_variation(case, current, variation, ctx, appeal.id)
     decided = appeal.model_copy(
         update={
             "outcome": outcome,

@@ -26,9 +26,6 @@ from ucbr.errors import Refused
 M = TypeVar("M", bound=BaseModel)
 # An id is safe to echo in a refusal; anything else typed in its place may not be.
 ID_SHAPE = re.compile(r"[A-Z]-[0-9A-HJKMNP-TV-Z]{8}")
-COUNCIL_WIDE = "council-wide"
-# A step counts as given unless it was rejected, is still a proposal, or was overturned.
-GIVEN_STATUSES: frozenset[str] = frozenset({"recorded", "approved", "superseded", "lifted"})
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,20 @@ case basis", and every decision rests on incidents recorded first."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ucbr.domain.model import BEHAVIOURS, Case, Category, Channel, Incident, Location, Person
+from ucbr.domain.duplicates import Likely, duplicate_refusal
+from ucbr.domain.model import (
+    BEHAVIOURS,
+    SERIOUS_BEHAVIOURS,
+    Case,
+    Category,
+    Channel,
+    Incident,
+    Location,
+    Person,
+)
 from ucbr.domain.policy.base import Ctx, blank, make, refuse, require, valid
 
 
@@ -20,14 +31,26 @@ class IncidentRequest:
     category: Category
     behaviours: tuple[str, ...]
     summary: str
-    serious: bool
+    serious: bool  # the reporter's view; the deciding officer decides whether to rely on it
     by_representative: str | None
     service: str
 
 
-def open_case(case_id: str, person: Person, ctx: Ctx) -> Case:
-    """A new case for one person, opened today."""
-    return make(Case, id=case_id, person=person, opened_on=ctx.today)
+def open_case(
+    case_id: str,
+    person: Person,
+    ctx: Ctx,
+    likely: Sequence[Likely] = (),
+    not_a_duplicate: str | None = None,
+) -> Case:
+    """A new case for one person, opened today. When existing cases are ``likely`` the same
+    person, a new one is opened only with a recorded reason; else the incident belongs on
+    the existing case, so its history stays whole."""
+    if likely and blank(not_a_duplicate):
+        hint = f"add the incident to that case (`ucbr add-incident {likely[0].id} …`)"
+        raise refuse(duplicate_refusal(list(likely), "person", hint))
+    reason = not_a_duplicate if likely else None
+    return make(Case, id=case_id, person=person, opened_on=ctx.today, not_a_duplicate=reason)
 
 
 def _check_behaviours(req: IncidentRequest) -> None:
@@ -50,6 +73,11 @@ def record_incident(case: Case, req: IncidentRequest, ctx: Ctx) -> tuple[Case, I
     if req.date > ctx.today:
         raise refuse(f"the incident date {req.date} is in the future")
     _check_behaviours(req)
+    if req.serious and not set(req.behaviours) & SERIOUS_BEHAVIOURS:
+        raise refuse(
+            "an incident reported as violence or a serious threat (--serious) records one of "
+            f"the policy's behaviours {' or '.join(sorted(SERIOUS_BEHAVIOURS))}"
+        )
     if blank(req.summary):
         raise refuse("an incident needs a factual summary")
     if blank(req.service):

@@ -9,47 +9,20 @@ letters are issued, we may refuse further contact".
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
 
-from ucbr.domain.model import LADDER, RESTRICTING_STEPS, Case, Decision, Incident, Restriction, Step
-from ucbr.domain.policy.adjustments import check_adjustments
-from ucbr.domain.policy.base import (
-    COUNCIL_WIDE,
-    GIVEN_STATUSES,
-    ID_SHAPE,
-    Ctx,
-    blank,
-    make,
-    refuse,
-    require,
-    step_label,
-    valid,
+from ucbr.domain.model import (
+    LADDER,
+    RESTRICTING_STEPS,
+    SERIOUS_BEHAVIOURS,
+    Case,
+    Decision,
+    Incident,
+    Step,
 )
-from ucbr.domain.policy.restrictions import (
-    check_contacts,
-    check_restriction,
-    check_review_by,
-    check_together,
-)
-from ucbr.domain.views import decision_in_force, pending_proposal
-
-
-@dataclass(frozen=True)
-class EscalationRequest:
-    """The terms of a warning, a restriction or a variation, as the officer gives them."""
-
-    to: Step | None = None
-    incidents: tuple[str, ...] = ()
-    considerations: str | None = None
-    note: str | None = None
-    restrictions: tuple[Restriction, ...] = ()
-    essential_services: str | None = None
-    scope: str | None = None
-    scope_reason: str | None = None
-    review_by: dt.date | None = None
+from ucbr.domain.policy.base import ID_SHAPE, Ctx, blank, make, refuse, require, step_label, valid
+from ucbr.domain.policy.terms import EscalationRequest, decision_fields
+from ucbr.domain.views import GIVEN_STATUSES, decision_in_force, pending_proposal
 
 
 def relied_on(case: Case, ids: Iterable[str]) -> tuple[Incident, ...]:
@@ -94,8 +67,50 @@ def check_not_in_force(case: Case, step: Step) -> None:
         )
 
 
-def check_ladder(case: Case, step: Step, incidents: tuple[Incident, ...]) -> str | None:
-    """The skip rule; returns the incident that justifies bypassing steps 1 and 2, if any."""
+def is_serious(incident: Incident) -> bool:
+    """Violence or a serious threat, in the policy's own list: physically aggressive
+    behaviour, or threats."""
+    return bool(set(incident.behaviours) & SERIOUS_BEHAVIOURS)
+
+
+SERIOUS_WORDS = " or ".join(sorted(SERIOUS_BEHAVIOURS))
+
+
+def check_bypass(
+    incidents: tuple[Incident, ...], bypass: str | None, reason: str | None, skipping: str
+) -> str:
+    """The incident the deciding officer relies on to bypass steps 1 and 2, checked."""
+    if bypass is None:
+        raise refuse(
+            f"{skipping} has not been given; steps 1 and 2 are bypassed only in the case of "
+            "violence or serious threats: name the incident you rely on (--bypass) and why "
+            "(--bypass-reason)"
+        )
+    incident = next((i for i in incidents if i.id == bypass), None)
+    if incident is None:
+        named = bypass if ID_SHAPE.fullmatch(bypass) else "given"
+        raise refuse(f"the incident {named} (--bypass) is not one this decision relies on")
+    if not is_serious(incident):
+        raise refuse(
+            f"incident {incident.id} records no violence or serious threat ({SERIOUS_WORDS}); "
+            "it cannot bypass steps 1 and 2"
+        )
+    if blank(reason):
+        raise refuse(
+            f"say why incident {incident.id} is violence or a serious threat (--bypass-reason)"
+        )
+    return incident.id
+
+
+def check_ladder(
+    case: Case,
+    step: Step,
+    incidents: tuple[Incident, ...],
+    bypass: str | None = None,
+    reason: str | None = None,
+) -> str | None:
+    """The skip rule; returns the incident the deciding officer relies on to bypass steps 1
+    and 2, if a step is skipped."""
     target, highest = LADDER.index(step), highest_given(case)
     if step == "contact_refused" and highest < 2:
         raise refuse(
@@ -103,14 +118,13 @@ def check_ladder(case: Case, step: Step, incidents: tuple[Incident, ...]) -> str
             "contact is refused only after a formal written warning"
         )
     if target <= highest + 1:
+        if bypass is not None:
+            raise refuse("no step is skipped, so there is nothing to bypass (--bypass)")
         return None
-    serious = next((i for i in incidents if i.serious), None)
-    if target <= 2 and serious is not None:
-        return serious.id
-    raise refuse(
-        f"{step_label(LADDER[highest + 1])} has not been given; only an incident of violence "
-        "or a serious threat bypasses steps 1 and 2"
-    )
+    skipping = step_label(LADDER[highest + 1])
+    if target > 2:
+        raise refuse(f"{skipping} has not been given; only steps 1 and 2 are ever bypassed")
+    return check_bypass(incidents, bypass, reason, skipping)
 
 
 def check_warning_followed(case: Case, step: Step, incidents: tuple[Incident, ...]) -> None:
@@ -175,75 +189,6 @@ def check_behaviour_continued(case: Case, incidents: tuple[Incident, ...]) -> No
         )
 
 
-def _restricting_terms(
-    case: Case, req: EscalationRequest, ctx: Ctx, service: str
-) -> dict[str, Any]:
-    """The terms every decision that manages contact must carry."""
-    if not req.restrictions:
-        raise refuse("step 3 and refusal of contact need at least one restriction")
-    for restriction in req.restrictions:
-        check_restriction(restriction, ctx.today)
-    check_together(req.restrictions)
-    check_contacts(req.restrictions, ctx)
-    if blank(req.considerations):
-        raise refuse(
-            "record the considerations: protected characteristics, exceptional circumstances "
-            "and at-risk factors"
-        )
-    if blank(req.essential_services):
-        raise refuse("say how the person can still reach essential services")
-    scope = req.scope or service
-    if scope == COUNCIL_WIDE and blank(req.scope_reason):
-        raise refuse("a council-wide restriction needs a reason (--scope-reason)")
-    check_adjustments(case, req.restrictions)
-    return {
-        "considerations": req.considerations,
-        "restrictions": req.restrictions,
-        "essential_services": req.essential_services,
-        "scope": scope,
-        "scope_reason": req.scope_reason,
-        "review_by": check_review_by(req.review_by, ctx),
-        "status": "proposed",
-    }
-
-
-def _warning_terms(step: Step, req: EscalationRequest, service: str) -> dict[str, Any]:
-    """Steps 1 and 2 are warnings: recorded, with no restrictions and no review."""
-    if req.restrictions:
-        raise refuse(f"{step_label(step)} carries no restrictions; they come with step 3")
-    if req.review_by is not None:
-        raise refuse(f"{step_label(step)} has no review date; reviews are for restrictions")
-    if step == "verbal_warning" and blank(req.note):
-        raise refuse("a verbal warning needs a file note of what was said (--note)")
-    return {
-        "considerations": req.considerations,
-        "scope": req.scope or service,
-        "scope_reason": req.scope_reason,
-        "status": "recorded",
-    }
-
-
-def decision_fields(
-    case: Case, step: Step, req: EscalationRequest, incidents: tuple[Incident, ...], ctx: Ctx
-) -> dict[str, Any]:
-    """Every field of a new decision at ``step``, its terms checked."""
-    service = incidents[0].service
-    if step in RESTRICTING_STEPS:
-        terms = _restricting_terms(case, req, ctx, service)
-    else:
-        terms = _warning_terms(step, req, service)
-    return {
-        "id": ctx.new_id("D"),
-        "step": step,
-        "incidents": tuple(i.id for i in incidents),
-        "note": req.note,
-        "proposed_by": ctx.actor.id,
-        "proposed_on": ctx.today,
-        "policy": ctx.policy_hash,
-        **terms,
-    }
-
-
 def no_proposal_pending(case: Case) -> None:
     """One proposal at a time: a second waits until the first is decided."""
     pending = pending_proposal(case)
@@ -263,24 +208,11 @@ def escalate(case: Case, req: EscalationRequest, ctx: Ctx) -> tuple[Case, Decisi
     incidents = relied_on(case, req.incidents)
     step = req.to or _next_step(case)
     check_not_in_force(case, step)
-    bypass = check_ladder(case, step, incidents)
+    bypass = check_ladder(case, step, incidents, req.bypass, req.bypass_reason)
     check_warning_followed(case, step, incidents)
     if step == "contact_refused":
         check_behaviour_continued(case, incidents)
-    decision = make(
-        Decision, **decision_fields(case, step, req, incidents, ctx), bypass_incident=bypass
-    )
-    return with_decision(case, decision), decision
-
-
-def propose_variation(
-    case: Case, current: Decision, req: EscalationRequest, ctx: Ctx
-) -> tuple[Case, Decision]:
-    """A variation replaces the restrictions of ``current`` and, like step 3, needs approval."""
-    no_proposal_pending(case)
-    if req.to is not None and req.to != current.step:
-        raise refuse(f"a variation keeps the step ({current.step}); escalate to change the step")
-    incidents = relied_on(case, req.incidents or current.incidents)
-    fields = decision_fields(case, current.step, req, incidents, ctx)
-    decision = make(Decision, **fields, variation_of=current.id)
+    fields = decision_fields(case, step, req, incidents, ctx)
+    reason = req.bypass_reason if bypass else None
+    decision = make(Decision, **fields, bypass_incident=bypass, bypass_reason=reason)
     return with_decision(case, decision), decision

@@ -5,9 +5,11 @@ can be left on indefinitely if the risk continues to exist"; they are still revi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 
 from ucbr.domain.dates import add_months
+from ucbr.domain.duplicates import Likely, duplicate_refusal
 from ucbr.domain.model import (
     RISK_KINDS,
     SPECIAL_CATEGORY_RISKS,
@@ -18,6 +20,7 @@ from ucbr.domain.model import (
     RiskKind,
 )
 from ucbr.domain.policy.base import Ctx, blank, make, refuse, require, valid
+from ucbr.domain.views import review_limit
 
 
 @dataclass(frozen=True)
@@ -92,9 +95,22 @@ def _proposal(property_id: str, terms: PropertyTerms, ctx: Ctx) -> PropertyRisk:
     return make(PropertyRisk, id=property_id, decision=decision, policy=ctx.policy_hash, **fields)
 
 
-def propose_property(property_id: str, terms: PropertyTerms, ctx: Ctx) -> PropertyRisk:
-    """Propose a risk at a property; it needs approval and has no end date."""
-    return _proposal(property_id, terms, ctx)
+def propose_property(
+    property_id: str,
+    terms: PropertyTerms,
+    ctx: Ctx,
+    likely: Sequence[Likely] = (),
+    not_a_duplicate: str | None = None,
+) -> PropertyRisk:
+    """Propose a risk at a property; it needs approval and has no end date. When existing
+    property risks are ``likely`` the same home, a new one needs a recorded reason."""
+    if likely and blank(not_a_duplicate):
+        hint = f"review that one instead (`ucbr property review {likely[0].id} --outcome vary`)"
+        raise refuse(duplicate_refusal(list(likely), "property", hint))
+    prop = _proposal(property_id, terms, ctx)
+    if likely:
+        prop = valid(prop.model_copy(update={"not_a_duplicate": not_a_duplicate}))
+    return prop
 
 
 def _check_property_approver(proposed_by: str, ctx: Ctx) -> None:
@@ -110,7 +126,7 @@ def approve_property(prop: PropertyRisk, ctx: Ctx) -> PropertyRisk:
         decision = prop.decision.model_copy(
             update={"status": "approved", "approved_by": ctx.actor.id, "approved_on": ctx.today}
         )
-        review_on = add_months(ctx.today, ctx.cfg.review_interval_months)
+        review_on = review_limit(ctx.today, ctx.cfg)
         return valid(prop.model_copy(update={"decision": decision, "next_review": review_on}))
     proposal = prop.proposal
     if proposal is None or proposal.decision.status != "proposed":
@@ -167,7 +183,7 @@ def review_property(
     interval = ctx.cfg.review_interval_months
     approved_on = prop.decision.approved_on or ctx.today
     due = prop.next_review or add_months(approved_on, interval)
-    update: dict[str, object] = {"next_review": add_months(ctx.today, interval)}
+    update: dict[str, object] = {"next_review": review_limit(ctx.today, ctx.cfg)}
     if outcome == "lift":
         ended = prop.decision.model_copy(update={"status": "lifted", "ended_on": ctx.today})
         update = {"decision": ended, "next_review": None}

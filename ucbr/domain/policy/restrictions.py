@@ -3,25 +3,27 @@
 a Single Point of Contact, and no further responses.
 
 Each restriction must be complete, hold only its own details, and agree with the others
-in the same decision; a single point of contact must be a member of staff.
+in the same decision; a single point of contact must be a member of staff. Any of them may
+end on a date ("the nature and duration of the restriction"); without one it lasts until
+it is lifted or varied at review.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from ucbr.domain.dates import add_months
 from ucbr.domain.model import Restriction
 from ucbr.domain.policy.base import Ctx, refuse
+from ucbr.domain.views import review_limit
 
 # The details each kind takes, and those it cannot do without.
 FIELDS: dict[str, frozenset[str]] = {
-    "single_channel": frozenset({"channel"}),
-    "contact_times": frozenset({"days", "hours"}),
-    "designated_email": frozenset({"email"}),
+    "single_channel": frozenset({"channel", "until"}),
+    "contact_times": frozenset({"days", "hours", "until"}),
+    "designated_email": frozenset({"email", "until"}),
     "premises_ban": frozenset({"premises", "until"}),
-    "single_point_of_contact": frozenset({"staff"}),
-    "no_further_responses": frozenset({"topic"}),
+    "single_point_of_contact": frozenset({"staff", "until"}),
+    "no_further_responses": frozenset({"topic", "until"}),
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "single_channel": ("channel",),
@@ -68,7 +70,7 @@ def check_restriction(restriction: Restriction, today: dt.date) -> None:
     ):
         raise refuse("the designated e-mail address is not an e-mail address")
     if restriction.until is not None and restriction.until < today:
-        raise refuse(f"the premises ban ends on {restriction.until}, which is in the past")
+        raise refuse(f"the {kind} restriction ends on {restriction.until}, which is in the past")
 
 
 def check_together(restrictions: tuple[Restriction, ...]) -> None:
@@ -99,7 +101,7 @@ def check_review_by(review_by: dt.date | None, ctx: Ctx) -> dt.date:
     """A restriction is reviewed within the council's interval ("six-monthly") from today."""
     if review_by is None:
         raise refuse("a restriction needs a review date (--review-by)")
-    latest = add_months(ctx.today, ctx.cfg.review_interval_months)
+    latest = review_limit(ctx.today, ctx.cfg)
     if review_by > latest:
         raise refuse(f"the review date {review_by} is later than the policy allows ({latest})")
     if review_by < ctx.today:

@@ -6,13 +6,14 @@ reasonable grounds to do so." A review continues, varies or lifts the restrictio
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ucbr.domain.dates import add_months
-from ucbr.domain.model import Case, Decision, Review, ReviewOutcome
+from ucbr.domain.model import Case, Decision, Justification, Review, ReviewOutcome
+from ucbr.domain.policy.adjustments import justify, unjustified
 from ucbr.domain.policy.base import Ctx, blank, make, refuse, replace_item, require, valid
-from ucbr.domain.policy.ladder import EscalationRequest, propose_variation
-from ucbr.domain.views import decision_in_force, review_date
+from ucbr.domain.policy.terms import EscalationRequest
+from ucbr.domain.policy.variations import propose_variation
+from ucbr.domain.views import decision_in_force, review_date, review_limit
 
 
 @dataclass(frozen=True)
@@ -26,11 +27,13 @@ class ReviewRequest:
     notify: bool = True
     no_notify_reason: str | None = None
     variation: EscalationRequest | None = None
+    # Why the restrictions continue although they conflict with a reasonable adjustment.
+    justification: str | None = None
 
 
 def next_review_date(asked: dt.date | None, ctx: Ctx) -> dt.date:
     """The next review: the date asked for, at most the council's interval from today."""
-    latest = add_months(ctx.today, ctx.cfg.review_interval_months)
+    latest = review_limit(ctx.today, ctx.cfg)
     chosen = asked or latest
     if chosen > latest:
         raise refuse(f"the next review {chosen} is later than the policy allows ({latest})")
@@ -47,25 +50,34 @@ def _check_notify(req: ReviewRequest) -> None:
 
 
 def _review_outcome(
-    case: Case, current: Decision, req: ReviewRequest, ctx: Ctx
-) -> tuple[Case, dt.date | None]:
-    """Apply a review's outcome; returns the case and the next review date (none if lifted)."""
+    case: Case, current: Decision, req: ReviewRequest, ctx: Ctx, review_id: str
+) -> tuple[Case, dt.date | None, tuple[Justification, ...]]:
+    """Apply a review's outcome: the case, the next review date (none if lifted) and the
+    justifications it records for restrictions that continue despite an adjustment."""
     if req.outcome == "lift":
         if not req.significant_change:
             raise refuse(
                 "a restriction is lifted only after a significant change "
                 "in behaviour or circumstances"
             )
+        if not blank(req.justification):
+            raise refuse("a lifted restriction needs no justification (--justify)")
         ended = current.model_copy(update={"status": "lifted", "ended_on": ctx.today})
         decisions = replace_item(case.decisions, current, ended)
-        return case.model_copy(update={"decisions": decisions}), None
+        return case.model_copy(update={"decisions": decisions}), None, ()
     next_on = next_review_date(req.next_review, ctx)
     if req.outcome == "vary":
         if req.variation is None:
             raise refuse("a varied restriction needs its new terms")
         # The restriction in force stays, and keeps its review, until the variation is approved.
-        case, _ = propose_variation(case, current, req.variation, ctx)
-    return case, next_on
+        terms = req.variation
+        if req.justification and not terms.justification:
+            terms = replace(terms, justification=req.justification)
+        case, _ = propose_variation(case, current, terms, ctx, review_id, review_by=next_on)
+        return case, next_on, ()
+    # Continuing: a restriction that now conflicts with an adjustment (one recorded after
+    # the decision) continues only with a recorded reason.
+    return case, next_on, justify(unjustified(case, current), req.justification)
 
 
 def review(case: Case, req: ReviewRequest, ctx: Ctx) -> tuple[Case, Review]:
@@ -80,10 +92,11 @@ def review(case: Case, req: ReviewRequest, ctx: Ctx) -> tuple[Case, Review]:
     due = review_date(case, current)
     if due is None:
         raise refuse(f"decision {current.id} has no review date recorded")
-    case, next_on = _review_outcome(case, current, req, ctx)
+    review_id = ctx.new_id("R")
+    case, next_on, justifications = _review_outcome(case, current, req, ctx, review_id)
     done = make(
         Review,
-        id=ctx.new_id("R"),
+        id=review_id,
         decision=current.id,
         date=ctx.today,
         due=due,
@@ -94,6 +107,7 @@ def review(case: Case, req: ReviewRequest, ctx: Ctx) -> tuple[Case, Review]:
         next_review=next_on,
         notify=req.notify,
         no_notify_reason=req.no_notify_reason,
+        justifications=justifications,
         by=ctx.actor.id,
         policy=ctx.policy_hash,
     )
