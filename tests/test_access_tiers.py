@@ -90,9 +90,9 @@ def test_frontline_show_gives_entry_and_schedule_only(on_register: dict[str, Any
     reg: Reg = on_register["reg"]
     case_id = on_register["case"]
     text = reg.ok("front", "show", case_id)
-    assert f"{case_id}: entry" in text
-    assert f"{case_id}: schedule" in text
-    assert f"{case_id}: record" not in text
+    assert f"{case_id}: what staff see before contact" in text
+    assert f"{case_id}: what is due" in text
+    assert f"{case_id}: the record" not in text
     assert "cannot read: record" in text
     assert SUMMARY not in text
     shown = json.loads(reg.ok("front", "show", case_id, "--json"))

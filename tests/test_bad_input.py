@@ -135,6 +135,20 @@ def test_bad_input_is_refused_cleanly(shared: tuple[Reg, str], label: str) -> No
     assert_clean_failure(reg, reg.run(who, *command(case_id)), code, before)
 
 
+def test_a_property_id_given_to_a_case_command_points_to_the_property_commands(
+    shared: tuple[Reg, str],
+) -> None:
+    """`ucbr approve P-…` names where property approval lives, and changes nothing."""
+    reg, case_id = shared
+    before = reg.state()
+    result = reg.run("mgr", "approve", "P-0000000Z")
+    assert_clean_failure(reg, result, REFUSED, before)
+    assert "P-0000000Z is not a case id" in result.err and "ucbr property" in result.err
+    back = reg.run("mgr", "property", "approve", case_id)
+    assert_clean_failure(reg, back, REFUSED, before)
+    assert f"{case_id} is not a property id" in back.err and "ucbr approve" in back.err
+
+
 def test_a_refusal_never_echoes_personal_data(shared: tuple[Reg, str]) -> None:
     """A refused new case does not repeat the person's name or the summary in its message."""
     reg, _ = shared

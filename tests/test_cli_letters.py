@@ -400,3 +400,24 @@ def test_foi_refusal_letter_gives_ico_route(reg: Reg, tmp_path: Path) -> None:
     assert "FOI-2026-0142" in text and "internal review" in text
     assert "Information Commissioner's Office (ICO)" in text
     assert letters_of(reg, case_id)[-1]["kind"] == "foi-refusal"
+
+
+def test_the_format_follows_the_name_of_the_file(reg: Reg, tmp_path: Path) -> None:
+    """`--out x.md` writes Markdown without --format; a name and a format that disagree, or a
+    name with neither, are refused and record nothing."""
+    case_id, _ = on_register(reg, name=NAME)
+    markdown = tmp_path / "fw.md"
+    reg.ok("officer", "letter", case_id, "--kind", "formal-warning", "--out", str(markdown))
+    assert not markdown.read_bytes().startswith(b"%PDF-") and NAME in markdown.read_text()
+    both = refused(
+        reg, "officer", "letter", case_id, "--kind", "formal-warning",
+        "--format", "pdf", "--out", str(tmp_path / "fw2.md"),
+    )  # fmt: skip
+    assert "--out ends in .md but --format is pdf" in both
+    neither = refused(
+        reg, "officer", "letter", case_id, "--kind", "formal-warning",
+        "--out", str(tmp_path / "fw.txt"),
+    )  # fmt: skip
+    assert ".pdf, .html or .md" in neither
+    assert not (tmp_path / "fw2.md").exists() and not (tmp_path / "fw.txt").exists()
+    assert len(letters_of(reg, case_id)) == 1

@@ -66,3 +66,43 @@ def test_clean_text_gets_no_warning(reg: Reg) -> None:
     )
     assert result.code == 0, result.err
     assert result.err == ""
+
+
+def test_the_councils_own_postcode_in_essential_services_is_not_warned_of(reg: Reg) -> None:
+    """Essential services name the council's own address: no personal-data warning."""
+    reg.ok("mgr", "settings", "set", "council_address", "Council Offices, Witney OX28 6AA")
+    case, incident = reg.new_case("officer", "--serious")
+    result = reg.run(
+        "mgr",
+        "escalate",
+        case,
+        "--incident",
+        incident,
+        "--to",
+        "formal_written_warning",
+        "--bypass",
+        incident,
+        "--bypass-reason",
+        "Threatened the officer with harm.",
+        "--only-channel",
+        "letter",
+        "--considerations",
+        "None known.",
+        "--essential-services",
+        "Write to the Council Offices, OX28 6AA, about housing repairs.",
+        "--review-by",
+        "2027-02-01",
+    )
+    assert result.code == 0, result.err
+    assert "warning" not in result.err
+    reg.ok("head", "approve", case)
+    elsewhere = reg.run(
+        "mgr",
+        "review",
+        case,
+        "--outcome",
+        "continue",
+        "--reasons",
+        "He now writes from OX4 1AA.",
+    )
+    assert "warning: --reasons" in elsewhere.err and "postcode" in elsewhere.err, elsewhere.err

@@ -80,3 +80,38 @@ words = st.sampled_from(["rang", "on", "at", "about", "case", "between", "and", 
 def test_no_false_positives_on_iso_dates_times_and_ids(parts: list[str]) -> None:
     """Any mix of ISO dates, time ranges, register ids and words raises no warning."""
     assert screen_free_text(" ".join(parts)) == []
+
+
+COUNCIL = (
+    "Council Offices, 1 High Street, Witney OX28 6AA",
+    "contact@council.example",
+    "01234 567890",
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Write to the Council Offices, OX28 6AA.",
+        "Write to the council offices, ox286aa.",
+        "E-mail contact@council.example only.",
+        "Ring 01234 567890 on Mondays.",
+        "Ring +44 1234 567890 on Mondays.",
+    ],
+)
+def test_the_councils_own_details_are_not_flagged(text: str) -> None:
+    """The council's own address, e-mail and phone are published: not personal data."""
+    assert screen_free_text(text, COUNCIL) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "warning"),
+    [
+        ("Write to the Council Offices, OX28 6AA; he lives at OX4 1AA.", POSTCODE_WARNING),
+        ("E-mail contact@council.example, not his own him@example.org.", EMAIL_WARNING),
+        ("Ring 01234 567890, not his mobile 07700 900123.", PHONE_WARNING),
+    ],
+)
+def test_other_details_beside_the_councils_are_still_flagged(text: str, warning: str) -> None:
+    """Knowing the council's details hides only them, not a person's beside them."""
+    assert screen_free_text(text, COUNCIL) == [warning]

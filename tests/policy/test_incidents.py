@@ -20,7 +20,7 @@ from tests.policy_helpers import (
 )
 from ucbr.domain import policy
 from ucbr.domain.letters.parts import incidents_relied_on
-from ucbr.domain.model import Case, Channel, Decision, Location
+from ucbr.domain.model import BEHAVIOURS, Case, Channel, Decision, Location
 
 # --- incidents ----------------------------------------------------------------------------------
 
@@ -45,6 +45,13 @@ def test_incident_behaviours_from_category_list() -> None:
     assert incident.behaviours == ("repeated_contact",)
     with refused("at least one behaviour"):
         make_incident(make_case(), behaviours=())
+
+
+def test_a_refused_behaviour_lists_the_categorys_behaviours() -> None:
+    """The refusal lists what the category accepts, so the officer can retype it."""
+    with refused("category B: one of disproportionate_demands, repeated_contact") as caught:
+        make_incident(make_case(), category="B", behaviours=("abusive",))
+    assert all(name in str(caught.value) for name in BEHAVIOURS["B"])
 
 
 def test_incident_needs_summary() -> None:

@@ -6,9 +6,8 @@ from typing import Annotated
 
 import typer
 
-from ucbr.cli import ui
 from ucbr.cli.app import appeal_app
-from ucbr.cli.common import options, parse_date, warn_free_text
+from ucbr.cli.common import Json, options, parse_date, report, warn_free_text
 from ucbr.cli.terms import (
     BanUntilOpt,
     ConsiderationsOpt,
@@ -37,16 +36,18 @@ def appeal_lodge(
     case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
     received: Annotated[str, typer.Option(help="When the appeal arrived, YYYY-MM-DD.")],
     late_reason: Annotated[str | None, typer.Option(help="Why a late appeal is accepted.")] = None,
+    json: Json = False,
 ) -> None:
     """Record an appeal; the entry stays in force with an "appeal in progress" note."""
     appeal = casework.lodge_appeal(
         options(ctx).session(), case_id, parse_date(received, "--received"), late_reason
     )
-    warn_free_text(late_reason=late_reason)
-    ui.out(
+    warn_free_text(ctx, late_reason=late_reason)
+    line = (
         f"{appeal.id}: appeal against {appeal.decision} recorded; "
         "the restriction stays until it is decided"
     )
+    report(ctx, json, line, case=case_id.upper(), appeal=appeal.id, decision=appeal.decision)
 
 
 @appeal_app.command("decide")
@@ -71,6 +72,7 @@ def appeal_decide(
     considerations: ConsiderationsOpt = None,
     review_by: ReviewByOpt = None,
     justify: JustifyOpt = None,
+    json: Json = False,
 ) -> None:
     """Decide an appeal, as an officer with no part in the original decision.
 
@@ -99,12 +101,22 @@ def appeal_decide(
             end=end,
         )
     decided = casework.decide_appeal(options(ctx).session(), case_id, outcome, reasons, variation)
-    warn_free_text(reasons=reasons, justify=justify)
+    warn_free_text(ctx, reasons=reasons, justify=justify)
     appeal = decided.appeal
-    ui.out(f"{appeal.id}: appeal {appeal.outcome}")
+    lines = [f"{appeal.id}: appeal {appeal.outcome}"]
     if decided.variation is not None:
-        ui.out(
+        lines.append(
             f"{decided.variation.id}: the variation is proposed and needs approval "
             f"(`ucbr approve {case_id.upper()}`) by an officer with no part in the original "
             f"decision: {decided.approvers}"
         )
+    varied = decided.variation.id if decided.variation is not None else None
+    report(
+        ctx,
+        json,
+        "\n".join(lines),
+        case=case_id.upper(),
+        appeal=appeal.id,
+        outcome=appeal.outcome,
+        variation=varied,
+    )

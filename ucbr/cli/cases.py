@@ -15,6 +15,7 @@ from ucbr.cli.common import (
     options,
     parse_date,
     read_details,
+    report,
     warn_free_text,
 )
 from ucbr.cli.terms import (
@@ -35,7 +36,16 @@ from ucbr.cli.terms import (
     terms,
 )
 from ucbr.domain import policy
-from ucbr.domain.model import AdjustmentKind, Category, Channel, Location, Person, Step
+from ucbr.domain.model import (
+    BEHAVIOURS_A,
+    BEHAVIOURS_B,
+    AdjustmentKind,
+    Category,
+    Channel,
+    Location,
+    Person,
+    Step,
+)
 from ucbr.errors import Refused
 from ucbr.services import casework
 
@@ -75,7 +85,11 @@ def add_incident(
         Category | None, typer.Option(help="A: aggressive or abusive; B: unreasonable demands.")
     ] = None,
     behaviour: Annotated[
-        list[str] | None, typer.Option(help="One of the policy's behaviours for the category.")
+        list[str] | None,
+        typer.Option(
+            help="One of the policy's behaviours for the category (repeat for more). "
+            f"A: {', '.join(BEHAVIOURS_A)}. B: {', '.join(BEHAVIOURS_B)}."
+        ),
     ] = None,
     summary: Annotated[str, typer.Option(help="What happened, stated factually.")] = "",
     serious: Annotated[
@@ -164,11 +178,10 @@ def add_incident(
         service=service or "Customer Services",
     )
     case_id, incident = casework.add_incident(session, case_id, person, req, not_a_duplicate)
-    warn_free_text(summary=summary, not_a_duplicate=not_a_duplicate)
-    if json:
-        ui.print_json({"case": case_id, "incident": incident})
-    else:
-        ui.out(f"case {case_id}: incident {incident} recorded")
+    warn_free_text(ctx, summary=summary, not_a_duplicate=not_a_duplicate)
+    report(
+        ctx, json, f"case {case_id}: incident {incident} recorded", case=case_id, incident=incident
+    )
 
 
 @app.command()
@@ -209,6 +222,7 @@ def escalate(
         str | None, typer.Option(help="Why that incident is violence or a serious threat.")
     ] = None,
     justify: JustifyOpt = None,
+    json: Json = False,
 ) -> None:
     """Take the next step on the warning ladder (or the step given with --to)."""
     session = options(ctx).session()
@@ -239,6 +253,7 @@ def escalate(
     )
     decision = casework.escalate(session, case_id, req)
     warn_free_text(
+        ctx,
         note=note,
         considerations=considerations,
         essential_services=essential_services,
@@ -252,22 +267,37 @@ def escalate(
             if decision.scope == "council-wide"
             else f"a manager or head of service of the {decision.scope} service"
         )
-        ui.out(
+        line = (
             f"{decision.id}: {decision.step} proposed for {case_id.upper()}; "
             f"it needs approval by {who}"
         )
     else:
-        ui.out(f"{decision.id}: {decision.step} recorded for {case_id.upper()}")
+        line = f"{decision.id}: {decision.step} recorded for {case_id.upper()}"
+    report(
+        ctx,
+        json,
+        line,
+        case=case_id.upper(),
+        decision=decision.id,
+        step=decision.step,
+        status=decision.status,
+    )
 
 
 @app.command()
-def approve(ctx: typer.Context, case_id: Annotated[str, typer.Argument(metavar="CASE_ID")]) -> None:
+def approve(
+    ctx: typer.Context,
+    case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
+    json: Json = False,
+) -> None:
     """Approve the proposed decision on a case: its restrictions come into force."""
     decision = casework.approve(options(ctx).session(), case_id)
-    ui.out(
+    line = (
         f"{decision.id}: approved; {case_id.upper()} is on the register "
         f"until review by {decision.review_by}"
     )
+    review_by = str(decision.review_by) if decision.review_by else None
+    report(ctx, json, line, case=case_id.upper(), decision=decision.id, review_by=review_by)
 
 
 @app.command()
@@ -275,11 +305,12 @@ def reject(
     ctx: typer.Context,
     case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
     reason: Annotated[str, typer.Option(help="Why the proposal is rejected.")],
+    json: Json = False,
 ) -> None:
     """Reject the proposed decision on a case."""
     decision = casework.reject(options(ctx).session(), case_id, reason)
-    warn_free_text(reason=reason)
-    ui.out(f"{decision.id}: rejected")
+    warn_free_text(ctx, reason=reason)
+    report(ctx, json, f"{decision.id}: rejected", case=case_id.upper(), decision=decision.id)
 
 
 @app.command()
@@ -288,6 +319,7 @@ def adjustments(
     case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
     add: Annotated[AdjustmentKind, typer.Option("--add", help="The reasonable adjustment.")],
     note: Annotated[str | None, typer.Option()] = None,
+    json: Json = False,
 ) -> None:
     """Record a reasonable adjustment; restrictions that conflict with it are refused, and one
     already in force is flagged for review."""
@@ -295,8 +327,8 @@ def adjustments(
     from ucbr.domain.views import decision_in_force
 
     case = casework.add_adjustment(options(ctx).session(), case_id, add, note)
-    warn_free_text(note=note)
-    ui.out(f"{case.id}: adjustment {add} recorded")
+    warn_free_text(ctx, note=note)
+    report(ctx, json, f"{case.id}: adjustment {add} recorded", case=case.id, adjustment=add)
     current = decision_in_force(case)
     for conflict in unjustified(case, current) if current is not None else []:
         ui.err(

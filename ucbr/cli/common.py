@@ -74,6 +74,10 @@ class Options:
                 ui.err(f"ucbr: {self._reg.recovered}")
         return self._reg
 
+    def commits(self) -> list[str]:
+        """The commits this command made, oldest first."""
+        return list(self._reg.made) if self._reg is not None else []
+
     def identity_file(self) -> Path:
         """The identity file: ``--identity``, else ``UCBR_IDENTITY_FILE``, else the default."""
         if self.identity_path is not None:
@@ -164,6 +168,18 @@ class Options:
             )
 
 
+def report(ctx: typer.Context, as_json: bool, line: str, **created: object) -> None:
+    """What a write command did: one line for a person; with ``--json``, the ids it created
+    and the commit it made (``null`` when it made none, as for a preview)."""
+    from ucbr.cli import ui
+
+    if not as_json:
+        ui.out(line)
+        return
+    made = options(ctx).commits()
+    ui.print_json({"commit": made[-1] if made else None, **created})
+
+
 def options(ctx: typer.Context) -> Options:
     """The global options of the command being run."""
     obj = ctx.find_root().obj
@@ -181,17 +197,19 @@ def parse_date(value: str, what: str) -> dt.date:
         ) from None
 
 
-def warn_free_text(**texts: str | None) -> None:
+def warn_free_text(ctx: typer.Context, **texts: str | None) -> None:
     """Warn (on stderr, without echoing it) when free text holds identifiers.
 
     Summaries and notes are narratives; e-mails, phones, NI numbers and postcodes have
     structured fields, and an address typed into a notes field is how data leaks start.
+    The council's own published details are not warned of.
     """
     from ucbr.cli import ui
     from ucbr.domain.screening import screen_free_text
 
+    public = options(ctx).register().cfg.public_details()
     for field_name, text in texts.items():
-        for warning in screen_free_text(text or ""):
+        for warning in screen_free_text(text or "", public):
             ui.err(f"ucbr: warning: --{field_name.replace('_', '-')}: {warning}")
 
 

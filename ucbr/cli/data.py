@@ -50,10 +50,14 @@ def sar_cmd(
     no_redact: Annotated[
         bool, typer.Option("--no-redact", help="Keep staff names and third parties (recorded).")
     ] = False,
+    json: Json = False,
 ) -> None:
     """Subject access: everything held about the person, as PDF and JSON, with a manifest."""
     session = options(ctx).session()
     export = sar.disclose(session, case_id, out, redact=not no_redact)
+    if json:
+        ui.print_json({"files": [str(p) for p in export.files], "commit": export.commit})
+        return
     for path in export.files:
         ui.out(str(path))
     ui.err(f"ucbr: disclosure recorded in commit {export.commit[:12]}")

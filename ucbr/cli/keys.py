@@ -9,7 +9,7 @@ import typer
 
 from ucbr.cli import ui
 from ucbr.cli.app import keys_app
-from ucbr.cli.common import DryRun, Options, options
+from ucbr.cli.common import DryRun, Json, Options, options
 from ucbr.services import rotation
 from ucbr.services.exposure import Exposed, TierAccess, exposure
 from ucbr.storage import sshkeys
@@ -25,6 +25,7 @@ def keys_new(
         bool,
         typer.Option("--age", help="An age key (opens tiers, cannot sign): for a service account."),
     ] = False,
+    json: Json = False,
 ) -> None:
     """Create your key and print its public half, for `ucbr staff add --key`.
 
@@ -34,7 +35,11 @@ def keys_new(
     out = out.expanduser()
     out.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     comment = "ucbr staff identity: keep private, never share or commit"
-    ui.out(new_identity_file(out, comment=comment) if age else sshkeys.generate(out, "ucbr"))
+    public = new_identity_file(out, comment=comment) if age else sshkeys.generate(out, "ucbr")
+    if json:
+        ui.print_json({"identity": str(out), "public_key": public})
+    else:
+        ui.out(public)
 
 
 @keys_app.command("rotate")
@@ -43,14 +48,17 @@ def keys_rotate(
     staff_id: str,
     recipient: Annotated[str, typer.Option(help="The replacement age1… or ssh-ed25519 key.")],
     dry_run: DryRun = False,
+    json: Json = False,
 ) -> None:
     """Replace a lost or compromised key, renewing every tier key it could open."""
     opts = options(ctx)
     reg = opts.register()
-    key_change(opts, rotation.rotation(reg, reg.actor(), staff_id, recipient), dry_run)
+    key_change(opts, rotation.rotation(reg, reg.actor(), staff_id, recipient), dry_run, json)
 
 
-def key_change(opts: Options, change: rotation.KeyChange, dry_run: bool) -> None:
+def key_change(
+    opts: Options, change: rotation.KeyChange, dry_run: bool, as_json: bool = False
+) -> None:
     """Apply (or preview) a key change, then report what the old key still opens."""
     reg = opts.register()
     opts.keyring()  # refuses a key that opens no tier, before anything is said
@@ -59,8 +67,25 @@ def key_change(opts: Options, change: rotation.KeyChange, dry_run: bool) -> None
     else:
         with ui.progress("re-encrypting", len(reg.ids())) as advance:
             outcome = rotation.apply(opts.session(), opts.identities(), change, advance)
+    held, exposed = exposure(reg, change)
+    if as_json:
+        ui.print_json(
+            {
+                "staff": change.staff_id,
+                "action": change.action,
+                "dry_run": dry_run,
+                "tiers": list(change.tiers),
+                "files": outcome.files,
+                "commit": outcome.commit,
+                "exposed": [
+                    {"id": e.id, "sections": list(e.sections), "since": e.since.isoformat()}
+                    for e in exposed
+                ],
+            }
+        )
+        return
     _report_change(outcome, dry_run)
-    _report_exposure(*exposure(reg, change))
+    _report_exposure(held, exposed)
 
 
 def _report_change(outcome: rotation.Outcome, dry_run: bool) -> None:

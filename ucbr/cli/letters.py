@@ -9,7 +9,7 @@ import typer
 
 from ucbr.cli import ui
 from ucbr.cli.app import app, foi_app
-from ucbr.cli.common import options, parse_date, warn_free_text
+from ucbr.cli.common import Json, options, parse_date, report, warn_free_text
 from ucbr.domain.model import FoiDecisionKind, LetterFormat, LetterKind
 from ucbr.services import casework
 
@@ -22,11 +22,15 @@ def letter(
     out: Annotated[
         Path, typer.Option(help="The file to create (mode 0600, outside the register).")
     ],
-    format: Annotated[LetterFormat, typer.Option("--format")] = "pdf",
+    format: Annotated[
+        LetterFormat | None,
+        typer.Option("--format", help="Default: from the name of --out (.pdf, .html, .md)."),
+    ] = None,
     preview: Annotated[
         bool,
         typer.Option("--preview", help="Render the letter to read it first; record nothing."),
     ] = False,
+    json: Json = False,
 ) -> None:
     """Render a letter from the case's own facts and record that it was issued.
 
@@ -41,11 +45,19 @@ def letter(
         )
     issued = written.issued
     if issued is None:
-        ui.out(f"preview of the {kind} letter written to {out}; nothing recorded")
+        line = f"preview of the {kind} letter written to {out}; nothing recorded"
+        report(ctx, json, line, letter=None, out=str(out))
         return
     copy = f", a copy of {issued.copy_of}" if issued.copy_of else ""
-    ui.out(
-        f"{issued.id}: {issued.kind} letter written to {out}{copy} (sha256 {issued.sha256[:12]})"
+    line = f"{issued.id}: {issued.kind} letter written to {out}{copy} (sha256 {issued.sha256[:12]})"
+    report(
+        ctx,
+        json,
+        line,
+        letter=issued.id,
+        copy_of=issued.copy_of,
+        out=str(out),
+        sha256=issued.sha256,
     )
 
 
@@ -63,6 +75,7 @@ def foi_record(
             "Printed in the refusal notice as written."
         ),
     ],
+    json: Json = False,
 ) -> None:
     """Record a section 14 decision on a request; the refusal notice is due in 20 working days."""
     record = casework.record_foi(
@@ -73,7 +86,8 @@ def foi_record(
         decision,
         reasons,
     )
-    warn_free_text(reasons=reasons)
-    ui.out(
+    warn_free_text(ctx, reasons=reasons)
+    line = (
         f"{record.id}: {record.decision} recorded; refusal notice due by {record.due.isoformat()}"
     )
+    report(ctx, json, line, case=case_id.upper(), foi=record.id, due=record.due.isoformat())

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import typer
 
-from ucbr.cli import ui
 from ucbr.cli.app import property_app
-from ucbr.cli.common import check_identifiers, options, warn_free_text
+from ucbr.cli.common import Json, check_identifiers, options, report, warn_free_text
 from ucbr.domain import policy
 from ucbr.domain.model import RISK_KINDS, ReviewOutcome, RiskKind
 from ucbr.errors import Refused
@@ -56,6 +56,7 @@ def property_add(
             "address or UPRN."
         ),
     ] = None,
+    json: Json = False,
 ) -> None:
     """Propose a risk at a property; it needs approval, has no end date, and is reviewed.
 
@@ -75,21 +76,26 @@ def property_add(
     )
     prop = casework.add_property(options(ctx).session(), terms, not_a_duplicate)
     warn_free_text(
+        ctx,
         details=details,
         condition=condition,
         not_notified_reason=not_notified_reason,
         not_a_duplicate=not_a_duplicate,
     )
-    ui.out(f"{prop.id}: property risk proposed; it needs approval by a manager or head of service")
+    line = f"{prop.id}: property risk proposed; it needs approval by a manager or head of service"
+    report(ctx, json, line, property=prop.id)
 
 
 @property_app.command("approve")
 def property_approve(
-    ctx: typer.Context, property_id: Annotated[str, typer.Argument(metavar="PROPERTY_ID")]
+    ctx: typer.Context,
+    property_id: Annotated[str, typer.Argument(metavar="PROPERTY_ID")],
+    json: Json = False,
 ) -> None:
     """Approve a proposed property risk (or its variation)."""
     prop = casework.approve_property(options(ctx).session(), property_id)
-    ui.out(f"{prop.id}: approved; next review {prop.next_review}")
+    line = f"{prop.id}: approved; next review {prop.next_review}"
+    report(ctx, json, line, property=prop.id, next_review=_day(prop.next_review))
 
 
 @property_app.command("reject")
@@ -97,11 +103,12 @@ def property_reject(
     ctx: typer.Context,
     property_id: Annotated[str, typer.Argument(metavar="PROPERTY_ID")],
     reason: Annotated[str, typer.Option()],
+    json: Json = False,
 ) -> None:
     """Reject a proposed property risk."""
     prop = casework.reject_property(options(ctx).session(), property_id, reason)
-    warn_free_text(reason=reason)
-    ui.out(f"{prop.id}: rejected")
+    warn_free_text(ctx, reason=reason)
+    report(ctx, json, f"{prop.id}: rejected", property=prop.id)
 
 
 @property_app.command("review")
@@ -114,6 +121,7 @@ def property_review(
         list[str] | None, typer.Option("--risk", help="For vary: the new risks.")
     ] = None,
     guidance: Annotated[str | None, typer.Option(help="For vary: the new guidance.")] = None,
+    json: Json = False,
 ) -> None:
     """Review a property risk: continue, vary (needs approval) or lift."""
     variation = None
@@ -122,5 +130,10 @@ def property_review(
     prop = casework.review_property(
         options(ctx).session(), property_id, outcome, reasons, variation
     )
-    warn_free_text(reasons=reasons)
-    ui.out(f"{prop.id}: review recorded ({outcome}); next review {prop.next_review or 'none'}")
+    warn_free_text(ctx, reasons=reasons)
+    line = f"{prop.id}: review recorded ({outcome}); next review {prop.next_review or 'none'}"
+    report(ctx, json, line, property=prop.id, next_review=_day(prop.next_review))
+
+
+def _day(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None

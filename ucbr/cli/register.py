@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -13,9 +13,9 @@ from ucbr.cli.common import Json, finish, options
 from ucbr.domain.sections import Schedule
 from ucbr.services import admin, checks, sync
 from ucbr.services.clock import today
+from ucbr.storage import git
 from ucbr.storage.scan import keep, scan
 from ucbr.storage.store import SECTION_MODELS
-from ucbr.storage.yamlio import dump_plain
 
 
 @app.command()
@@ -34,6 +34,7 @@ def init(
         str | None,
         typer.Option(help="Where people telephone; letters give it to those limited to it."),
     ] = None,
+    json: Json = False,
 ) -> None:
     """Create a new register: a git repository with its policy, staff and tier files."""
     contact = {
@@ -46,6 +47,9 @@ def init(
         if value
     }
     reg = admin.init_register(path, council, privacy_url, today(), contact)
+    if json:
+        ui.print_json({"register": str(reg.root), "commit": git.head(reg.root)})
+        return
     ui.out(f"created a register for {council} in {reg.root}")
     ui.out("next: `ucbr keys new --out KEY` and `ucbr staff add` for the first manager")
 
@@ -58,20 +62,29 @@ def clone(
         str | None,
         typer.Option(help="The council's published root key (ssh-ed25519 …): pinned, and checked."),
     ] = None,
+    json: Json = False,
 ) -> None:
     """Clone a register and install its diff and merge drivers."""
     reg = sync.clone(url, directory, root)
+    if json:
+        ui.print_json({"register": str(reg.root), "commit": git.head(reg.root)})
+        return
     ui.out(f"cloned the register into {reg.root}; drivers installed")
 
 
 @app.command("sync")
-def sync_command(ctx: typer.Context) -> None:
+def sync_command(ctx: typer.Context, json: Json = False) -> None:
     """Pull the server's changes (merging by id), then push yours; on failure nothing changes."""
     opts = options(ctx)
     reg = opts.register()
     actor = reg.actor()
     opts.check_holder(actor)
     synced = sync.sync(reg, opts.identities(), opts.signer(actor))
+    if json:
+        ui.print_json(
+            {"pulled": synced.pulled, "pushed": synced.pushed, "commit": git.head(reg.root)}
+        )
+        return
     ui.out(f"synced: {synced.pulled} changes pulled, {synced.pushed} pushed")
 
 
@@ -79,26 +92,25 @@ def sync_command(ctx: typer.Context) -> None:
 def show(
     ctx: typer.Context, file_id: Annotated[str, typer.Argument(metavar="ID")], json: Json = False
 ) -> None:
-    """Show what your key can read of one case or property."""
+    """Show what your key can read of one case or property, in words and by heading.
+
+    `--json` gives every field of each section it can read, as data.
+    """
+    from ucbr.cli.showing import show_lines
+
     opts = options(ctx)
     reg = opts.register()
     loaded = reg.load(file_id, opts.keyring())
     kind = "case" if loaded.id.startswith("C-") else "property"
-    readable: dict[str, Any] = {}
-    for name in loaded.plain:
-        model = reg.section(loaded, name, SECTION_MODELS[kind][name])
-        readable[name] = model.model_dump(mode="json", exclude_none=True)
+    sections = {
+        name: reg.section(loaded, name, SECTION_MODELS[kind][name]) for name in loaded.plain
+    }
     if json:
+        readable = {n: m.model_dump(mode="json", exclude_none=True) for n, m in sections.items()}
         ui.print_json({"id": loaded.id, "kind": kind, **readable})
         return
-    for name in ("entry", "schedule", "record"):
-        if name in readable:
-            ui.heading(f"{loaded.id}: {name}")
-            ui.out(dump_plain(readable[name]).rstrip())
-            ui.out()
-    hidden = [n for n in ("schedule", "entry", "record") if n not in readable]
-    if hidden:
-        ui.out(f"(your key cannot read: {', '.join(hidden)})")
+    hidden = [n for n in ("schedule", "entry", "record") if n not in sections]
+    ui.out("\n".join(show_lines(loaded.id, sections, hidden)).rstrip())
 
 
 @app.command("list")

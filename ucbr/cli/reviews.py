@@ -9,7 +9,7 @@ import typer
 
 from ucbr.cli import ui
 from ucbr.cli.app import app
-from ucbr.cli.common import Json, finish, options, parse_date, warn_free_text
+from ucbr.cli.common import Json, finish, options, parse_date, report, warn_free_text
 from ucbr.cli.terms import (
     BanUntilOpt,
     ConsiderationsOpt,
@@ -119,6 +119,7 @@ def review(
     essential_services: EssentialOpt = None,
     review_by: ReviewByOpt = None,
     justify: JustifyOpt = None,
+    json: Json = False,
 ) -> None:
     """Review a restriction: continue, vary (needs approval), or lift (a significant change).
 
@@ -159,6 +160,7 @@ def review(
         justification=justify,
     )
     done = casework.review(session, case_id, req)
-    warn_free_text(reasons=reasons, no_notify_reason=no_notify_reason, justify=justify)
+    warn_free_text(ctx, reasons=reasons, no_notify_reason=no_notify_reason, justify=justify)
     late = " (held late)" if done.late else ""
-    ui.out(f"{done.id}: review of {case_id.upper()}: {done.outcome}{late}")
+    line = f"{done.id}: review of {case_id.upper()}: {done.outcome}{late}"
+    report(ctx, json, line, case=case_id.upper(), review=done.id, outcome=done.outcome)

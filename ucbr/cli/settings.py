@@ -9,7 +9,7 @@ import typer
 
 from ucbr.cli import ui
 from ucbr.cli.app import settings_app
-from ucbr.cli.common import Json, options
+from ucbr.cli.common import Json, options, report
 from ucbr.services import settings
 
 
@@ -30,10 +30,11 @@ def settings_set(
         str, typer.Argument(help="A setting, e.g. council_address or retention.threats_years.")
     ],
     value: str,
+    json: Json = False,
 ) -> None:
     """Change one setting, in one signed commit (managers, heads of service, IG officers)."""
     settings.set_setting(options(ctx).session(), key, value)
-    ui.out(f"{key} set")
+    report(ctx, json, f"{key} set", setting=key)
 
 
 @settings_app.command("template")
@@ -44,9 +45,10 @@ def settings_template(
         Path | None, typer.Option("--from", help="The file to use; a plain UTF-8 file.")
     ] = None,
     remove: Annotated[bool, typer.Option("--remove", help="Go back to ucbr's own.")] = False,
+    json: Json = False,
 ) -> None:
     """Use the council's own letter template (or, with --remove, ucbr's), in one commit."""
     if (source is None) == (not remove):
         raise typer.BadParameter("give --from FILE, or --remove")
     settings.set_template(options(ctx).session(), name, source)
-    ui.out(f"{name}: {'removed' if remove else 'in use'}")
+    report(ctx, json, f"{name}: {'removed' if remove else 'in use'}", template=name)

@@ -8,7 +8,7 @@ import typer
 
 from ucbr.cli import ui
 from ucbr.cli.app import staff_app
-from ucbr.cli.common import DryRun, Json, options
+from ucbr.cli.common import DryRun, Json, options, report
 from ucbr.cli.keys import key_change
 from ucbr.domain.staff import Role
 from ucbr.services import admin, rotation
@@ -44,6 +44,7 @@ def staff_add(
     job_title: Annotated[
         str | None, typer.Option(help="Their job title, as letters they sign print it.")
     ] = None,
+    json: Json = False,
 ) -> None:
     """Add a member of staff; their role decides which tier they can read.
 
@@ -58,10 +59,12 @@ def staff_add(
     first = not reg.staff.staff
     session = opts.founding_session(member) if first else opts.session()
     admin.add_staff(session, member)
-    ui.out(f"added {member.id} ({member.role}, {member.tier} tier)")
+    lines = [f"added {member.id} ({member.role}, {member.tier} tier)"]
+    root = fingerprint(member.signing_key or key) if first else None
     if first:
-        ui.out(f"root of trust: {member.id}'s key, {fingerprint(member.signing_key or key)}")
-        ui.out("publish it where staff and auditors can check it (`ucbr audit --root`)")
+        lines.append(f"root of trust: {member.id}'s key, {root}")
+        lines.append("publish it where staff and auditors can check it (`ucbr audit --root`)")
+    report(ctx, json, "\n".join(lines), staff=member.id, tier=member.tier, root=root)
 
 
 @staff_app.command("list")
@@ -91,13 +94,15 @@ def staff_list(ctx: typer.Context, json: Json = False) -> None:
 
 
 @staff_app.command("remove")
-def staff_remove(ctx: typer.Context, staff_id: str, dry_run: DryRun = False) -> None:
+def staff_remove(
+    ctx: typer.Context, staff_id: str, dry_run: DryRun = False, json: Json = False
+) -> None:
     """Remove a leaver: new keys for every tier they could open, every file re-encrypted."""
     opts = options(ctx)
     reg = opts.register()
     change = rotation.removal(reg, reg.actor(), staff_id)
     contact_for = admin.contact_cases(reg, opts.keyring(), staff_id)
-    key_change(opts, change, dry_run)
+    key_change(opts, change, dry_run, json)
     for case_id in contact_for:
         ui.err(
             f"ucbr: warning: {staff_id} is the single point of contact on {case_id}; "

@@ -4,11 +4,16 @@ The ICO reprimand to Charnwood BC (2023) began with an address typed into a note
 field. A summary or note that holds something shaped like an e-mail address, a phone
 number, a National Insurance number or a postcode gets a warning. The warnings never
 repeat what was found: they are shown and logged, and must not copy the data again.
+
+The council's own published details (its address, e-mail and phone) are not personal
+data: "write to the Council Offices, EX1 1AA" in the essential-services text warns of
+nothing.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import phonenumbers
 
@@ -59,23 +64,40 @@ def _written_as_uk(raw: str) -> bool:
     return compact.startswith(("0", "(0")) and not compact.startswith("00")
 
 
-def _has_uk_phone(masked: str) -> bool:
-    matcher = phonenumbers.PhoneNumberMatcher(masked, "GB", leniency=phonenumbers.Leniency.POSSIBLE)
-    return any(
-        _written_as_uk(m.raw_string)
+def _uk_phones(text: str) -> set[int]:
+    """The national numbers of the UK phone numbers written in the text."""
+    matcher = phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE)
+    return {
+        m.number.national_number or 0
+        for m in matcher
+        if _written_as_uk(m.raw_string)
         and m.number.country_code == 44
         and len(str(m.number.national_number)) in _UK_NATIONAL_LENGTHS
-        for m in matcher
-    )
+    }
 
 
-def screen_free_text(text: str) -> list[str]:
-    """Warnings for personal data in free text; empty when the text looks clean."""
+def _compact(value: str) -> str:
+    return "".join(value.split()).upper()
+
+
+def screen_free_text(text: str, public: Iterable[str] = ()) -> list[str]:
+    """Warnings for personal data in free text; empty when the text looks clean.
+
+    ``public`` holds the council's own published details: an e-mail address, phone number
+    or postcode taken from them is not a warning.
+    """
+    known = list(public)
+    own_shapes = {_compact(m) for d in known for m in (*_EMAIL.findall(d), *_POSTCODE.findall(d))}
+    own_phones = set().union(*(_uk_phones(_without_safe_shapes(d)) for d in known))
     masked = _without_safe_shapes(text)
+
+    def found(shape: re.Pattern[str], where: str) -> bool:
+        return any(_compact(m) not in own_shapes for m in shape.findall(where))
+
     checks = (
-        (EMAIL_WARNING, _EMAIL.search(text) is not None),
-        (PHONE_WARNING, _has_uk_phone(masked)),
+        (EMAIL_WARNING, found(_EMAIL, text)),
+        (PHONE_WARNING, bool(_uk_phones(masked) - own_phones)),
         (NINO_WARNING, _NINO.search(masked) is not None),
-        (POSTCODE_WARNING, _POSTCODE.search(masked) is not None),
+        (POSTCODE_WARNING, found(_POSTCODE, masked)),
     )
-    return [warning for warning, found in checks if found]
+    return [warning for warning, seen in checks if seen]

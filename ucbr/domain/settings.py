@@ -34,6 +34,11 @@ class PolicyConfig(BaseModel):
     require_signed_commits: bool = True  # new registers require them
     retention: Retention = Field(default_factory=Retention)
 
+    def public_details(self) -> tuple[str, ...]:
+        """The council's own published contact details: not personal data in free text."""
+        found = (self.council_address, self.council_email, self.council_phone)
+        return tuple(detail for detail in found if detail)
+
 
 def policy_hash(raw: bytes) -> str:
     """The short hash of ``.ucbr/policy.yaml`` that every decision and letter carries."""

@@ -297,18 +297,17 @@ def issue_letter(
     session: Session,
     case_id: str,
     kind: LetterKind,
-    fmt: LetterFormat,
+    fmt: LetterFormat | None,
     out: Path,
     preview: bool = False,
 ) -> LetterWritten:
     """Render a letter to ``out`` (0600, outside the register) and record that it was issued;
     a preview is rendered the same way and recorded nowhere."""
-    from ucbr.domain.letters.form import unmet
+    from ucbr.domain.letters.form import letter_format, unmet
     from ucbr.services import letters  # Jinja and the PDF engine load only for a letter
 
     target = outside_register(session.reg.root, out)
-    if target.suffix.lower() in {".pdf", ".html", ".md"} and target.suffix.lower() != f".{fmt}":
-        raise Refused(f"--out ends in {target.suffix} but --format is {fmt}")
+    fmt = letter_format(target, fmt)
     if case_id.upper().startswith("P-"):
         refuse_property_letter()
     with session.reg.locked():

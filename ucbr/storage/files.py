@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from ucbr.domain.explain import plain_errors
 from ucbr.errors import IntegrityError
 from ucbr.storage.yamlio import dump_plain
 
@@ -22,10 +23,7 @@ M = TypeVar("M", bound=BaseModel)
 
 def readable_errors(exc: ValidationError, what: str) -> str:
     """A pydantic error as one line, naming fields but never echoing their values."""
-    first = exc.errors()[0]
-    loc = ".".join(str(p) for p in first["loc"]) or "(top)"
-    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    return f"{what}: {loc}: {first['msg']}{more}"
+    return f"{what}: {plain_errors(exc)}"
 
 
 def validate(model: type[M], data: Any, what: str) -> M:

@@ -66,6 +66,7 @@ class Register:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.recovered: str | None = None  # what opening it did about an interrupted change
+        self.made: list[str] = []  # the commits this process made, oldest first
 
     @classmethod
     def open(cls, root: Path) -> Register:
@@ -264,7 +265,13 @@ class Register:
         """A file and its record, of the kind ``model`` names; needs a casework key."""
         kind = "case" if model is Case else "property"
         if not file_id.upper().startswith(kind[0].upper() + "-"):
-            raise Refused(f"not a {kind} id: {parse_file_id(file_id)}")
+            given = parse_file_id(file_id)
+            where = (
+                "a property's commands are under `ucbr property` (see `ucbr property --help`)"
+                if kind == "case"
+                else "a case's commands are `ucbr approve`, `ucbr review` and the like"
+            )
+            raise Refused(f"{given} is not a {kind} id; {where}")
         loaded = self.load(file_id, ring)
         if "record" not in loaded.plain:
             raise AccessDenied(
@@ -335,6 +342,7 @@ class Register:
                 problems = check(sha) if check is not None else []
                 if problems:
                     raise IntegrityError(f"the commit was undone: {problems[0].message}")
+                self.made.append(sha)
                 return sha
             except BaseException:
                 if head_before is not None and git.head(self.root) != head_before:

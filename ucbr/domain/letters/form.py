@@ -11,10 +11,13 @@ circumstances".
 
 from __future__ import annotations
 
-from ucbr.domain.model import Case, Person
+from pathlib import PurePath
+
+from ucbr.domain.model import Case, LetterFormat, Person
 from ucbr.domain.settings import PolicyConfig
 from ucbr.domain.staff import StaffDirectory
 from ucbr.domain.words import ADJUSTMENT_NAMES
+from ucbr.errors import Refused
 
 ROLE_TITLES = {
     "frontline": "Customer Services Officer",
@@ -96,3 +99,18 @@ def unmet(case: Case, fmt: str) -> list[str]:
     if "needs_large_print" in kinds and fmt == "md":
         found.insert(0, ADJUSTMENT_NAMES["needs_large_print"])
     return found
+
+
+SUFFIXES: dict[str, LetterFormat] = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md"}
+
+
+def letter_format(out: PurePath, given: LetterFormat | None) -> LetterFormat:
+    """The format given, else the one the file's name ends in; refused when they disagree
+    (a Markdown letter in a file named .pdf), or when there is neither."""
+    named = SUFFIXES.get(out.suffix.lower())
+    if given is not None and named is not None and named != given:
+        raise Refused(f"--out ends in {out.suffix} but --format is {given}; give one or the other")
+    chosen = given or named
+    if chosen is None:
+        raise Refused("name --out with .pdf, .html or .md, or give --format")
+    return chosen

@@ -64,7 +64,10 @@ def _check_behaviours(req: IncidentRequest) -> None:
             # Echo only the policy's own codes: free text typed here could be personal data.
             known = behaviour in BEHAVIOURS["A"] or behaviour in BEHAVIOURS["B"]
             named = f"behaviour {behaviour!r}" if known else "a behaviour given"
-            raise refuse(f"{named} is not in the policy's list for category {req.category}")
+            raise refuse(
+                f"{named} is not in the policy's list for category {req.category}: "
+                f"one of {', '.join(allowed)}"
+            )
 
 
 def record_incident(case: Case, req: IncidentRequest, ctx: Ctx) -> tuple[Case, Incident]:
