@@ -1,51 +1,71 @@
-"""The command line: thin commands over the library, and one error boundary."""
+"""The command line: thin commands over the library, and one error boundary.
+
+Start-up is kept short: this module imports nothing heavy. ``ucbr``, ``ucbr --help`` and
+``ucbr --version`` are answered from static text (``ucbr.cli.quickhelp``); any other
+command imports Typer and then only the module that defines it (``ucbr.cli.lazy``).
+"""
 
 from __future__ import annotations
 
 import functools
 import os
 import sys
-from typing import Any
-
-import typer
-import typer.main
-from pydantic import ValidationError
-from typer._click.exceptions import BadParameter, MissingParameter
+from typing import TYPE_CHECKING, Any
 
 from ucbr import errors
-from ucbr.cli import (  # noqa: F401 - each module adds its commands to the app
-    appeals,
-    audit,
-    cases,
-    data,
-    keys,
-    letters,
-    lookup,
-    properties,
-    register,
-    reviews,
-    staff,
-    ui,
-)
-from ucbr.cli.app import app
-from ucbr.storage.store import readable_errors
 
-__all__ = ["app", "main"]
+if TYPE_CHECKING:
+    import typer
+
+__all__ = ["full_app", "main"]
 
 
 INTERRUPTED = 130  # what the command layer returns for Ctrl-C
 
 
+def full_app() -> typer.Typer:
+    """The whole Typer application, every command module imported (for docs and tests)."""
+    import importlib
+
+    from ucbr.cli import registry
+
+    for module in dict.fromkeys(m for _, m, _ in registry.COMMANDS + registry.GROUPS):
+        importlib.import_module(f"ucbr.cli.{module}")
+    from ucbr.cli.app import app
+
+    return app
+
+
 @functools.cache
 def _command() -> Any:
-    """The command tree, built once per process."""
+    """The command tree, built once per process (each command's module on first use)."""
+    import typer.main
+
+    from ucbr.cli.app import app
+
     return typer.main.get_command(app)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command. Every failure becomes one line on stderr and a documented exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args in ([], ["--help"], ["--version"]):
+        from ucbr.cli import quickhelp
+
+        return quickhelp.answer(args)
+    return _run(args)
+
+
+def _run(args: list[str]) -> int:
+    import typer
+    from pydantic import ValidationError
+    from typer._click.exceptions import NoArgsIsHelpError
+
+    from ucbr.cli import ui
+    from ucbr.storage.store import readable_errors
+
     try:
-        code = _command().main(args=argv, prog_name="ucbr", standalone_mode=False)
+        code = _command().main(args=args, prog_name="ucbr", standalone_mode=False)
     except errors.UcbrError as exc:
         ui.err(f"ucbr: {exc}")
         return exc.exit_code
@@ -57,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         ui.err("ucbr: aborted")
         return errors.REFUSED
+    except NoArgsIsHelpError:  # a group given no command: its help is already on stdout
+        return errors.USAGE
     except typer.TyperException as exc:
         ui.err(f"ucbr: {usage_message(exc)}")
         return errors.USAGE
@@ -80,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def usage_message(exc: typer.TyperException) -> str:
     """A usage error, without echoing the value typed: it may be a name, and stderr is logged."""
+    from typer._click.exceptions import BadParameter, MissingParameter
+
     text = exc.format_message()
     if not isinstance(exc, BadParameter) or isinstance(exc, MissingParameter):
         return text
@@ -89,4 +113,5 @@ def usage_message(exc: typer.TyperException) -> str:
 
 
 def entry_point() -> None:
+    """The ``ucbr`` console script."""
     sys.exit(main())

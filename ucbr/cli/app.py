@@ -1,4 +1,8 @@
-"""The Typer application and its sub-apps, one per noun."""
+"""The Typer application and its sub-apps, one per noun.
+
+The top-level group is a ``LazyGroup``: a command's module is imported when the command
+is used, and ``ucbr.cli.registry`` names which module that is.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,12 @@ from typing import Annotated, Optional
 import typer
 
 from ucbr.cli.common import Options
+from ucbr.cli.lazy import LazyGroup
 
 app = typer.Typer(
     name="ucbr",
     help="The Unreasonable Customer Behaviour Register.",
+    cls=LazyGroup,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -34,6 +40,15 @@ app.add_typer(git_app, name="git")
 app.add_typer(foi_app, name="foi")
 
 
+def print_version(value: bool) -> None:
+    """``--version``: print ``ucbr <version>`` and stop."""
+    if value:
+        import ucbr
+
+        typer.echo(f"ucbr {ucbr.__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     ctx: typer.Context,
@@ -48,6 +63,13 @@ def main_options(
             "(default: UCBR_IDENTITY_FILE or $XDG_CONFIG_HOME/ucbr/identity.txt)."
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=print_version, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """The options every command takes: which register, and whose identity."""
+    del version  # handled by its callback
     ctx.obj = Options(register_path=register, identity_path=identity)

@@ -8,16 +8,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ucbr.domain.problems import Problem
 from ucbr.errors import INTEGRITY, OK, Refused
 from ucbr.services import clock
-from ucbr.services.session import Session
 from ucbr.storage.store import Register
 from ucbr.storage.vault import Identity, Keyring, load_identity_file
+
+if TYPE_CHECKING:
+    from ucbr.services.session import Session
 
 Json = Annotated[bool, typer.Option("--json", help="Data as JSON on stdout.")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Say what would change; write nothing.")]
@@ -78,6 +80,8 @@ class Options:
 
     def session(self) -> Session:
         """Who acts, with which keys, on which register, on the policy's day."""
+        from ucbr.services.session import Session  # the policy's modules: only for changes
+
         reg = self.register()
         return Session(reg=reg, ring=self.keyring(), actor=reg.actor(), today=clock.today())
 

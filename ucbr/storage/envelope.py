@@ -17,8 +17,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ruamel.yaml.scalarstring import LiteralScalarString
-
 from ucbr.domain.model import FORMAT_VERSION
 from ucbr.domain.staff import SECTIONS
 from ucbr.errors import IntegrityError
@@ -103,6 +101,8 @@ def fast_section(text: str, name: str) -> str | None:
 def render(env: Envelope, previous: str | None = None) -> str:
     """The file text; an existing file keeps its comments and key order (round trip)."""
     if previous is not None:
+        from ruamel.yaml.scalarstring import LiteralScalarString  # slow to import: only here
+
         data = rt_load(previous)
         for name in SECTIONS:
             data["sections"][name] = LiteralScalarString(env.sections[name])

@@ -8,12 +8,14 @@ ruamel.yaml's round trip so comments and key order survive.
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from ruamel.yaml import YAML
 
 from ucbr.errors import IntegrityError
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -71,6 +73,8 @@ def dump_plain(data: Any) -> str:
 
 def round_trip() -> YAML:
     """ruamel.yaml's round trip, set to keep comments, quotes and key order."""
+    from ruamel.yaml import YAML  # slow to import: only when a file is rewritten
+
     rt = YAML(typ="rt")
     rt.width = 4096
     rt.preserve_quotes = True
