@@ -31,6 +31,9 @@ appeal_app = typer.Typer(help="Appeals against a restriction.", no_args_is_help=
 property_app = typer.Typer(help="Properties that put visiting staff at risk.", no_args_is_help=True)
 git_app = typer.Typer(help="Drivers git calls: textconv and merge.", no_args_is_help=True)
 foi_app = typer.Typer(help="Freedom of Information section 14 decisions.", no_args_is_help=True)
+cache_app = typer.Typer(
+    help="The local cache of decrypted sections, under .git/ucbr/.", no_args_is_help=True
+)
 app.add_typer(keys_app, name="keys")
 app.add_typer(staff_app, name="staff")
 app.add_typer(schema_app, name="schema")
@@ -38,6 +41,7 @@ app.add_typer(appeal_app, name="appeal")
 app.add_typer(property_app, name="property")
 app.add_typer(git_app, name="git")
 app.add_typer(foi_app, name="foi")
+app.add_typer(cache_app, name="cache")
 
 
 def print_version(value: bool) -> None:

@@ -102,6 +102,7 @@ GROUPS: tuple[tuple[str, str, str], ...] = (
     ("property", "properties", "Properties that put visiting staff at risk."),
     ("git", "audit", "Drivers git calls: textconv and merge."),
     ("foi", "letters", "Freedom of Information section 14 decisions."),
+    ("cache", "cache", "The local cache of decrypted sections, under .git/ucbr/."),
 )
 
 # The top level's own help and options, as ``ucbr --help`` shows them: (flag, metavar, help).

@@ -38,6 +38,7 @@ from ucbr.domain.staff import (
 from ucbr.errors import AccessDenied, NotFound, Refused
 from ucbr.services.admin import tier_key_members
 from ucbr.storage import envelope, git
+from ucbr.storage.cache import clear_cache
 from ucbr.storage.store import (
     STAFF_FILE,
     Register,
@@ -281,6 +282,7 @@ def apply(
         files.update(_key_files(reg, change, new_keys))
         outcome.commit = reg.commit_files(files, _message(reg, actor, change, outcome.files))
         shutil.rmtree(stage, ignore_errors=True)
+    clear_cache(reg.root)  # sealed to the retired tier keys: not kept a moment longer
     return outcome
 
 
