@@ -91,30 +91,24 @@ def test_generated_register_passes_check(tmp_path: Path) -> None:
 
 @pytest.mark.e2e
 def test_run_prints_medians(tmp_path: Path) -> None:
-    """`run.py --cases 20 --repeat 1` times every command and prints a median for each."""
+    """`run.py --repeat 1` times each row it is asked for, cold and warm, beside its target."""
     base = tmp_path / "bench"
     generate(base, 20)
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "run.py"),
-            "--cases",
-            "20",
-            "--repeat",
-            "1",
-            "--register",
-            str(base),
-            "--json",
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    only = ["--only", "start-up", "--only", "review-due", "--only", "list", "--only", "age"]
+    command = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--cases", "20"]
+    command += ["--repeat", "1", "--register", str(base), *only]
+    proc = subprocess.run([*command, "--json"], check=True, capture_output=True, text=True)
     report = json.loads(proc.stdout)
     timed = {c["command"]: c for c in report["commands"]}
-    for name in ("list", "check", "add-incident", "review-due"):
-        assert timed[name].get("skipped") or timed[name]["median"] > 0, name
-    assert "check / list" in report["ratios"]
+    for name in ("--help", "--version", "review-due cold", "review-due warm", "list cold"):
+        assert timed[name]["median"] > 0, name
+    assert timed["--help"]["target"] == 0.10
+    assert (
+        timed["age -d loop (schedules)"].get("skipped")
+        or "age -d loop / review-due cold" in (report["ratios"])
+    )
+    text = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    assert "× pass" in text and "review-due warm" in text
 
 
 @pytest.mark.e2e
