@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import phonenumbers
 from rapidfuzz import fuzz
 from unidecode import unidecode
 
@@ -86,6 +85,8 @@ def normalise_phone(text: str) -> str | None:
     """The number in E.164 (UK by default), or None if it is not shaped like a phone number."""
     if not _PHONE_SHAPED.match(text.strip()):
         return None
+    import phonenumbers  # slow to import: only once something looks like a phone number
+
     try:
         number = phonenumbers.parse(text, "GB")
     except phonenumbers.NumberParseException:

@@ -13,7 +13,6 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
@@ -50,6 +49,8 @@ def run_chunks(
     workers = worker_count(weight)
     if workers < 2:
         return [work(reader, list(jobs))]
+    from concurrent.futures import ProcessPoolExecutor  # slow to import: only when needed
+
     global _reader
     _reader = reader
     # fork: the workers start with the modules imported and the reader in memory.
