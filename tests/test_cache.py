@@ -269,3 +269,26 @@ def test_local_state_is_one_private_json_file(reg: Reg) -> None:
     assert localstate.read_state(reg.root) == {"format": 1}
     state_file.write_text("{not json")
     assert localstate.read_state(reg.root) == {}
+
+
+def test_a_canonical_file_is_rewritten_as_ruamel_would(reg: Reg) -> None:
+    """Rewriting a file ucbr wrote needs no YAML round trip: the result is the same text."""
+    from ucbr.storage import envelope
+    from ucbr.storage.yamlio import rt_dump, rt_load
+
+    case_id, _ = reg.new_case()
+    text = (reg.root / "cases" / f"{case_id}.yaml").read_text()
+    env = envelope.parse(text, "x")
+    swapped = envelope.Envelope(
+        env.kind,
+        env.id,
+        {"schedule": env.sections["record"], "entry": env.sections["schedule"], "record": "x\n"},
+    )
+    from ruamel.yaml.scalarstring import LiteralScalarString
+
+    data = rt_load(text)
+    for name, armor in swapped.sections.items():
+        data["sections"][name] = LiteralScalarString(armor)
+    assert envelope.render(swapped, text) == rt_dump(data)
+    commented = text.replace("kind: case\n", "kind: case  # a hand-written comment\n")
+    assert "# a hand-written comment" in envelope.render(swapped, commented)

@@ -95,7 +95,7 @@ def parse_fast(text: str, where: str, file_id: str) -> Envelope:
             return parse(text, where)
         sections[name] = armored
     env = Envelope(kind_of(file_id), file_id, sections)
-    if render(env) != text:
+    if _canonical(env) != text:
         return parse(text, where)
     for section, armor in sections.items():
         _armored(armor, section, where)
@@ -120,17 +120,34 @@ def fast_section(text: str, name: str) -> str | None:
 
 
 def render(env: Envelope, previous: str | None = None) -> str:
-    """The file text; an existing file keeps its comments and key order (round trip)."""
-    if previous is not None:
+    """The file text; an existing file keeps its comments and key order (round trip).
+
+    A previous file exactly as ucbr writes it needs no round trip: it has no comments or
+    order of its own to keep, and ruamel.yaml would write what ``_canonical`` writes.
+    """
+    if previous is not None and not _is_canonical(previous, env.kind, env.id):
         from ruamel.yaml.scalarstring import LiteralScalarString  # slow to import: only here
 
         data = rt_load(previous)
         for name in SECTIONS:
             data["sections"][name] = LiteralScalarString(env.sections[name])
         return rt_dump(data)
+    return _canonical(env)
+
+
+def _canonical(env: Envelope) -> str:
     lines = [HEADER.rstrip("\n"), f"ucbr: {FORMAT_VERSION}", f"kind: {env.kind}", f"id: {env.id}"]
     lines.append("sections:")
     for name in SECTIONS:
         lines.append(f"  {name}: |")
         lines.extend(f"    {line}" for line in env.sections[name].strip().splitlines())
     return "\n".join(lines) + "\n"
+
+
+def _is_canonical(text: str, kind: str, file_id: str) -> bool:
+    """Whether ``text`` is exactly what ``_canonical`` writes for its own sections."""
+    sections = {name: fast_section(text, name) for name in SECTIONS}
+    found = {name: armor for name, armor in sections.items() if armor is not None}
+    if len(found) != len(SECTIONS):
+        return False
+    return _canonical(Envelope(kind, file_id, found)) == text
