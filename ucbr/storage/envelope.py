@@ -147,7 +147,7 @@ def _canonical(env: Envelope) -> str:
 def _is_canonical(text: str, kind: str, file_id: str) -> bool:
     """Whether ``text`` is exactly what ``_canonical`` writes for its own sections."""
     sections = {name: fast_section(text, name) for name in SECTIONS}
-    found = {name: armor for name, armor in sections.items() if armor is not None}
+    found: dict[str, str] = {name: armor for name, armor in sections.items() if armor}
     if len(found) != len(SECTIONS):
         return False
     return _canonical(Envelope(kind, file_id, found)) == text
