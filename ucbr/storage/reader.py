@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ucbr.domain.ids import file_path
+from ucbr.domain.ids import file_path, parse_file_id
 from ucbr.domain.staff import SECTION_KEY, Tier
 from ucbr.errors import IntegrityError, NotFound
 from ucbr.storage import envelope
@@ -69,16 +69,22 @@ class SectionReader:
         self, reg: Register, ring: Keyring, caches: Mapping[Tier, SectionCache] | None = None
     ) -> None:
         self.reg = reg
+        self.root = str(reg.root)
         self.ring = ring
         self.caches = caches or {}
         self.updates = CacheUpdates()
 
     def read(self, file_id: str) -> FileText:
         """A file's text and blob id; ``NotFound`` when there is no such file."""
+        path = f"{self.root}/{file_path(parse_file_id(file_id))}"
         try:
-            raw = self.reg.path_of(file_id).read_bytes()
+            with open(path, "rb") as fh:
+                raw = fh.read()
         except FileNotFoundError:
             raise NotFound(f"no such case or property: {file_id}") from None
+        except OSError as exc:  # a folder, a file we may not read: one problem, not a stop
+            reason = (exc.strerror or "unreadable").lower()
+            raise IntegrityError(f"{file_path(file_id)}: cannot be read ({reason})") from None
         try:
             text = raw.decode()
         except UnicodeDecodeError:
