@@ -95,38 +95,50 @@ class SectionCache:
     def __len__(self) -> int:
         return len(self.lines)
 
+    def __contains__(self, blob: object) -> bool:
+        return blob in self.lines
+
     def get(self, blob: str | None) -> bytes | None:
         """The cached data of the file with this blob id, as JSON, or None."""
         line = self.lines.get(blob) if blob else None
         return line[_BLOB_ID + 1 :] if line is not None else None
 
-    def save(self, added: Mapping[str, bytes], present: Iterable[str]) -> None:
-        """Keep the entries of the files still ``present`` and add ``added``; write if changed."""
+    def save(self, added: dict[str, bytes], present: Iterable[str]) -> None:
+        """Keep the entries of the files still ``present``, move in ``added``; write if changed.
+
+        ``added`` is emptied as its entries move in, so a large cache is not held twice.
+        """
         keep = {blob: self.lines[blob] for blob in present if blob in self.lines}
-        keep.update((blob, b"%s %s" % (blob.encode(), data)) for blob, data in added.items())
-        if keep.keys() == self.lines.keys():
-            return
+        changed = bool(added) or keep.keys() != self.lines.keys()
+        while added:
+            blob, data = added.popitem()
+            keep[blob] = b"%s %s" % (blob.encode(), data)
         self.lines = keep
+        if not changed:
+            return
         folder = local_dir(self.root, CACHE, create=True)
         if folder is not None:
             write_private(folder / f"{self.tier}.age", self._seal())
 
     # --- the file ----------------------------------------------------------------------
+    # The plaintext is: a header line (format, tier, recipient), a line with the MAC of
+    # what follows, then one line per entry, ``<blob id> <json>``.
 
     def _header(self) -> bytes:
         fields = {"format": FORMAT, "tier": self.tier, "recipient": self.recipient}
         return json.dumps(fields, sort_keys=True).encode()
 
-    def _mac(self, header: bytes, body: bytes) -> bytes:
+    def _mac(self) -> hashlib.blake2b:
         mac = hashlib.blake2b(key=self._mac_key, digest_size=32)
-        mac.update(header + b"\n")
-        mac.update(body)
-        return mac.hexdigest().encode()
+        mac.update(self._header() + b"\n")
+        return mac
 
     def _seal(self) -> bytes:
-        body = b"".join(line + b"\n" for line in self.lines.values())
-        header = self._header()
-        plain = b"\n".join((header, self._mac(header, body), body))
+        mac = self._mac()
+        for line in self.lines.values():
+            mac.update(line)
+            mac.update(b"\n")
+        plain = b"\n".join([self._header(), mac.hexdigest().encode(), *self.lines.values(), b""])
         sealed: bytes = pyrage.encrypt(plain, [self.identity.to_public()])
         return sealed
 
@@ -135,18 +147,21 @@ class SectionCache:
             plain: bytes = pyrage.decrypt(sealed, [self.identity])
         except pyrage.DecryptError:  # another key, or damage: no cache
             return {}
-        header, _, rest = plain.partition(b"\n")
-        del plain
-        mac, _, body = rest.partition(b"\n")
-        del rest
-        if header != self._header() or not hmac.compare_digest(mac, self._mac(header, body)):
+        del sealed
+        first = plain.find(b"\n")
+        second = plain.find(b"\n", first + 1)
+        if first < 0 or second < 0 or plain[:first] != self._header():
             return {}
-        lines = body.split(b"\n")
-        del body
+        mac = self._mac()
+        mac.update(memoryview(plain)[second + 1 :])
+        if not hmac.compare_digest(plain[first + 1 : second], mac.hexdigest().encode()):
+            return {}
+        lines = plain.split(b"\n")
+        del plain
         if lines.pop() != b"":
             return {}
-        found = {line[:_BLOB_ID].decode("ascii", "replace"): line for line in lines}
-        if any(len(line) <= _BLOB_ID + 1 or line[_BLOB_ID] != 32 for line in lines):
+        found = {line[:_BLOB_ID].decode("ascii", "replace"): line for line in lines[2:]}
+        if any(len(line) <= _BLOB_ID + 1 or line[_BLOB_ID] != 32 for line in lines[2:]):
             return {}
         return found
 

@@ -40,9 +40,9 @@ class CacheUpdates:
             self.present.setdefault(tier, set()).update(blobs)
 
     def save(self, caches: Mapping[Tier, SectionCache]) -> None:
-        """Write each cache that changed."""
+        """Write each cache that changed (moving the new entries into it)."""
         for tier, cache in caches.items():
-            cache.save(self.added.get(tier, {}), self.present.get(tier, ()))
+            cache.save(self.added.pop(tier, {}), self.present.pop(tier, set()))
 
 
 @dataclass

@@ -93,16 +93,16 @@ def scan(reg: Register, ring: Keyring, name: Scanned, visit: Visit[T]) -> ScanRe
     reader = SectionReader(reg, ring, caches)
     cached = caches[tier] if caches else None
     known = section_cache.indexed_blobs(reg.root) if cached else {}
-    jobs: list[tuple[str, bytes | None]] = []
+    jobs: list[tuple[str, str | None]] = []  # (file id, blob id when cached)
     unread = []
     for file_id in reg.ids():
         blob = known.get(file_path(file_id))
-        payload = cached.get(blob) if cached is not None else None
-        if payload is not None and blob is not None:
+        if blob is not None and cached is not None and blob in cached:
             reader.note(name, blob)
         else:
+            blob = None
             unread.append(reg.root / file_path(file_id))
-        jobs.append((file_id, payload))
+        jobs.append((file_id, blob))
     weight = len(unread) + (len(jobs) - len(unread)) // CACHED_WEIGHT
     parts = run_chunks(reader, jobs, partial(_visit_all, name=name, visit=visit), weight, unread)
     result: ScanResult[T] = ScanResult()
@@ -114,12 +114,12 @@ def scan(reg: Register, ring: Keyring, name: Scanned, visit: Visit[T]) -> ScanRe
 
 
 def _visit_all(
-    reader: SectionReader, jobs: list[tuple[str, bytes | None]], name: Scanned, visit: Visit[T]
+    reader: SectionReader, jobs: list[tuple[str, str | None]], name: Scanned, visit: Visit[T]
 ) -> ScanResult[T]:
     result: ScanResult[T] = ScanResult()
-    for file_id, payload in jobs:
+    for file_id, blob in jobs:
         try:
-            kept = visit(file_id, reader.open(file_id, name, payload))
+            kept = visit(file_id, reader.open(file_id, name, reader.cached(name, blob)))
         except UcbrError as exc:
             result.problems.append(problem_of(file_id, exc))
             continue
