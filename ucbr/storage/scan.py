@@ -94,14 +94,17 @@ def scan(reg: Register, ring: Keyring, name: Scanned, visit: Visit[T]) -> ScanRe
     cached = caches[tier] if caches else None
     known = section_cache.indexed_blobs(reg.root) if cached else {}
     jobs: list[tuple[str, str | None]] = []  # (file id, blob id when cached)
-    unread = []
+    unread: list[str] = []
+    present = reader.updates.present.setdefault(tier, set())
+    root = str(reg.root)
     for file_id in reg.ids():
-        blob = known.get(file_path(file_id))
+        path = file_path(file_id)
+        blob = known.get(path)
         if blob is not None and cached is not None and blob in cached:
-            reader.note(name, blob)
+            present.add(blob)
         else:
             blob = None
-            unread.append(reg.root / file_path(file_id))
+            unread.append(f"{root}/{path}")
         jobs.append((file_id, blob))
     weight = len(unread) + (len(jobs) - len(unread)) // CACHED_WEIGHT
     parts = run_chunks(reader, jobs, partial(_visit_all, name=name, visit=visit), weight, unread)

@@ -43,7 +43,7 @@ def run_chunks(
     jobs: Sequence[J],
     work: Work[J, R],
     weight: int,
-    prefetch: Sequence[Path] = (),
+    prefetch: Sequence[str | Path] = (),
 ) -> list[R]:
     """``work`` over ``jobs`` in chunks, in order; ``reader.updates`` gathers every chunk's."""
     workers = worker_count(weight)
@@ -79,7 +79,7 @@ def _run_chunk(task: tuple[Work[J, R], list[J]]) -> tuple[R, CacheUpdates]:
     return work(_reader, chunk), _reader.updates
 
 
-def _prefetch(paths: Sequence[Path], stop: threading.Event) -> None:
+def _prefetch(paths: Sequence[str | Path], stop: threading.Event) -> None:
     """Ask the kernel to start reading every file now, so that reads from a cold disk
     overlap decryption instead of waiting one file at a time."""
     if not hasattr(os, "posix_fadvise"):
