@@ -292,3 +292,14 @@ def test_a_canonical_file_is_rewritten_as_ruamel_would(reg: Reg) -> None:
     assert envelope.render(swapped, text) == rt_dump(data)
     commented = text.replace("kind: case\n", "kind: case  # a hand-written comment\n")
     assert "# a hand-written comment" in envelope.render(swapped, commented)
+
+
+def test_a_local_folder_open_to_others_is_made_private(reg: Reg) -> None:
+    """.git/ucbr created by something else with a loose mode is tightened to 0700, then used."""
+    local = reg.root / ".git" / "ucbr"
+    local.mkdir(mode=0o755)
+    os.chmod(local, 0o755)
+    reg.new_case()
+    listing(reg)
+    assert stat.S_IMODE(local.stat().st_mode) == 0o700
+    assert (cache_dir(reg) / "scheduler.age").exists()

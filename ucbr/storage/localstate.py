@@ -62,9 +62,20 @@ def local_dir(root: Path, *parts: str, create: bool = False) -> Path | None:
                 pass
             except OSError:
                 return None
+        _tighten(path)
         if not _safe_dir(path):
             return None
     return path
+
+
+def _tighten(path: Path) -> None:
+    """A folder of ours that others may enter is made private (0700); nothing else changes."""
+    try:
+        info = path.lstat()
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and info.st_mode & 0o077:
+            os.chmod(path, 0o700, follow_symlinks=False)
+    except (OSError, NotImplementedError):
+        pass
 
 
 def _safe_dir(path: Path) -> bool:
@@ -104,6 +115,9 @@ def write_private(path: Path, data: bytes) -> bool:
     except OSError:
         Path(tmp).unlink(missing_ok=True)
         return False
+    except BaseException:  # Ctrl-C while writing: no half-written file left behind
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return True
 
 
