@@ -23,6 +23,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -44,6 +45,7 @@ class Timing:
     key: str
     target: float | None = None
     seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # user + system, the command and its workers
     exit_codes: list[int] = field(default_factory=list)
     cache: str = ""
     skipped: str | None = None
@@ -56,6 +58,8 @@ class Timing:
         data = asdict(self)
         if self.seconds:
             data.update(median=self.median, min=min(self.seconds), max=max(self.seconds))
+        if self.cpu:
+            data.update(cpu_median=statistics.median(self.cpu))
         return data
 
 
@@ -98,15 +102,21 @@ class Bench:
             "UCBR_TODAY": str(self.manifest["today"]),
         }
 
-    def run(self, staff_id: str, *args: str, program: str | None = None) -> tuple[float, int, str]:
+    def run(
+        self, staff_id: str, *args: str, program: str | None = None
+    ) -> tuple[float, float, int, str]:
+        """Wall time, CPU time (user + system, with any workers), exit code, last line."""
         command = [program or str(UCBR), *args]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         proc = subprocess.run(
             command, env=self.env(staff_id), capture_output=True, text=True, check=False
         )
         took = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         last_line = ((proc.stderr or proc.stdout).strip().splitlines() or [""])[-1]
-        return took, proc.returncode, last_line
+        return took, cpu, proc.returncode, last_line
 
     def clear_cache(self) -> None:
         shutil.rmtree(self.root / ".git" / "ucbr" / "cache", ignore_errors=True)
@@ -167,11 +177,12 @@ def timed(bench: Bench, spec: Spec, repeat: int) -> Timing:
         if spec.cold:
             bench.clear_cache()
             timing.cache = "cold" if drop_page_cache() else "cold (page cache warm)"
-        took, code, last = bench.run(spec.staff, *spec.args(attempt), program=spec.program)
+        took, cpu, code, last = bench.run(spec.staff, *spec.args(attempt), program=spec.program)
         if code not in spec.expected:
             hint = " (a reused register may predate a format change: generate a new one)"
             raise SystemExit(f"run: `{spec.name}` exited {code}: {last}{hint if code == 6 else ''}")
         timing.seconds.append(took)
+        timing.cpu.append(cpu)
         timing.exit_codes.append(code)
     return timing
 
@@ -256,6 +267,7 @@ def age_loop(bench: Bench, sample: int = AGE_SAMPLE) -> Timing:
             section = work / f"{number}.age"
             section.write_text(armored)
             sections.append(section)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         for section in sections:
             subprocess.run(
@@ -264,8 +276,11 @@ def age_loop(bench: Bench, sample: int = AGE_SAMPLE) -> Timing:
                 check=True,
             )
         took = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
     per_file = took / len(sections)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     timing.seconds.append(per_file * bench.files)
+    timing.cpu.append(cpu / len(sections) * bench.files)
     timing.exit_codes.append(0)
     timing.cache = f"{per_file * 1000:.2f} ms/file over {len(sections)} files, scaled"
     return timing
@@ -306,7 +321,7 @@ def table(bench: Bench, results: list[Timing], found: dict[str, float]) -> str:
         f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the end",
         "",
         f"{'command':<24} {'key':<8} {'runs':>4} {'median s':>9} {'min s':>7} {'max s':>7} "
-        f"{'target':>7} {'met':>4} {'× pass':>7} {'age ÷':>7}  exit  cache",
+        f"{'cpu s':>6} {'target':>7} {'met':>4} {'× pass':>7} {'age ÷':>7}  exit  cache",
     ]
     for t in results:
         if t.skipped:
@@ -316,10 +331,12 @@ def table(bench: Bench, results: list[Timing], found: dict[str, float]) -> str:
         met = "-" if t.target is None else ("yes" if t.median <= t.target else "NO")
         vs_pass = t.median / python.median if python else None
         vs_age = age.median / t.median if age and t is not age else None
+        cpu = statistics.median(t.cpu) if t.cpu else None
         lines.append(
             f"{t.command:<24} {t.key:<8} {len(t.seconds):>4} {t.median:>9.3f} "
-            f"{min(t.seconds):>7.3f} {max(t.seconds):>7.3f} {_cell(t.target, 2):>7} {met:>4} "
-            f"{_cell(vs_pass, 1):>7} {_cell(vs_age, 1):>7}  {codes:<5} {t.cache}"
+            f"{min(t.seconds):>7.3f} {max(t.seconds):>7.3f} {_cell(cpu, 2):>6} "
+            f"{_cell(t.target, 2):>7} {met:>4} {_cell(vs_pass, 1):>7} {_cell(vs_age, 1):>7}  "
+            f"{codes:<5} {t.cache}"
         )
     lines.append("")
     lines.extend(f"{name}: {value:.3f}" for name, value in found.items())
