@@ -29,6 +29,9 @@ HEADER = (
 )
 _KIND_DIRS = {"case": "cases", "property": "properties"}
 _ARMOR_BODY = re.compile(r"^[A-Za-z0-9+/=]*$")
+# A block of armor as ucbr indents it: armor characters, dashes, spaces and newlines only.
+_SIMPLE_BLOCK = re.compile(r"[A-Za-z0-9+/= \n-]*")
+_ARMOR_LINES = re.compile(r"[A-Za-z0-9+/=\n]+")
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ def relpath(file_id: str) -> str:
 
 
 def _armored(value: object, name: str, where: str) -> str:
+    if isinstance(value, str) and _plain_armor(value):
+        return value
     if not isinstance(value, str):
         raise IntegrityError(f"{where}: section {name} is not text")
     lines = value.strip().splitlines()
@@ -116,7 +121,23 @@ def fast_section(text: str, name: str) -> str | None:
     if begin < 0 or end < 0:
         return None
     block = text[begin : end + len(ARMOR_END)]
+    if _SIMPLE_BLOCK.fullmatch(block):  # spaces and newlines only, indented as ucbr does
+        armor = block.replace("\n    ", "\n")
+        if "\n " not in armor and " \n" not in armor:
+            return armor + "\n"
     return "\n".join(line.strip() for line in block.splitlines()) + "\n"
+
+
+def _plain_armor(armor: str) -> bool:
+    """Whether ``armor`` is already exactly what ``_armored`` returns for a sound section."""
+    head, tail = len(ARMOR_BEGIN) + 1, len(ARMOR_END) + 2
+    return (
+        armor.startswith(ARMOR_BEGIN + "\n")
+        and armor.endswith("\n" + ARMOR_END + "\n")
+        and len(armor) > head + tail
+        and _ARMOR_LINES.fullmatch(armor, head, len(armor) - tail + 1) is not None
+        and "\n\n" not in armor
+    )
 
 
 def render(env: Envelope, previous: str | None = None) -> str:
@@ -140,7 +161,11 @@ def _canonical(env: Envelope) -> str:
     lines.append("sections:")
     for name in SECTIONS:
         lines.append(f"  {name}: |")
-        lines.extend(f"    {line}" for line in env.sections[name].strip().splitlines())
+        armor = env.sections[name].strip()
+        if _SIMPLE_BLOCK.fullmatch(armor):  # newlines only: indent every line in one pass
+            lines.append("    " + armor.replace("\n", "\n    "))
+        else:
+            lines.extend(f"    {line}" for line in armor.splitlines())
     return "\n".join(lines) + "\n"
 
 
