@@ -52,3 +52,46 @@ def test_armor_checked_fast_is_armor_checked_line_by_line(
             envelope._armored(value, "schedule", "x")
     else:
         assert envelope._armored(value, "schedule", "x") == expected
+
+
+def slow_dearmor(armored: str) -> bytes | None:
+    import base64
+
+    found = armored.strip().split("\n")
+    if len(found) < 3 or found[0] != ARMOR_BEGIN or found[-1] != ARMOR_END:
+        return None
+    body = found[1:-1]
+    if any(len(line) != 64 for line in body[:-1]) or not 0 < len(body[-1]) <= 64:
+        return None
+    joined = "".join(body).encode()
+    try:
+        raw = base64.b64decode(joined, validate=True)
+    except ValueError:
+        return None
+    return raw if base64.b64encode(raw) == joined else None
+
+
+@given(
+    st.binary(max_size=300),
+    st.sampled_from([64, 64, 63, 65, 4]),
+    st.sampled_from(["", "\n", "\n\n", " "]),
+    st.integers(0, 3),
+)
+def test_armor_decoded_fast_is_armor_decoded_line_by_line(
+    raw: bytes, width: int, end: str, damage: int
+) -> None:
+    """dearmor accepts exactly the canonical armor the line-by-line reading accepts."""
+    import base64
+
+    from ucbr.storage.vault import dearmor
+
+    encoded = base64.b64encode(raw).decode()
+    rows = [encoded[i : i + width] for i in range(0, len(encoded), width)] or [""]
+    if damage == 1:
+        rows.insert(len(rows) // 2, "")
+    elif damage == 2 and rows[-1]:
+        rows[-1] = rows[-1][:-1]
+    elif damage == 3:
+        rows[0] = " " + rows[0]
+    armored = "\n".join([ARMOR_BEGIN, *rows, ARMOR_END]) + end
+    assert dearmor(armored) == slow_dearmor(armored)

@@ -105,18 +105,20 @@ def dearmor(armored: str) -> bytes | None:
     pyrage reads armor itself, but a fifth slower than this; anything not in canonical
     form (64-column lines, exact padding) is left to pyrage, which says what is wrong.
     """
-    lines = armored.strip().split("\n")
-    if len(lines) < 3 or lines[0] != ARMOR_BEGIN or lines[-1] != ARMOR_END:
+    text = armored.strip()
+    head, tail = len(ARMOR_BEGIN) + 1, len(ARMOR_END) + 1
+    if not (text.startswith(ARMOR_BEGIN + "\n") and text.endswith("\n" + ARMOR_END)):
         return None
-    body = lines[1:-1]
-    if any(len(line) != 64 for line in body[:-1]) or not 0 < len(body[-1]) <= 64:
+    body = text[head:-tail]
+    joined = body.replace("\n", "")
+    # Canonical: a newline after every 64 characters, and after none of the others.
+    if not joined or body.count("\n") != (len(joined) - 1) // 64 or body[64::65].strip("\n"):
         return None
-    joined = "".join(body).encode()
     try:
         raw = base64.b64decode(joined, validate=True)
     except ValueError:
         return None
-    return raw if base64.b64encode(raw) == joined else None
+    return raw if base64.b64encode(raw) == joined.encode() else None
 
 
 def decrypt(armored: str, identities: Sequence[Identity]) -> bytes | None:
@@ -132,16 +134,18 @@ def decrypt(armored: str, identities: Sequence[Identity]) -> bytes | None:
 
 def stanza_count(armored: str) -> int:
     """How many recipient stanzas (not grease) an armored age file carries, for ``check``."""
-    body = "".join(
-        line.strip()
-        for line in armored.strip().splitlines()
-        if line.strip() and not line.startswith("-----")
-    )
-    try:
-        raw = base64.b64decode(body, validate=True)
-    except ValueError:
-        return -1
-    header = raw.split(b"\n---", 1)[0]
+    raw = dearmor(armored)
+    if raw is None:
+        body = "".join(
+            line.strip()
+            for line in armored.strip().splitlines()
+            if line.strip() and not line.startswith("-----")
+        )
+        try:
+            raw = base64.b64decode(body, validate=True)
+        except ValueError:
+            return -1
+    header = raw[: raw.find(b"\n---")] if b"\n---" in raw else raw
     return sum(
         1 for line in header.split(b"\n") if line.startswith((b"-> X25519 ", b"-> ssh-ed25519 "))
     )
