@@ -9,7 +9,6 @@ pipe. Each chunk's result comes back with what it learnt for the caches.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -32,7 +31,11 @@ _reader: SectionReader | None = None  # in a worker: the parent's reader, inheri
 
 def worker_count(weight: int) -> int:
     """How many processes to use for ``weight`` units of work: 1, or up to 2."""
-    if weight < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    if weight < PARALLEL_FROM:
+        return 1
+    import multiprocessing  # only when there is enough work to share
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return min(cores or 1, 2)
@@ -49,6 +52,7 @@ def run_chunks(
     workers = worker_count(weight)
     if workers < 2:
         return [work(reader, list(jobs))]
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor  # slow to import: only when needed
 
     global _reader
