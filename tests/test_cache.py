@@ -303,3 +303,23 @@ def test_a_local_folder_open_to_others_is_made_private(reg: Reg) -> None:
     listing(reg)
     assert stat.S_IMODE(local.stat().st_mode) == 0o700
     assert (cache_dir(reg) / "scheduler.age").exists()
+
+
+def test_without_git_the_cache_still_answers_from_the_files(
+    reg: Reg, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When git cannot be run, each file is read and hashed: the cache is still right."""
+    from ucbr.storage import git
+
+    reg.new_case()
+    expected = listing(reg)
+
+    def no_git(*args: object, **kwargs: object) -> object:
+        raise git.GitError("git is not installed")
+
+    monkeypatch.setattr(git, "run", no_git)
+    from ucbr.storage.cache import indexed_blobs
+
+    assert indexed_blobs(reg.root) == {}
+    assert listing(reg) == expected  # every file read and hashed; found in the cache
+    assert len(stored(reg, "officer", "scheduler")) == 1

@@ -23,6 +23,7 @@ Entries for files no longer in the register are dropped at the next write.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -177,15 +178,20 @@ def indexed_blobs(root: Path) -> dict[str, str]:
     """
     folders = ("--", "cases", "properties")
     changed: list[subprocess.CompletedProcess[bytes]] = []
+
+    def diff_files() -> None:
+        with contextlib.suppress(git.GitError):
+            changed.append(git.run(root, "diff-files", "--name-only", "-z", *folders, check=False))
+
     # Two git commands at once: diff-files (which looks at every file) is the slow one.
-    worker = threading.Thread(
-        target=lambda: changed.append(
-            git.run(root, "diff-files", "--name-only", "-z", *folders, check=False)
-        )
-    )
+    worker = threading.Thread(target=diff_files)
     worker.start()
-    listed = git.run(root, "ls-files", "-s", "-z", *folders, check=False)
-    worker.join()
+    try:
+        listed = git.run(root, "ls-files", "-s", "-z", *folders, check=False)
+    except git.GitError:  # no git: every file is read and hashed instead
+        return {}
+    finally:
+        worker.join()
     if listed.returncode or not changed or changed[0].returncode:
         return {}
     stale = set(changed[0].stdout.split(b"\0"))
