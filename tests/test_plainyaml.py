@@ -124,3 +124,15 @@ def test_the_fast_reader_reads_what_the_register_writes() -> None:
     }
     raw = dump_plain(record).encode()
     assert read_plain(raw) == record == load_strict(raw)
+
+
+def test_the_first_characters_resolved_are_pyyamls() -> None:
+    """The fast reader's list of first characters that may make a plain scalar not text is
+    exactly the keys of PyYAML's implicit resolvers (besides the empty scalar and the
+    indicators ! & *, which never start a plain scalar the reader accepts)."""
+    from yaml.resolver import Resolver
+
+    from ucbr.storage import plainyaml
+
+    keys = {k for k in Resolver.yaml_implicit_resolvers if k} - set("!&*")
+    assert keys == set(plainyaml._RESOLVED_FIRST)

@@ -15,16 +15,28 @@ is wrong. Plain scalars are resolved with PyYAML's own implicit resolvers, so ``
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
-
-from yaml.resolver import Resolver
 
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?")
 # What may not start a plain scalar: YAML's indicators, quotes and space.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@` ")
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
-_RESOLVERS = Resolver.yaml_implicit_resolvers
-_RESOLVED_FIRST = frozenset(first for first in _RESOLVERS if first)
+
+# The first characters PyYAML's implicit resolvers look at: a plain scalar starting with any
+# other is text, whatever follows (``tests/test_plainyaml.py`` checks this list is PyYAML's).
+_RESOLVED_FIRST = frozenset("+-.0123456789<=FNOTYfnoty~")
+
+
+@cache
+def _resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    """PyYAML's implicit resolvers, by first character (imported on first use)."""
+    from yaml.resolver import Resolver
+
+    found: dict[str, list[tuple[str, re.Pattern[str]]]] = Resolver.yaml_implicit_resolvers
+    return found
+
+
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _INT = "tag:yaml.org,2002:int"
@@ -70,7 +82,7 @@ def _resolve(value: str) -> Any:
     """A plain scalar as PyYAML's resolvers and safe constructor read it."""
     if value[:1] not in _RESOLVED_FIRST:
         return value
-    for tag, pattern in _RESOLVERS[value[0]]:
+    for tag, pattern in _resolvers()[value[0]]:
         if pattern.match(value):
             if tag == _BOOL:
                 return value.lower() in _TRUE
