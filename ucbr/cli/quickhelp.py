@@ -43,8 +43,8 @@ def terminal_width() -> int:
     """The width rich would use: TERMINAL_WIDTH, COLUMNS, the terminal's size, or 80."""
     for name in ("TERMINAL_WIDTH", "COLUMNS"):
         value = os.environ.get(name, "")
-        if value.isdigit() and int(value) > 0:
-            return int(value)
+        if value.isdigit():
+            return int(value) or 80
     if os.environ.get("TERM", "").lower() in ("dumb", "unknown") and sys.stdout.isatty():
         return 80
     for stream in (0, 1, 2):
