@@ -4,13 +4,17 @@
 
 Generates the register with ``benchmarks/generate.py`` (or reuses DIR when it already
 holds one of that size), then times each command as a separate ``ucbr`` process, so
-interpreter and import start-up are included:
+interpreter and import start-up are included, and prints one row per command: the
+median, its target, and two ratios:
 
-- ``list`` and ``check`` with a casework key;
-- ``add-incident`` on an existing case, each run a real commit;
-- ``review-due`` with the scheduler key alone (exit 3 or 4 when something is due or
-  overdue). Before each run the page cache is dropped (``/proc/sys/vm/drop_caches``,
-  which needs root); when that is not allowed the result says "page cache warm".
+- ``× pass``: the median over ``python -c pass`` (the interpreter's own start-up);
+- ``age ÷``: how many times faster than decrypting the same schedule sections with an
+  ``age -d`` loop, one process per file (measured on a sample of files, scaled up).
+
+"cold" runs start with the local cache cleared and the page cache dropped
+(``/proc/sys/vm/drop_caches``, which needs root; otherwise the row says "page cache
+warm"). "warm" runs follow a run that filled the cache, with nothing changed since.
+``add-incident`` runs last: each run is a real commit.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ import argparse
 import datetime as dt
 import json
 import os
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -30,15 +36,18 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 UCBR = Path(sys.executable).parent / "ucbr"
+AGE_SAMPLE = 200  # files in the age -d loop; its per-file cost is scaled to the register
 
 
 @dataclass
 class Timing:
     command: str
     key: str
+    target: float | None = None
     seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # user + system, the command and its workers
     exit_codes: list[int] = field(default_factory=list)
-    cache: str = "warm"
+    cache: str = ""
     skipped: str | None = None
 
     @property
@@ -49,6 +58,8 @@ class Timing:
         data = asdict(self)
         if self.seconds:
             data.update(median=self.median, min=min(self.seconds), max=max(self.seconds))
+        if self.cpu:
+            data.update(cpu_median=statistics.median(self.cpu))
         return data
 
 
@@ -67,10 +78,15 @@ class Bench:
     def files(self) -> int:
         return int(str(self.manifest["cases"])) + int(str(self.manifest["properties"]))
 
-    def env(self, staff_id: str) -> dict[str, str]:
+    def member(self, staff_id: str) -> dict[str, str]:
         staff = self.manifest["staff"]
         assert isinstance(staff, dict)
         member = staff[staff_id]
+        assert isinstance(member, dict)
+        return member
+
+    def env(self, staff_id: str) -> dict[str, str]:
+        member = self.member(staff_id)
         home = self.base / str(self.manifest["home"])
         return {
             **os.environ,
@@ -86,14 +102,24 @@ class Bench:
             "UCBR_TODAY": str(self.manifest["today"]),
         }
 
-    def run(self, staff_id: str, *args: str) -> tuple[float, int, str]:
+    def run(
+        self, staff_id: str, *args: str, program: str | None = None
+    ) -> tuple[float, float, int, str]:
+        """Wall time, CPU time (user + system, with any workers), exit code, last line."""
+        command = [program or str(UCBR), *args]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         proc = subprocess.run(
-            [str(UCBR), *args], env=self.env(staff_id), capture_output=True, text=True, check=False
+            command, env=self.env(staff_id), capture_output=True, text=True, check=False
         )
         took = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         last_line = ((proc.stderr or proc.stdout).strip().splitlines() or [""])[-1]
-        return took, proc.returncode, last_line
+        return took, cpu, proc.returncode, last_line
+
+    def clear_cache(self) -> None:
+        shutil.rmtree(self.root / ".git" / "ucbr" / "cache", ignore_errors=True)
 
 
 def prepare(base: Path, cases: int, properties: int | None, seed: int) -> Bench:
@@ -129,24 +155,34 @@ def drop_page_cache() -> bool:
     return True
 
 
-def timed(
-    bench: Bench,
-    name: str,
-    staff_id: str,
-    args: Callable[[int], list[str]],
-    repeat: int,
-    expected: set[int],
-    cold: bool = False,
-) -> Timing:
-    timing = Timing(name, staff_id)
+@dataclass(frozen=True)
+class Spec:
+    """One row: what to run, as whom, cold or warm, the exit codes it may give, its target."""
+
+    name: str
+    staff: str
+    args: Callable[[int], list[str]]
+    target: float | None
+    expected: frozenset[int] = frozenset({0})
+    cold: bool = False
+    program: str | None = None
+
+
+def timed(bench: Bench, spec: Spec, repeat: int) -> Timing:
+    timing = Timing(spec.name, spec.staff, spec.target)
+    if not spec.cold and spec.program is None:
+        bench.run(spec.staff, *spec.args(0))  # fills the cache; not timed
+        timing.cache = "warm"
     for attempt in range(repeat):
-        if cold:
-            timing.cache = "dropped" if drop_page_cache() else "page cache warm"
-        took, code, last = bench.run(staff_id, *args(attempt))
-        if code not in expected:
+        if spec.cold:
+            bench.clear_cache()
+            timing.cache = "cold" if drop_page_cache() else "cold (page cache warm)"
+        took, cpu, code, last = bench.run(spec.staff, *spec.args(attempt), program=spec.program)
+        if code not in spec.expected:
             hint = " (a reused register may predate a format change: generate a new one)"
-            raise SystemExit(f"run: `ucbr {name}` exited {code}: {last}{hint if code == 6 else ''}")
+            raise SystemExit(f"run: `{spec.name}` exited {code}: {last}{hint if code == 6 else ''}")
         timing.seconds.append(took)
+        timing.cpu.append(cpu)
         timing.exit_codes.append(code)
     return timing
 
@@ -176,65 +212,131 @@ def incident_args(bench: Bench) -> Callable[[int], list[str]]:
     return args
 
 
-COMMANDS = ("start-up", "list", "check", "add-incident", "review-due")
+def specs(bench: Bench) -> list[Spec]:
+    due = frozenset({0, 3, 4})
+    checked = frozenset({0, 5})
+    lookup = ["lookup", "Jane Smith"]
+    return [
+        Spec("python -c pass", "cron", lambda _: ["-c", "pass"], None, program=sys.executable),
+        Spec("--help", "cron", lambda _: ["--help"], 0.10),
+        Spec("--version", "cron", lambda _: ["--version"], 0.08),
+        Spec("review-due cold", "cron", lambda _: ["review-due"], 1.0, due, cold=True),
+        Spec("review-due warm", "cron", lambda _: ["review-due"], 0.30, due),
+        Spec("lookup cold", "front", lambda _: lookup, 1.5, cold=True),
+        Spec("lookup warm", "front", lambda _: lookup, 0.30),
+        Spec("list cold", "officer", lambda _: ["list"], None, cold=True),
+        Spec("list warm", "officer", lambda _: ["list"], 0.30),
+        Spec("check cold", "officer", lambda _: ["check"], 4.0, checked, cold=True),
+        Spec("check warm", "officer", lambda _: ["check"], None, checked),
+        Spec("add-incident", "officer", incident_args(bench), 0.35),
+    ]
+
+
+COMMANDS = ("start-up", "review-due", "lookup", "list", "check", "add-incident", "age")
+
+
+def group_of(name: str) -> str:
+    if name in ("python -c pass", "--help", "--version"):
+        return "start-up"
+    return name.split(" ")[0]
+
+
+def age_loop(bench: Bench, sample: int = AGE_SAMPLE) -> Timing:
+    """``age -d`` over the schedule sections of ``sample`` files, scaled to the register."""
+    timing = Timing("age -d loop (schedules)", "cron")
+    age = shutil.which("age")
+    if age is None:
+        timing.skipped = "the age command is not installed"
+        return timing
+    sys.path.insert(0, str(HERE.parent))
+    from ucbr.storage import envelope
+
+    folders = [bench.root / "cases", bench.root / "properties"]
+    files = sorted(p for folder in folders for p in folder.glob("*.yaml"))[:sample]
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        tier_key = work / "scheduler.key"
+        cron_key = bench.base / bench.member("cron")["key"]
+        wrapped = bench.root / ".ucbr" / "tiers" / "scheduler.age"
+        with open(os.open(tier_key, os.O_WRONLY | os.O_CREAT, 0o600), "wb") as out:
+            subprocess.run([age, "-d", "-i", str(cron_key), str(wrapped)], stdout=out, check=True)
+        sections = []
+        for number, path in enumerate(files):
+            armored = envelope.fast_section(path.read_text(), "schedule")
+            assert armored is not None
+            section = work / f"{number}.age"
+            section.write_text(armored)
+            sections.append(section)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        for section in sections:
+            subprocess.run(
+                [age, "-d", "-i", str(tier_key), str(section)],
+                stdout=subprocess.DEVNULL,
+                check=True,
+            )
+        took = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    per_file = took / len(sections)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    timing.seconds.append(per_file * bench.files)
+    timing.cpu.append(cpu / len(sections) * bench.files)
+    timing.exit_codes.append(0)
+    timing.cache = f"{per_file * 1000:.2f} ms/file over {len(sections)} files, scaled"
+    return timing
 
 
 def measure(bench: Bench, repeat: int, only: tuple[str, ...] = COMMANDS) -> list[Timing]:
-    results = []
-    if "start-up" in only:
-        results.append(timed(bench, "--help (start-up)", "cron", lambda _: ["--help"], repeat, {0}))
-    if "list" in only:
-        results.append(timed(bench, "list", "officer", lambda _: ["list"], repeat, {0}))
-    if "check" in only:
-        results.append(timed(bench, "check", "officer", lambda _: ["check"], repeat, {0, 5}))
-    if "add-incident" in only:
-        results.append(timed(bench, "add-incident", "officer", incident_args(bench), repeat, {0}))
-    if "review-due" in only:
-        results.append(review_due(bench, repeat))
+    results = [timed(bench, spec, repeat) for spec in specs(bench) if group_of(spec.name) in only]
+    if "age" in only:
+        results.append(age_loop(bench))
     return results
-
-
-def review_due(bench: Bench, repeat: int) -> Timing:
-    _, code, _ = bench.run("cron", "review-due", "--help")
-    if code != 0:
-        return Timing("review-due", "cron", skipped="`ucbr review-due` is not available")
-    return timed(
-        bench, "review-due", "cron", lambda _: ["review-due"], repeat, {0, 3, 4}, cold=True
-    )
 
 
 def ratios(results: list[Timing], files: int) -> dict[str, float]:
     by_name = {t.command: t for t in results if t.seconds}
     found: dict[str, float] = {}
-    for name in ("list", "check", "review-due"):
+    for name in ("review-due cold", "lookup cold", "list cold", "check cold"):
         if name in by_name:
-            found[f"{name} seconds per 1,000 files"] = by_name[name].median / files * 1000
-    if "check" in by_name and "list" in by_name:
-        found["check / list"] = by_name["check"].median / by_name["list"].median
-    if "review-due" in by_name and "--help (start-up)" in by_name:
-        found["review-due minus start-up (s)"] = (
-            by_name["review-due"].median - by_name["--help (start-up)"].median
-        )
+            found[f"{name}: seconds per 1,000 files"] = by_name[name].median / files * 1000
+    if "check cold" in by_name and "list cold" in by_name:
+        found["check / list (cold)"] = by_name["check cold"].median / by_name["list cold"].median
+    age = by_name.get("age -d loop (schedules)")
+    if age and "review-due cold" in by_name:
+        found["age -d loop / review-due cold"] = age.median / by_name["review-due cold"].median
     return found
 
 
+def _cell(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None or value != value else f"{value:.{digits}f}"
+
+
 def table(bench: Bench, results: list[Timing], found: dict[str, float]) -> str:
+    by_name = {t.command: t for t in results if t.seconds}
+    python = by_name.get("python -c pass")
+    age = by_name.get("age -d loop (schedules)")
     lines = [
         f"register: {bench.root} "
         f"({bench.manifest['cases']} cases, {bench.manifest['properties']} properties)",
         f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the end",
         "",
-        f"{'command':<20} {'key':<8} {'runs':>4} {'median s':>9} {'min s':>7} {'max s':>7}"
-        "  exit  cache",
+        f"{'command':<24} {'key':<8} {'runs':>4} {'median s':>9} {'min s':>7} {'max s':>7} "
+        f"{'cpu s':>6} {'target':>7} {'met':>4} {'× pass':>7} {'age ÷':>7}  exit  cache",
     ]
     for t in results:
         if t.skipped:
-            lines.append(f"{t.command:<20} {t.key:<8}  skipped: {t.skipped}")
+            lines.append(f"{t.command:<24} {t.key:<8}  skipped: {t.skipped}")
             continue
         codes = ",".join(str(c) for c in sorted(set(t.exit_codes)))
+        met = "-" if t.target is None else ("yes" if t.median <= t.target else "NO")
+        vs_pass = t.median / python.median if python else None
+        vs_age = age.median / t.median if age and t is not age else None
+        cpu = statistics.median(t.cpu) if t.cpu else None
         lines.append(
-            f"{t.command:<20} {t.key:<8} {len(t.seconds):>4} {t.median:>9.3f} "
-            f"{min(t.seconds):>7.3f} {max(t.seconds):>7.3f}  {codes:<5} {t.cache}"
+            f"{t.command:<24} {t.key:<8} {len(t.seconds):>4} {t.median:>9.3f} "
+            f"{min(t.seconds):>7.3f} {max(t.seconds):>7.3f} {_cell(cpu, 2):>6} "
+            f"{_cell(t.target, 2):>7} {met:>4} {_cell(vs_pass, 1):>7} {_cell(vs_age, 1):>7}  "
+            f"{codes:<5} {t.cache}"
         )
     lines.append("")
     lines.extend(f"{name}: {value:.3f}" for name, value in found.items())
@@ -257,7 +359,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--json", action="store_true", help="the results as JSON on stdout")
     parser.add_argument(
-        "--only", action="append", choices=COMMANDS, help="time only this command (repeatable)"
+        "--only", action="append", choices=COMMANDS, help="time only these rows (repeatable)"
     )
     return parser.parse_args(argv)
 

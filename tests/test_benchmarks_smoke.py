@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from tests.regkit import patched_env
 from ucbr.cli import main
 from ucbr.domain.sections import Schedule, ScheduleItem
-from ucbr.storage import scan
+from ucbr.storage import scan, workers
 from ucbr.storage.files import encode
-from ucbr.storage.scan import read_schedule_plain
+from ucbr.storage.plainyaml import read_plain
 from ucbr.storage.store import Register
 from ucbr.storage.vault import load_identity_file
 from ucbr.storage.yamlio import load_strict
@@ -92,30 +92,24 @@ def test_generated_register_passes_check(tmp_path: Path) -> None:
 
 @pytest.mark.e2e
 def test_run_prints_medians(tmp_path: Path) -> None:
-    """`run.py --cases 20 --repeat 1` times every command and prints a median for each."""
+    """`run.py --repeat 1` times each row it is asked for, cold and warm, beside its target."""
     base = tmp_path / "bench"
     generate(base, 20)
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "run.py"),
-            "--cases",
-            "20",
-            "--repeat",
-            "1",
-            "--register",
-            str(base),
-            "--json",
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    only = ["--only", "start-up", "--only", "review-due", "--only", "list", "--only", "age"]
+    command = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--cases", "20"]
+    command += ["--repeat", "1", "--register", str(base), *only]
+    proc = subprocess.run([*command, "--json"], check=True, capture_output=True, text=True)
     report = json.loads(proc.stdout)
     timed = {c["command"]: c for c in report["commands"]}
-    for name in ("list", "check", "add-incident", "review-due"):
-        assert timed[name].get("skipped") or timed[name]["median"] > 0, name
-    assert "check / list" in report["ratios"]
+    for name in ("--help", "--version", "review-due cold", "review-due warm", "list cold"):
+        assert timed[name]["median"] > 0, name
+    assert timed["--help"]["target"] == 0.10
+    assert (
+        timed["age -d loop (schedules)"].get("skipped")
+        or "age -d loop / review-due cold" in (report["ratios"])
+    )
+    text = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    assert "× pass" in text and "review-due warm" in text
 
 
 @pytest.mark.e2e
@@ -125,10 +119,11 @@ def test_parallel_scan_matches_one_process(tmp_path: Path, monkeypatch: pytest.M
     generate(base, 20)
     reg = Register.open(base / "register")
     ring = reg.keyring(load_identity_file(base / "keys" / "cron.txt"))
+    monkeypatch.setenv("UCBR_NO_CACHE", "1")  # every section decrypted, each time
     alone = scan.scan(reg, ring, "schedule", scan.keep).found
-    monkeypatch.setattr(scan, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(scan, "CHUNK", 3)
-    assert scan._workers(len(alone)) == min(2, len(os.sched_getaffinity(0)))
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(workers, "CHUNK", 3)
+    assert workers.worker_count(len(alone)) == min(2, len(os.sched_getaffinity(0)))
     assert scan.scan(reg, ring, "schedule", scan.keep).found == alone
     ids = [getattr(s, "id", None) for s in alone]
     assert ids == sorted(reg.ids())
@@ -153,8 +148,8 @@ def test_parallel_scan_names_a_corrupted_file_and_reads_the_rest(
         + ("AAAA" if text[line_end - 4 : line_end] != "AAAA" else "BBBB")
         + text[line_end:]
     )
-    monkeypatch.setattr(scan, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(scan, "CHUNK", 3)
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(workers, "CHUNK", 3)
     result = scan.scan(reg, ring, "schedule", scan.keep)
     assert [getattr(s, "id", None) for s in result.found] == ids[:7] + ids[8:]
     assert [p.path for p in result.problems] == [f"cases/{ids[7]}.yaml"]
@@ -192,7 +187,7 @@ schedules = st.builds(
 def test_fast_schedule_reader_agrees_with_yaml(schedule: Schedule) -> None:
     """The scan's fast reader gives what the strict YAML loader gives, or leaves the text to it."""
     plain = encode(schedule)
-    fast = read_schedule_plain(plain)
+    fast = read_plain(plain)
     assert fast is None or fast == load_strict(plain)
     if fast is not None:
         assert Schedule.model_validate(fast) == schedule

@@ -10,7 +10,7 @@ import pytest
 import typer.main
 
 from tests.regkit import INCIDENT_ARGS, Reg, write_key
-from ucbr.cli.app import app
+from ucbr.cli import full_app
 from ucbr.domain.permissions import ACTIONS
 
 # The command that performs each action the audit knows ("import" is the library's own:
@@ -43,9 +43,7 @@ ALSO_WRITES = ("settings template", "sync", "clone", "keys new")
 
 
 def options_of(path: str) -> set[str]:
-    import ucbr.cli  # noqa: F401  (every command module registers itself)
-
-    command: Any = typer.main.get_command(app)
+    command: Any = typer.main.get_command(full_app())
     for word in path.split():
         command = command.commands[word]
     return {opt for param in command.params for opt in getattr(param, "opts", ())}

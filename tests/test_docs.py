@@ -6,14 +6,14 @@ from pathlib import Path
 
 from typer.main import get_command
 
-from ucbr.cli import app
+from ucbr.cli import full_app
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
 
 
 def _commands() -> list[str]:
-    group = get_command(app)
+    group = get_command(full_app())
     names: list[str] = []
     for name, command in group.commands.items():  # type: ignore[attr-defined]
         subs = getattr(command, "commands", None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.regkit import Reg
-from ucbr.storage import scan
+from ucbr.storage import workers
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +23,7 @@ def test_review_due_lists_the_rest_and_names_the_damaged_file(
 ) -> None:
     """With one file damaged, review-due still lists what is due elsewhere and exits 6."""
     if parallel:
-        monkeypatch.setattr(scan, "PARALLEL_FROM", 2)
+        monkeypatch.setattr(workers, "PARALLEL_FROM", 2)
     damaged, _ = reg.new_case()
     prop = reg.ok(
         "officer",

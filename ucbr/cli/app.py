@@ -1,4 +1,8 @@
-"""The Typer application and its sub-apps, one per noun."""
+"""The Typer application and its sub-apps, one per noun.
+
+The top-level group is a ``LazyGroup``: a command's module is imported when the command
+is used, and ``ucbr.cli.registry`` names which module that is.
+"""
 
 from __future__ import annotations
 
@@ -7,38 +11,52 @@ from typing import Annotated, Optional
 
 import typer
 
+from ucbr.cli import registry
 from ucbr.cli.common import Options
+from ucbr.cli.lazy import LazyGroup
+
+# Plain help (click's layout): every option's name in full at any width, values named
+# by ``ucbr.cli.lazy.tidy``; ``-h`` as well as ``--help``.
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 app = typer.Typer(
     name="ucbr",
-    help="The Unreasonable Customer Behaviour Register.",
+    help=registry.SUMMARY,
+    cls=LazyGroup,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
+    rich_markup_mode=None,
+    context_settings=CONTEXT,
 )
-keys_app = typer.Typer(help="Staff age keys.", no_args_is_help=True)
-staff_app = typer.Typer(
-    help="The staff directory and who can read which tier.", no_args_is_help=True
-)
-schema_app = typer.Typer(help="JSON Schemas of the sections.", no_args_is_help=True)
-appeal_app = typer.Typer(help="Appeals against a restriction.", no_args_is_help=True)
-property_app = typer.Typer(help="Properties that put visiting staff at risk.", no_args_is_help=True)
-git_app = typer.Typer(help="Drivers git calls: textconv and merge.", no_args_is_help=True)
-foi_app = typer.Typer(help="Freedom of Information section 14 decisions.", no_args_is_help=True)
-app.add_typer(keys_app, name="keys")
-app.add_typer(staff_app, name="staff")
-app.add_typer(schema_app, name="schema")
-app.add_typer(appeal_app, name="appeal")
-app.add_typer(property_app, name="property")
-app.add_typer(git_app, name="git")
-server_app = typer.Typer(help="The council's git server as the gate.", no_args_is_help=True)
-app.add_typer(foi_app, name="foi")
-settings_app = typer.Typer(
-    help="The council's details, the policy's numbers and its letter templates.",
-    no_args_is_help=True,
-)
-app.add_typer(server_app, name="server")
-app.add_typer(settings_app, name="settings")
+
+
+def _noun(name: str) -> typer.Typer:
+    """A group of commands (``ucbr keys …``), its help from the registry."""
+    group = typer.Typer(help=registry.help_of(name), no_args_is_help=True, rich_markup_mode=None)
+    app.add_typer(group, name=name)
+    return group
+
+
+keys_app = _noun("keys")
+staff_app = _noun("staff")
+schema_app = _noun("schema")
+appeal_app = _noun("appeal")
+property_app = _noun("property")
+git_app = _noun("git")
+foi_app = _noun("foi")
+cache_app = _noun("cache")
+server_app = _noun("server")
+settings_app = _noun("settings")
+
+
+def print_version(value: bool) -> None:
+    """``--version``: print ``ucbr <version>`` and stop."""
+    if value:
+        import ucbr
+
+        typer.echo(f"ucbr {ucbr.__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -51,10 +69,16 @@ def main_options(
     identity: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
-            help="Your age identity "
-            "(default: UCBR_IDENTITY_FILE or $XDG_CONFIG_HOME/ucbr/identity.txt)."
+            help="Your key (default: UCBR_IDENTITY_FILE or $XDG_CONFIG_HOME/ucbr/identity.key)."
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=print_version, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """The options every command takes: which register, and whose identity."""
+    del version  # handled by its callback
     ctx.obj = Options(register_path=register, identity_path=identity)

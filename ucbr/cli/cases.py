@@ -321,8 +321,10 @@ def adjustments(
     note: Annotated[str | None, typer.Option()] = None,
     json: Json = False,
 ) -> None:
-    """Record a reasonable adjustment; restrictions that conflict with it are refused, and one
-    already in force is flagged for review."""
+    """Record a reasonable adjustment; restrictions that conflict with it are refused.
+
+    A restriction already in force that conflicts with it is flagged for review.
+    """
     from ucbr.domain.policy.adjustments import unjustified
     from ucbr.domain.views import decision_in_force
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,12 +18,13 @@ from ucbr.domain.staff import StaffMember
 from ucbr.domain.values import EARLIEST, LATEST, check_date
 from ucbr.errors import INTEGRITY, OK, Refused
 from ucbr.services import clock
-from ucbr.services.session import Session
-from ucbr.services.trust import check_new_commit
 from ucbr.storage.git import UNSIGNED, Signer
 from ucbr.storage.sshkeys import public_key_of, same_key
 from ucbr.storage.store import Register
 from ucbr.storage.vault import Identity, Keyring, load_identity_file, public_keys
+
+if TYPE_CHECKING:
+    from ucbr.services.session import Session
 
 Json = Annotated[bool, typer.Option("--json", help="Data as JSON on stdout.")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Say what would change; write nothing.")]
@@ -134,6 +135,9 @@ class Options:
         The acting officer is the git author, and only the holder of the author's own key
         acts for them: an identity file that is not the author's is refused.
         """
+        from ucbr.services.session import Session  # the policy's modules: only for changes
+        from ucbr.services.trust import check_new_commit
+
         reg = self.register()
         actor = reg.actor()
         self.check_holder(actor)
@@ -148,6 +152,9 @@ class Options:
 
     def founding_session(self, member: StaffMember) -> Session:
         """The session of the first member of staff, who adds themselves with their own key."""
+        from ucbr.services.session import Session
+        from ucbr.services.trust import check_new_commit
+
         self.check_holder(member)
         return Session(
             reg=self.register(),

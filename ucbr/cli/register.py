@@ -92,7 +92,7 @@ def sync_command(ctx: typer.Context, json: Json = False) -> None:
 def show(
     ctx: typer.Context, file_id: Annotated[str, typer.Argument(metavar="ID")], json: Json = False
 ) -> None:
-    """Show what your key can read of one case or property, in words and by heading.
+    """Show what your key can read of one case or property.
 
     `--json` gives every field of each section it can read, as data.
     """

@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-import phonenumbers
-
 from ucbr.domain.names import (
     EXACT,
     ONE_WORD_CAP,
@@ -137,6 +135,8 @@ def normalise_phone(text: str) -> str | None:
     """The number in E.164 (UK by default), or None if it is not shaped like a phone number."""
     if not _PHONE_SHAPED.match(text.strip()):
         return None
+    import phonenumbers  # slow to import: only once something looks like a phone number
+
     try:
         number = phonenumbers.parse(text, "GB")
     except phonenumbers.NumberParseException:

@@ -2,13 +2,16 @@
 
 Like a ledger checker, it reads every file: the envelope, every section the caller's key
 opens, whether the derived sections agree with the record, whether each section is sealed
-to exactly its tier key, and the Ombudsman's fault patterns the records show.
+to exactly its tier key, and the Ombudsman's fault patterns the records show. The files
+are shared between two worker processes; each section is decrypted once, and not at all
+when the tier's local cache already holds that file's content (``ucbr.storage.cache``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 
 from pydantic import BaseModel
 
@@ -17,15 +20,17 @@ from ucbr.domain.ids import file_path
 from ucbr.domain.model import Case, PropertyRisk
 from ucbr.domain.problems import Problem, exit_code_of
 from ucbr.domain.sections import Schedule
-from ucbr.domain.staff import TIERS
+from ucbr.domain.staff import SECTIONS, TIERS
 from ucbr.domain.views import sections_of
-from ucbr.errors import UcbrError
+from ucbr.errors import IntegrityError, UcbrError
 from ucbr.services.admin import drivers_installed
+from ucbr.storage import cache as section_cache
 from ucbr.storage import envelope
-from ucbr.storage.files import encode
+from ucbr.storage.reader import Opened, SectionReader
 from ucbr.storage.scan import stray_problems
-from ucbr.storage.store import SECTION_MODELS, Loaded, Register, recipients_file
+from ucbr.storage.store import Register, recipients_file
 from ucbr.storage.vault import Keyring, stanza_count
+from ucbr.storage.workers import run_chunks
 
 
 @dataclass
@@ -49,9 +54,20 @@ def check_register(reg: Register, ring: Keyring, today: dt.date) -> Report:
     """Check the register's setup and every file in it."""
     report = Report()
     _check_setup(reg, ring, report)
-    for file_id in reg.ids():
-        report.files += 1
-        _check_file(reg, ring, file_id, today, report)
+    caches = {}
+    if section_cache.environment_allows():
+        caches = section_cache.caches_for(reg.root, ring.tiers)
+    reader = SectionReader(reg, ring, caches)
+    ids = reg.ids()
+    # Read once here, so the workers start with them.
+    _ = reg.cfg, reg.staff
+    readable = sum(ring.can_read(name) for name in SECTIONS)
+    weight = len(ids) * max(readable, 1)
+    paths = [reg.root / file_path(file_id) for file_id in ids]
+    for part in run_chunks(reader, ids, partial(_check_files, today=today), weight, paths):
+        report.problems.extend(part)
+    report.files = len(ids)
+    reader.updates.save(caches)
     report.problems.extend(stray_problems(reg))
     return report
 
@@ -73,35 +89,49 @@ def _check_setup(reg: Register, ring: Keyring, report: Report) -> None:
             )
 
 
-def _check_file(reg: Register, ring: Keyring, file_id: str, today: dt.date, report: Report) -> None:
+def _check_files(reader: SectionReader, ids: list[str], today: dt.date) -> list[Problem]:
+    report = Report()
+    for file_id in ids:
+        _check_file(reader, file_id, today, report)
+    return report.problems
+
+
+def _message(exc: UcbrError, path: str) -> str:
+    return str(exc).removeprefix(f"{path}: ").removeprefix(f"{path} ")
+
+
+def _check_file(reader: SectionReader, file_id: str, today: dt.date, report: Report) -> None:
     path = file_path(file_id)
     try:
-        loaded = reg.load(file_id, ring)
+        file = reader.read(file_id)
+        env = envelope.parse_fast(file.text, path, file_id)
+        if env.id != file_id:
+            raise IntegrityError(f"{path}: the id inside the file is not its name")
+        opened: dict[str, Opened] = {
+            name: reader.opened(file, name, env.sections[name])
+            for name in SECTIONS
+            if reader.ring.can_read(name)
+        }
     except UcbrError as exc:
-        report.add(path, str(exc).removeprefix(f"{path}: "), integrity=True)
+        report.add(path, _message(exc, path), integrity=True)
         return
-    for name, armored in loaded.env.sections.items():
+    for name, armored in env.sections.items():
         if stanza_count(armored) != 1:
             report.add(
                 path,
                 f"the {name} section is not encrypted to exactly its 1 tier key(s)",
                 integrity=True,
             )
-    kind = envelope.kind_of(file_id)
     sections: dict[str, BaseModel] = {}
-    for name in loaded.plain:
+    for name, section in opened.items():
         try:
-            sections[name] = reg.section(loaded, name, SECTION_MODELS[kind][name])
+            sections[name] = reader.section(file_id, name, section)
         except UcbrError as exc:
-            report.add(path, str(exc).removeprefix(f"{path} "), integrity=True)
-    for name, section in sections.items():
-        if getattr(section, "id", file_id) != file_id:
-            report.add(path, f"the {name} section belongs to another file", integrity=True)
-            return
+            report.add(path, _message(exc, path), integrity=True)
     record = sections.get("record")
     if isinstance(record, (Case, PropertyRisk)):
-        _check_agreement(loaded, record, reg, report, path)
-        _check_policy(record, reg, today, report)
+        _check_agreement(opened, sections, record, reader.reg, report, path)
+        _check_policy(record, reader.reg, today, report)
     elif isinstance(schedule := sections.get("schedule"), Schedule):
         _check_schedule(schedule, today, report, path)
 
@@ -115,11 +145,17 @@ def _check_schedule(schedule: Schedule, today: dt.date, report: Report, path: st
 
 
 def _check_agreement(
-    loaded: Loaded, record: Case | PropertyRisk, reg: Register, report: Report, path: str
+    opened: dict[str, Opened],
+    sections: dict[str, BaseModel],
+    record: Case | PropertyRisk,
+    reg: Register,
+    report: Report,
+    path: str,
 ) -> None:
+    """The schedule and entry must say what the record implies (compared as data)."""
     derived = sections_of(record, reg.cfg)
     for name in ("schedule", "entry"):
-        if name in loaded.plain and encode(derived[name]) != loaded.plain[name]:
+        if name in opened and sections.get(name) != derived[name]:
             report.add(path, f"the {name} section does not agree with the record", integrity=True)
 
 

@@ -39,6 +39,7 @@ from ucbr.errors import AccessDenied, NotFound, Refused
 from ucbr.services.admin import tier_key_members
 from ucbr.services.session import Session
 from ucbr.storage import envelope, git
+from ucbr.storage.cache import clear_cache
 from ucbr.storage.files import write_file
 from ucbr.storage.store import STAFF_FILE, Register, recipients_file, tier_key_file
 from ucbr.storage.vault import (
@@ -276,6 +277,7 @@ def apply(
         files.update(_key_files(reg, change, new_keys))
         outcome.commit = session.commit(files, _message(session, change, outcome.files))
         shutil.rmtree(stage, ignore_errors=True)
+    clear_cache(reg.root)  # sealed to the retired tier keys: not kept a moment longer
     return outcome
 
 

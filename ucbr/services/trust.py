@@ -15,8 +15,6 @@ report.
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,41 +27,22 @@ from ucbr.services.audit.rings import Rings
 from ucbr.services.audit.root import founder_problems, pin
 from ucbr.services.audit.signatures import signatures
 from ucbr.services.audit.snapshots import Snapshots, parent_of
-from ucbr.storage import git, gitlog, journal
+from ucbr.storage import git, gitlog
 from ucbr.storage.gitlog import Commit
+from ucbr.storage.localstate import read_state, update_state
 from ucbr.storage.store import Register
 from ucbr.storage.vault import Identity, Keyring
 
-STATE = "state.json"
-
-
-def _state_path(root: Path) -> Path:
-    return journal.state_dir(root) / STATE
-
-
-def _state(root: Path) -> dict[str, object]:
-    try:
-        data = json.loads(_state_path(root).read_text())
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
 
 def verified(root: Path) -> str | None:
-    """The last commit this clone verified, if any."""
-    sha = _state(root).get("verified")
+    """The last commit this clone verified, if any (``.git/ucbr/state.json``)."""
+    sha = read_state(root).get("verified")
     return sha if isinstance(sha, str) else None
 
 
 def remember(root: Path, sha: str) -> None:
     """Note ``sha`` as verified (atomically; the file holds commit ids only)."""
-    data = {**_state(root), "verified": sha}
-    path = _state_path(root)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        json.dump(data, fh)
-    os.replace(tmp, path)
+    update_state(root, verified=sha)
 
 
 def judge(root: Path, commits: Sequence[Commit], rings: Rings | None) -> list[Problem]:

@@ -17,8 +17,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ruamel.yaml.scalarstring import LiteralScalarString
-
 from ucbr.domain.model import FORMAT_VERSION
 from ucbr.domain.staff import SECTIONS
 from ucbr.errors import IntegrityError
@@ -31,6 +29,9 @@ HEADER = (
 )
 _KIND_DIRS = {"case": "cases", "property": "properties"}
 _ARMOR_BODY = re.compile(r"^[A-Za-z0-9+/=]*$")
+# A block of armor as ucbr indents it: armor characters, dashes, spaces and newlines only.
+_SIMPLE_BLOCK = re.compile(r"[A-Za-z0-9+/= \n-]*")
+_ARMOR_LINES = re.compile(r"[A-Za-z0-9+/=\n]+")
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ def relpath(file_id: str) -> str:
 
 
 def _armored(value: object, name: str, where: str) -> str:
+    if isinstance(value, str) and _plain_armor(value):
+        return value
     if not isinstance(value, str):
         raise IntegrityError(f"{where}: section {name} is not text")
     lines = value.strip().splitlines()
@@ -83,6 +86,27 @@ def parse(text: str, where: str) -> Envelope:
     )
 
 
+def parse_fast(text: str, where: str, file_id: str) -> Envelope:
+    """``parse``, without a YAML parse when the file is exactly what ``render`` writes for it.
+
+    A file equal to the rendering of its own sections has the right keys, version, kind
+    and id by construction; only the armor lines remain to be checked. Any other file is
+    parsed strictly.
+    """
+    sections: dict[str, str] = {}
+    for name in SECTIONS:
+        armored = fast_section(text, name)
+        if armored is None:
+            return parse(text, where)
+        sections[name] = armored
+    env = Envelope(kind_of(file_id), file_id, sections)
+    if _canonical(env) != text:
+        return parse(text, where)
+    for section, armor in sections.items():
+        _armored(armor, section, where)
+    return env
+
+
 def fast_section(text: str, name: str) -> str | None:
     """One section's armor without a YAML parse, for scans over thousands of files.
 
@@ -97,19 +121,58 @@ def fast_section(text: str, name: str) -> str | None:
     if begin < 0 or end < 0:
         return None
     block = text[begin : end + len(ARMOR_END)]
+    if _SIMPLE_BLOCK.fullmatch(block):  # spaces and newlines only, indented as ucbr does
+        armor = block.replace("\n    ", "\n")
+        if "\n " not in armor and " \n" not in armor:
+            return armor + "\n"
     return "\n".join(line.strip() for line in block.splitlines()) + "\n"
 
 
+def _plain_armor(armor: str) -> bool:
+    """Whether ``armor`` is already exactly what ``_armored`` returns for a sound section."""
+    head, tail = len(ARMOR_BEGIN) + 1, len(ARMOR_END) + 2
+    return (
+        armor.startswith(ARMOR_BEGIN + "\n")
+        and armor.endswith("\n" + ARMOR_END + "\n")
+        and len(armor) > head + tail
+        and _ARMOR_LINES.fullmatch(armor, head, len(armor) - tail + 1) is not None
+        and "\n\n" not in armor
+    )
+
+
 def render(env: Envelope, previous: str | None = None) -> str:
-    """The file text; an existing file keeps its comments and key order (round trip)."""
-    if previous is not None:
+    """The file text; an existing file keeps its comments and key order (round trip).
+
+    A previous file exactly as ucbr writes it needs no round trip: it has no comments or
+    order of its own to keep, and ruamel.yaml would write what ``_canonical`` writes.
+    """
+    if previous is not None and not _is_canonical(previous, env.kind, env.id):
+        from ruamel.yaml.scalarstring import LiteralScalarString  # slow to import: only here
+
         data = rt_load(previous)
         for name in SECTIONS:
             data["sections"][name] = LiteralScalarString(env.sections[name])
         return rt_dump(data)
+    return _canonical(env)
+
+
+def _canonical(env: Envelope) -> str:
     lines = [HEADER.rstrip("\n"), f"ucbr: {FORMAT_VERSION}", f"kind: {env.kind}", f"id: {env.id}"]
     lines.append("sections:")
     for name in SECTIONS:
         lines.append(f"  {name}: |")
-        lines.extend(f"    {line}" for line in env.sections[name].strip().splitlines())
+        armor = env.sections[name].strip()
+        if _SIMPLE_BLOCK.fullmatch(armor):  # newlines only: indent every line in one pass
+            lines.append("    " + armor.replace("\n", "\n    "))
+        else:
+            lines.extend(f"    {line}" for line in armor.splitlines())
     return "\n".join(lines) + "\n"
+
+
+def _is_canonical(text: str, kind: str, file_id: str) -> bool:
+    """Whether ``text`` is exactly what ``_canonical`` writes for its own sections."""
+    sections = {name: fast_section(text, name) for name in SECTIONS}
+    found: dict[str, str] = {name: armor for name, armor in sections.items() if armor}
+    if len(found) != len(SECTIONS):
+        return False
+    return _canonical(Envelope(kind, file_id, found)) == text

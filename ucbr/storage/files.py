@@ -7,6 +7,7 @@ names fields, never the values that failed.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ucbr.domain.explain import plain_errors
-from ucbr.errors import IntegrityError
+from ucbr.errors import IntegrityError, NotFound
 from ucbr.storage.yamlio import dump_plain
 
 M = TypeVar("M", bound=BaseModel)
@@ -37,6 +38,33 @@ def validate(model: type[M], data: Any, what: str) -> M:
 def encode(model: BaseModel) -> bytes:
     """A section's plaintext, as ucbr writes it."""
     return dump_plain(model.model_dump(mode="json", exclude_none=True)).encode()
+
+
+def read_register_file(path: Path | str, where: str, file_id: str) -> bytes:
+    """A case or property file's bytes, never through a link: ``NotFound`` when there is no
+    such file, ``IntegrityError`` when it is a link, a folder or cannot be read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        raise NotFound(f"no such case or property: {file_id}") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise IntegrityError(f"{where}: is a link, not a register file") from None
+        reason = (exc.strerror or "unreadable").lower()
+        raise IntegrityError(f"{where}: cannot be read ({reason})") from None
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            return fh.read()
+        except IsADirectoryError:
+            raise IntegrityError(f"{where}: is not a file") from None
+
+
+def register_text(raw: bytes, where: str) -> str:
+    """A register file's text; ``IntegrityError`` when it is not UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise IntegrityError(f"{where}: is not UTF-8 text") from None
 
 
 def read_or_none(path: Path) -> bytes | None:

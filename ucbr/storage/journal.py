@@ -17,22 +17,25 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from ucbr.errors import Refused
 from ucbr.storage import git, gitlog
+from ucbr.storage.localstate import LOCAL, local_dir
 
-STATE_DIR = "ucbr"
 PENDING = "pending.json"
 LOCK = "ucbr.lock"
 
 
 def state_dir(root: Path) -> Path:
-    """The register's local state, inside ``.git`` (never tracked, never pushed), mode 0700."""
-    folder = root / ".git" / STATE_DIR
-    folder.mkdir(mode=0o700, exist_ok=True)
+    """The register's local state, inside ``.git`` (never tracked, never pushed), mode 0700;
+    refused when that folder is a link, someone else's or open to others."""
+    folder = local_dir(root, create=True)
+    if folder is None:
+        raise Refused(f".git/{LOCAL} is not a private folder of yours; remove it and try again")
     return folder
 
 
 def _marker(root: Path) -> Path:
-    return root / ".git" / STATE_DIR / PENDING
+    return root / ".git" / LOCAL / PENDING
 
 
 @contextmanager

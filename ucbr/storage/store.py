@@ -7,6 +7,7 @@ failure put the working tree and index back exactly as they were.
 from __future__ import annotations
 
 import fcntl
+import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,9 +23,16 @@ from ucbr.domain.problems import Problem
 from ucbr.domain.sections import CaseEntry, PropertyEntry, Schedule
 from ucbr.domain.settings import PolicyConfig, policy_hash
 from ucbr.domain.staff import SECTIONS, TIERS, StaffDirectory, StaffMember, Tier
-from ucbr.errors import AccessDenied, IntegrityError, NotFound, Refused
+from ucbr.errors import AccessDenied, IntegrityError, Refused
 from ucbr.storage import envelope, git, gitlog, journal
-from ucbr.storage.files import encode, read_or_none, validate, write_file
+from ucbr.storage.files import (
+    encode,
+    read_or_none,
+    read_register_file,
+    register_text,
+    validate,
+    write_file,
+)
 from ucbr.storage.vault import Keyring, encrypt, section_recipients, unlock
 from ucbr.storage.yamlio import load_strict
 
@@ -205,9 +213,13 @@ class Register:
         """The ids of every case and property file (or those of one kind), sorted."""
         found: list[str] = []
         for folder in _folders(kind):
-            for path in sorted((self.root / folder).glob("*.yaml")):
-                if is_id(path.stem, _PREFIX[folder]):
-                    found.append(path.stem)
+            base = self.root / folder
+            if not base.is_dir():
+                continue
+            # scandir, not glob: the same names, a tenth of the time on 10,000 files.
+            with os.scandir(base) as entries:
+                stems = [e.name[:-5] for e in entries if e.name.endswith(".yaml")]
+            found.extend(sorted(stem for stem in stems if is_id(stem, _PREFIX[folder])))
         return found
 
     def strays(self) -> list[str]:
@@ -227,18 +239,9 @@ class Register:
     def read_text(self, file_id: str) -> str:
         """A file's text; ``NotFound`` when there is no such file, ``IntegrityError`` when it
         is a link or not UTF-8 text."""
-        path = self.path_of(file_id)
-        where = envelope.relpath(parse_file_id(file_id))
-        if path.is_symlink():
-            raise IntegrityError(f"{where}: is a link, not a register file")
-        try:
-            return path.read_bytes().decode("utf-8")
-        except FileNotFoundError:
-            raise NotFound(f"no such case or property: {parse_file_id(file_id)}") from None
-        except UnicodeDecodeError:
-            raise IntegrityError(f"{where}: is not UTF-8 text") from None
-        except IsADirectoryError:
-            raise IntegrityError(f"{where}: is not a file") from None
+        file_id = parse_file_id(file_id)
+        where = envelope.relpath(file_id)
+        return register_text(read_register_file(self.path_of(file_id), where, file_id), where)
 
     def load(self, file_id: str, ring: Keyring, sections: tuple[str, ...] = SECTIONS) -> Loaded:
         """A file's envelope, and the plaintext of each section ``ring`` opens."""

@@ -8,21 +8,21 @@ ruamel.yaml's round trip so comments and key order survive.
 from __future__ import annotations
 
 import io
-from typing import Any
-
-import yaml
-from ruamel.yaml import YAML
+from typing import TYPE_CHECKING, Any
 
 from ucbr.errors import IntegrityError
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    import yaml
+    from ruamel.yaml import YAML
 
-
-class _StrictLoader(_Loader):  # type: ignore[misc,valid-type]  # CSafeLoader has no stubs
-    pass
+# PyYAML is imported when YAML is first read or written, not before: a scan that finds
+# every section in its cache never needs it.
 
 
 def _check_node(node: yaml.Node, seen: set[int]) -> None:
+    import yaml
+
     if id(node) in seen:
         raise IntegrityError("YAML aliases are not allowed")
     seen.add(id(node))
@@ -42,8 +42,11 @@ def _check_node(node: yaml.Node, seen: set[int]) -> None:
 
 def load_strict(text: str | bytes, what: str = "YAML") -> Any:
     """Parse one YAML document, refusing aliases, duplicate keys and malformed text."""
+    import yaml
+
+    strict_loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        loader = _StrictLoader(text)
+        loader = strict_loader(text)
         try:
             node = loader.get_single_node()
             if node is None:
@@ -60,6 +63,8 @@ def load_strict(text: str | bytes, what: str = "YAML") -> Any:
 
 def dump_plain(data: Any) -> str:
     """Section plaintext: block-style YAML with keys in model order."""
+    import yaml
+
     return yaml.dump(
         data,
         Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
@@ -71,6 +76,8 @@ def dump_plain(data: Any) -> str:
 
 def round_trip() -> YAML:
     """ruamel.yaml's round trip, set to keep comments, quotes and key order."""
+    from ruamel.yaml import YAML  # slow to import: only when a file is rewritten
+
     rt = YAML(typ="rt")
     rt.width = 4096
     rt.preserve_quotes = True

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ucbr.domain.duplicates import Likely, duplicate_refusal
 from ucbr.domain.model import (
     BEHAVIOURS,
     SERIOUS_BEHAVIOURS,
@@ -19,6 +19,9 @@ from ucbr.domain.model import (
     Person,
 )
 from ucbr.domain.policy.base import Ctx, blank, make, refuse, require, valid
+
+if TYPE_CHECKING:
+    from ucbr.domain.duplicates import Likely
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ def open_case(
     the existing case, so its history stays whole."""
     if likely and blank(not_a_duplicate):
         hint = f"add the incident to that case (`ucbr add-incident {likely[0].id} …`)"
+        from ucbr.domain.duplicates import duplicate_refusal  # fuzzy matching: only here
+
         raise refuse(duplicate_refusal(list(likely), "person", hint))
     reason = not_a_duplicate if likely else None
     return make(Case, id=case_id, person=person, opened_on=ctx.today, not_a_duplicate=reason)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
+from typing import TYPE_CHECKING
 
 from ucbr.domain.dates import add_months
-from ucbr.domain.duplicates import Likely, duplicate_refusal
 from ucbr.domain.model import (
     RISK_KINDS,
     SPECIAL_CATEGORY_RISKS,
@@ -21,6 +21,9 @@ from ucbr.domain.model import (
 )
 from ucbr.domain.policy.base import Ctx, blank, make, refuse, require, valid
 from ucbr.domain.views import review_limit
+
+if TYPE_CHECKING:
+    from ucbr.domain.duplicates import Likely
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,8 @@ def propose_property(
     property risks are ``likely`` the same home, a new one needs a recorded reason."""
     if likely and blank(not_a_duplicate):
         hint = f"review that one instead (`ucbr property review {likely[0].id} --outcome vary`)"
+        from ucbr.domain.duplicates import duplicate_refusal  # fuzzy matching: only here
+
         raise refuse(duplicate_refusal(list(likely), "property", hint))
     prop = _proposal(property_id, terms, ctx)
     if likely:
