@@ -1,7 +1,7 @@
-"""The README's audit transcript, made by running it: `--write` puts it in README.md.
+"""The audit transcript of docs/auditing.md, made by running it: `--write` puts it there.
 
-    python scripts/readme_transcript.py          # exit 1 (and a diff) if README.md differs
-    python scripts/readme_transcript.py --write  # rewrite the block in README.md
+    python scripts/audit_transcript.py          # exit 1 (and a diff) if docs/auditing.md differs
+    python scripts/audit_transcript.py --write  # rewrite the block in docs/auditing.md
 
 The demo register's history (register/history.bundle) is served from a bare repository
 standing in for the council's git server, cloned, and read with the demo IG officer's key.
@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-README = ROOT / "README.md"
+DOC = ROOT / "docs" / "auditing.md"
 SHOWN = "/tmp/demo-b"
 BEGIN = "```console\n$ ucbr clone"
 DAY = "2026-11-28"
@@ -109,17 +109,17 @@ def _transcript(work: Path) -> str:
 
 
 def main() -> int:
-    text = README.read_text()
+    text = DOC.read_text()
     start = text.index(BEGIN)
     end = text.index("```\n", text.index("\n", start) + 1) + 4
     made = transcript()
     if "--write" in sys.argv:
-        README.write_text(text[:start] + made + text[end:])
+        DOC.write_text(text[:start] + made + text[end:])
         return 0
     if text[start:end] == made:
         return 0
     sys.stdout.writelines(difflib.unified_diff(
-        text[start:end].splitlines(True), made.splitlines(True), "README.md", "made now"
+        text[start:end].splitlines(True), made.splitlines(True), "docs/auditing.md", "made now"
     ))  # fmt: skip
     return 1
 
