@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import holidays
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -81,3 +82,37 @@ def test_working_days_after_counts_exactly_n_working_days(start: dt.date, n: int
     days = [start + dt.timedelta(i) for i in range(1, (end - start).days + 1)]
     assert sum(is_working_day(d) for d in days) == n
     assert is_working_day(end)
+
+
+@pytest.mark.parametrize(
+    ("model", "data"),
+    [
+        (
+            "Restriction",
+            {"kind": "premises_ban", "premises": "Council Offices", "until": "9999-12-31"},
+        ),
+        (
+            "Schedule",
+            {
+                "id": "C-0000000Z",
+                "kind": "case",
+                "status": "incident_only",
+                "on_register": False,
+                "items": [{"what": "approval", "due": "1066-10-14"}],
+            },
+        ),
+    ],
+)
+def test_every_date_a_record_holds_is_from_1900_to_2199(
+    model: str, data: dict[str, object]
+) -> None:
+    """A date outside the register's years is refused wherever it sits, nested or not, and
+    the refusal names the field."""
+    from pydantic import ValidationError
+
+    from ucbr.domain import model as models
+    from ucbr.domain import sections
+
+    found = getattr(models, model, None) or getattr(sections, model)
+    with pytest.raises(ValidationError, match=r"(until|due) must be a date from 1900 to 2199"):
+        found.model_validate(data)

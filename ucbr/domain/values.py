@@ -8,10 +8,11 @@ and an unknown key in a record is an error, never silently kept.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, model_validator
 
 # Characters that change what a terminal or a letter shows rather than being shown: C0 and
 # C1 controls (ESC starts a terminal escape sequence that can hide the lines after it) and
@@ -74,11 +75,24 @@ class Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    @field_validator("*", mode="after")
-    @classmethod
-    def _dates_in_range(cls, value: Any) -> Any:
-        days = value if isinstance(value, tuple) else (value,)
-        for day in days:
-            if isinstance(day, dt.date):
-                check_date(day)
-        return value
+    @model_validator(mode="after")
+    def _dates_in_range(self) -> Any:
+        # Once per record, over the fields that can hold a date (found once per model).
+        for name in _date_fields(type(self)):
+            value = getattr(self, name)
+            for day in value if isinstance(value, tuple) else (value,):
+                if isinstance(day, dt.date) and not EARLIEST <= day <= LATEST:
+                    raise ValueError(f"{name} must be a date from {EARLIEST.year} to {LATEST.year}")
+        return self
+
+
+@functools.cache
+def _date_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a model whose type can hold a date."""
+    return tuple(name for name, info in model.model_fields.items() if _holds_date(info.annotation))
+
+
+def _holds_date(annotation: Any) -> bool:
+    if annotation is dt.date:
+        return True
+    return any(_holds_date(arg) for arg in get_args(annotation))
