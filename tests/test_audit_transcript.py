@@ -1,4 +1,4 @@
-"""The audit transcript of docs/auditing.md is real: made again now, it is word for word the same."""
+"""The audit transcript of docs/auditing.md is real: made again now, it is word for word."""
 
 from __future__ import annotations
 
