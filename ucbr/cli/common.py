@@ -15,7 +15,7 @@ import typer
 
 from ucbr.domain.problems import Problem
 from ucbr.domain.staff import StaffMember
-from ucbr.domain.values import EARLIEST, LATEST, check_date
+from ucbr.domain.values import typed_date
 from ucbr.errors import INTEGRITY, OK, Refused
 from ucbr.services import clock
 from ucbr.storage.git import UNSIGNED, Signer
@@ -197,11 +197,9 @@ def options(ctx: typer.Context) -> Options:
 def parse_date(value: str, what: str) -> dt.date:
     """A date typed as YYYY-MM-DD, from 1900 to 2199; refused (without echoing it) otherwise."""
     try:
-        return check_date(dt.date.fromisoformat(value))
-    except ValueError:
-        raise Refused(
-            f"{what} must be a date, YYYY-MM-DD, from {EARLIEST.year} to {LATEST.year}"
-        ) from None
+        return typed_date(value, what)
+    except ValueError as exc:
+        raise Refused(str(exc)) from None
 
 
 def warn_free_text(ctx: typer.Context, **texts: str | None) -> None:

@@ -43,6 +43,17 @@ def check_date(day: dt.date) -> dt.date:
     return day
 
 
+def typed_date(value: str, what: str) -> dt.date:
+    """A date typed as YYYY-MM-DD, from 1900 to 2199; a ``ValueError`` naming ``what``, never
+    the value, otherwise."""
+    try:
+        return check_date(dt.date.fromisoformat(value))
+    except ValueError:
+        raise ValueError(
+            f"{what} must be a date, YYYY-MM-DD, from {EARLIEST.year} to {LATEST.year}"
+        ) from None
+
+
 Text = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=4000),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from ucbr.domain.values import EARLIEST, LATEST, check_date
+from ucbr.domain.values import typed_date
 from ucbr.errors import UsageError
 
 CLOCK_VARIABLE = "UCBR_TODAY"
@@ -21,11 +21,9 @@ def today() -> dt.date:
     if not raw:
         return dt.date.today()
     try:
-        return check_date(dt.date.fromisoformat(raw))
-    except ValueError:
-        raise UsageError(
-            f"{CLOCK_VARIABLE} must be a date, YYYY-MM-DD, from {EARLIEST.year} to {LATEST.year}"
-        ) from None
+        return typed_date(raw, CLOCK_VARIABLE)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def real_today() -> dt.date:
