@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from ucbr.storage import git
@@ -40,9 +41,17 @@ class Commit:
         """The commit's short id."""
         return self.sha[:7]
 
+    @cached_property
+    def _first_trailers(self) -> dict[str, str]:
+        first: dict[str, str] = {}
+        for key, value in self.trailers:
+            first.setdefault(key, value)
+        return first
+
     def trailer(self, key: str) -> str | None:
-        """The first trailer with this key."""
-        return next((v for k, v in self.trailers if k == key), None)
+        """The first trailer with this key (an import names thousands of cases: looked up
+        in a table, not read through)."""
+        return self._first_trailers.get(key)
 
     def trailer_all(self, key: str) -> list[str]:
         """Every trailer with this key."""
@@ -159,20 +168,55 @@ def read_blobs(root: Path, specs: Iterable[str]) -> dict[str, bytes | None]:
     wanted = list(dict.fromkeys(specs))
     if not wanted:
         return {}
-    data = git.run(root, "cat-file", "--batch", input=("\n".join(wanted) + "\n").encode()).stdout
+    names = _object_names(root, wanted)
+    asked = "\n".join(names[spec] for spec in wanted) + "\n"
+    data = git.run(root, "cat-file", "--batch", input=asked.encode()).stdout
     found: dict[str, bytes | None] = {}
     pos = 0
     for spec in wanted:
         end = data.index(b"\n", pos)
-        header = data[pos:end].decode(errors="replace").split()
+        # "<name> <type> <size>", or "<spec> missing" (a spec may hold spaces).
+        header = data[pos:end].decode(errors="replace").rsplit(" ", 2)
         pos = end + 1
-        if len(header) != 3 or header[1] == "missing":
+        if len(header) != 3 or not header[2].isdigit():
             found[spec] = None
             continue
         size = int(header[2])
         found[spec] = data[pos : pos + size] if header[1] == "blob" else None
         pos += size + 1
     return found
+
+
+# Above this many paths of one commit, its tree is listed once: git finds ``REV:path`` by
+# reading the folder's tree from the start, so 10,000 of them in one folder take minutes.
+LIST_TREE_FROM = 64
+
+
+def _object_names(root: Path, specs: list[str]) -> dict[str, str]:
+    """What to ask ``cat-file`` for each spec: the blob id where one commit's tree was
+    listed for many of its paths, else the spec itself (git resolves it, or says missing)."""
+    names = {spec: spec for spec in specs}
+    by_rev: dict[str, list[str]] = {}
+    for spec in specs:
+        rev, colon, path = spec.partition(":")
+        if colon and rev and path:
+            by_rev.setdefault(rev, []).append(spec)
+    for rev, group in by_rev.items():
+        if len(group) < LIST_TREE_FROM:
+            continue
+        proc = git.run(root, "ls-tree", "-r", "-z", rev, check=False)
+        if proc.returncode != 0:
+            continue  # not a commit here: cat-file says each path is missing
+        listed = proc.stdout.decode(errors="surrogateescape")
+        blobs: dict[str, str] = {}
+        for entry in listed.split("\0"):
+            info, _, path = entry.partition("\t")
+            parts = info.split()
+            if len(parts) == 3 and parts[1] == "blob":
+                blobs[path] = parts[2]
+        for spec in group:
+            names[spec] = blobs.get(spec.partition(":")[2], spec)
+    return names
 
 
 def show(root: Path, rev: str, path: str) -> bytes | None:

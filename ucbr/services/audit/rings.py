@@ -14,6 +14,7 @@ from typing import Any
 from ucbr.domain.staff import TIERS
 from ucbr.errors import UcbrError
 from ucbr.storage import gitlog
+from ucbr.storage.plainyaml import read_plain
 from ucbr.storage.store import tier_key_file
 from ucbr.storage.vault import Identity, Keyring, decrypt, unlock
 from ucbr.storage.yamlio import load_strict
@@ -49,7 +50,8 @@ class Rings:
             try:
                 plain = decrypt(armored, candidate.identities_for(name))
                 if plain is not None:
-                    return load_strict(plain, name)
+                    fast = read_plain(plain)  # the YAML ucbr writes; anything else strictly
+                    return fast if fast is not None else load_strict(plain, name)
             except UcbrError:
                 continue
         return None

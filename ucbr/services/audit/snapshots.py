@@ -29,6 +29,7 @@ class Snapshots:
         specs = [f"{s}:{p}" for s in wanted for p in (STAFF_FILE, POLICY_FILE)]
         self.blobs = gitlog.read_blobs(root, specs)
         self._staff: dict[bytes, StaffDirectory] = {}
+        self._policy: dict[bytes, PolicyConfig | None] = {}
         self.broken: set[str] = set()
 
     def raw(self, sha: str, path: str) -> bytes | None:
@@ -57,10 +58,13 @@ class Snapshots:
         raw = self.raw(sha, POLICY_FILE) if sha else None
         if raw is None:
             return None
-        try:
-            return validate(PolicyConfig, load_strict(raw, POLICY_FILE), POLICY_FILE)
-        except UcbrError:
-            return None
+        if raw not in self._policy:  # read once for every commit that holds the same file
+            try:
+                cfg = validate(PolicyConfig, load_strict(raw, POLICY_FILE), POLICY_FILE)
+            except UcbrError:
+                cfg = None
+            self._policy[raw] = cfg
+        return self._policy[raw]
 
     def signing_required(self, sha: str | None) -> bool:
         """Whether the policy at ``sha`` requires signed commits (the commit after it must be)."""
