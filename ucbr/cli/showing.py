@@ -15,9 +15,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ucbr.cli.entries import entry_lines
 from ucbr.domain.model import Incident, Justification, Restriction
 from ucbr.domain.sections import CaseEntry, PropertyEntry, Schedule
 from ucbr.domain.words import RISK_NAMES, STEP_NAMES, describe_restriction
+from ucbr.services.clock import today
 
 INDENT = "  "
 # Fields every item carries that a reader does not need: its id heads the item, and the
@@ -42,35 +44,9 @@ def show_lines(file_id: str, sections: dict[str, BaseModel], hidden: list[str]) 
 
 
 def _entry(file_id: str, entry: BaseModel) -> Iterator[str]:
+    assert isinstance(entry, (CaseEntry, PropertyEntry))
     yield _heading(f"{file_id}: what staff see before contact")
-    if isinstance(entry, CaseEntry):
-        if entry.person is not None:
-            yield f"Person: {entry.person.name}"
-        if not entry.on_register:
-            yield "Not on the register: no restrictions are in force."
-        else:
-            yield "ON THE REGISTER: contact is restricted."
-            for restriction in entry.restrictions:
-                yield from _wrapped(f"- {restriction.plain}", INDENT)
-        if entry.single_point_of_contact:
-            yield f"Single point of contact: {entry.single_point_of_contact}"
-        if entry.essential_services:
-            yield from _labelled("Essential services", entry.essential_services, "")
-        if entry.appeal_in_progress:
-            yield "APPEAL IN PROGRESS: the restrictions stay in force until it is decided."
-        if entry.adjustments:
-            yield "Reasonable adjustments: " + ", ".join(_words(a) for a in entry.adjustments)
-    elif isinstance(entry, PropertyEntry):
-        yield "PROPERTY RISK in force." if entry.in_force else "No property risk in force."
-        if entry.address:
-            yield f"At: {entry.address}, {entry.postcode}"
-        if entry.risks:
-            yield "Risks: " + ", ".join(RISK_NAMES[r] for r in entry.risks)
-        if entry.guidance:
-            yield from _labelled("Guidance for attending", entry.guidance, "")
-    review = getattr(entry, "review_date", None)
-    if review is not None:
-        yield f"Review date: {review.isoformat()}"
+    yield from (line.removeprefix(INDENT) for line in entry_lines(entry, today()))
 
 
 def _schedule(file_id: str, schedule: BaseModel) -> Iterator[str]:
