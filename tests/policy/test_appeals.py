@@ -267,6 +267,33 @@ def test_after_an_appeal_varied_the_appeal_process_is_over() -> None:
     assert letter.about == varied.id
 
 
+def test_a_decided_appeal_ends_the_appeal_process_even_when_its_variation_is_rejected() -> None:
+    """An appeal decided "varied" whose variation is then rejected leaves the original in
+    force, and its one appeal spent: letters say the appeal process has ended, and a second
+    appeal is refused, by the same rule.
+
+    Policy: "You have the right to appeal the decision to be added to the UCBR ... within one
+    month of the decision made".
+    """
+    case, original = registered_case()
+    case = issue_letter(case, "formal-warning", original.id, TODAY)
+    case, _ = policy.lodge_appeal(case, TODAY, None, ctx())
+    hours = Restriction(kind="contact_times", days=("mon",), hours="09:00-12:00")
+    terms = policy.EscalationRequest(restrictions=(hours,))
+    case, _ = policy.decide_appeal(
+        case, "varied", "Too broad.", ctx("head", TODAY), variation=terms
+    )
+    case, _ = policy.reject(case, "The restriction is right as it is.", ctx("manager2", TODAY))
+    assert views.decision_in_force(case) == original
+    appeal = case.appeals[-1]
+    with refused(f"made on appeal {appeal.id}: that was the end"):
+        policy.lodge_appeal(case, TODAY, None, ctx())
+    letter = render_letter(case, "upcoming-review", "md", CFG, POLICY_HASH, STAFF, TODAY)
+    words = " ".join(letter.content.decode().split())
+    assert "You can appeal against this decision" not in words
+    assert "That was the end of our appeal process" in words
+
+
 def test_the_appeal_outcome_letter_states_the_new_terms() -> None:
     """The appeal-outcome letter gives the varied restrictions and essential services, not the
     decision that was appealed.

@@ -116,13 +116,14 @@ def varied_by(case: Case, decision: Decision) -> Review | Appeal | None:
 
 
 def decided_on_appeal(case: Case, decision: Decision) -> Appeal | None:
-    """The decided appeal that ``decision`` came from, or that upheld it: after it, the
-    council's appeal process is over for this decision."""
+    """The decided appeal that ``decision`` came from, or any decided appeal against it
+    (upheld, or varied by a variation since rejected): after it, the council's appeal
+    process is over for this decision. The one rule for letters and ``lodge_appeal``."""
     source = varied_by(case, decision)
     if isinstance(source, Appeal):
         return source
     return next(
-        (a for a in case.appeals if a.decision == decision.id and a.outcome == "upheld"), None
+        (a for a in case.appeals if a.decision == decision.id and a.outcome is not None), None
     )
 
 

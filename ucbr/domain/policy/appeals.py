@@ -74,9 +74,6 @@ def lodge_appeal(
     pending = pending_appeal(case)
     if pending is not None:
         raise refuse(f"appeal {pending.id} is still awaiting a decision")
-    earlier = next((a for a in case.appeals if a.decision == current.id), None)
-    if earlier is not None:
-        raise refuse(f"decision {current.id} has already been appealed ({earlier.id})")
     decided = decided_on_appeal(case, current)
     if decided is not None:
         raise refuse(
