@@ -8,13 +8,14 @@ dated far from the moment it receives them.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 
 import pyrage
 import pytest
 
-from tests.regkit import Reg, hashed_policy, on_register, signed_commit
+from tests.regkit import Reg, email_of, hashed_policy, on_register, signed_commit
 from tests.test_sync import server_and_clones, ucbr_on_path
 from ucbr.storage.vault import load_identity_file, parse_tier_key
 
@@ -97,3 +98,60 @@ def test_a_stale_clone_reseals_its_work_before_pushing(reg: Reg) -> None:
             pyrage.decrypt(armored.encode(), [old_key])
     assert otto.ok("officer", "show", new_case, "--json")
     assert otto.run("ig", "audit").code == 0
+
+
+def git_as(clone: Reg, staff_id: str, *args: str) -> None:
+    """A plain git command as a member of staff (their name on any commit it makes)."""
+    subprocess.run(
+        ["git", *args], cwd=clone.root, capture_output=True, text=True,
+        env={**os.environ, **clone.env(staff_id)}, check=True,
+    )  # fmt: skip
+
+
+def test_attack_a_second_history_merged_in_is_refused_and_reported(reg: Reg) -> None:
+    """A case officer builds a register of their own in which "mgr" holds the officer's own
+    key, and merges it into the real history (`git merge -s ours` keeps either tree) so the
+    push fast-forwards. The server refuses it, and an audit of a clone that took it by hand
+    reports the merge and the second founder: the real root of trust still stands."""
+    reg.today = dt.date.today().isoformat()
+    server, _olive, otto = server_and_clones(reg)
+    reg.ok("mgr", "server", "install-hook", str(server))
+    otto.ok("officer2", "list")  # the clone in use: its root of trust pinned
+    fake = Reg(root=reg.root.parent / "fake", home=reg.home, keys=reg.keys, today=reg.today)
+    as_mgr = {"GIT_AUTHOR_EMAIL": email_of("mgr"), "GIT_COMMITTER_EMAIL": email_of("mgr")}
+    own_key = (reg.keys["officer2"].parent / "officer2.txt.pub").read_text().strip()
+    for args in (
+        ("init", str(fake.root), "--council", "Exampleshire District Council"),
+        ("--register", str(fake.root), "staff", "add", "mgr", "--name", "Morgan Manager",
+         "--email", email_of("mgr"), "--role", "manager", "--key", own_key),
+    ):  # fmt: skip
+        made = otto.proc("officer2", *args, env=as_mgr)
+        assert made.code == 0, made.err
+    for first in ("HEAD", "FETCH_HEAD"):  # the fake history first, then the real one
+        otto.git("reset", "-q", "--hard", "origin/main")
+        otto.git("fetch", "-q", str(fake.root), "HEAD")
+        other = otto.git("rev-parse", "FETCH_HEAD").strip()
+        if first == "FETCH_HEAD":
+            git_as(otto, "officer2", "merge", "-q", "-s", "ours", "--allow-unrelated-histories",
+                   "-m", "m", other)  # fmt: skip
+        else:
+            otto.git("checkout", "-q", "--detach", other)
+            git_as(otto, "officer2", "merge", "-q", "-s", "ours", "--allow-unrelated-histories",
+                   "-m", "m", "origin/main")  # fmt: skip
+        merged = push(otto, "officer2", "origin", "HEAD:main")
+        assert merged.returncode != 0 and "a merge commit" in merged.stderr
+        assert reg.git("--git-dir", str(server), "rev-parse", "main").strip() == (
+            otto.git("rev-parse", "origin/main").strip()
+        )
+        audit = otto.run("ig", "audit", "--json")
+        assert audit.code == 6
+        messages = [p["message"] for p in json.loads(audit.out)["problems"]]
+        assert any("a merge commit" in m for m in messages)
+        assert any("is not this register's root of trust" in m for m in messages)
+        otto.git("config", "--unset", "ucbr.root")  # a clone that never pinned one
+        unpinned = [
+            p["message"] for p in json.loads(otto.run("ig", "audit", "--json").out)["problems"]
+        ]
+        assert any("founded more than once" in m for m in unpinned)
+        otto.git("config", "ucbr.root", reg.git("config", "ucbr.root").strip())
+        otto.git("checkout", "-q", "main")

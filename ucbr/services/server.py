@@ -71,7 +71,7 @@ def check_push(bare: Path, updates: Iterable[str]) -> list[Problem]:
     problems: list[Problem] = []
     received = now()
     for line in updates:
-        old, new, ref = line.split()
+        _old, new, ref = line.split()
         if new == ZERO:
             problems.append(Problem(ref, "deleting a branch is refused", severity="integrity"))
             continue
@@ -82,8 +82,8 @@ def check_push(bare: Path, updates: Iterable[str]) -> list[Problem]:
         commits = [gitlog.log(bare, rev=sha, limit=1)[0] for sha in shas]
         problems.extend(judge(bare, commits, None))
         problems.extend(_date_problems(commits, received))
-        if old == ZERO and git.head(bare) is None:
-            problems.extend(founder_problems(bare, gitlog.log(bare, rev=new), None))
+        # A founding commit may arrive only with the first push, and must be the root's.
+        problems.extend(founder_problems(bare, commits, None))
     return problems
 
 

@@ -59,12 +59,13 @@ def check_commit(
         found.append(Problem(path, message, severity="integrity", commit=commit.short))
 
     if commit.is_merge:
-        if register_files:
-            problem(
-                register_files[0],
-                "a merge commit changed register files; "
-                "`ucbr sync` rebases, so it was made by hand",
-            )
+        # ucbr never merges (`ucbr sync` rebases), and a merge can join a second history,
+        # with a founder of its own, whose commits each look sound from their own parent.
+        problem(
+            register_files[0] if register_files else "-",
+            "a merge commit: `ucbr sync` rebases, so it was made by hand, and it may join "
+            "another history",
+        )
         return found, False
     if not commit.trailers:
         if register_files:

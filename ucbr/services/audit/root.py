@@ -34,15 +34,22 @@ def root_key(root: Path) -> str | None:
     return proc.stdout.decode().strip() or None
 
 
+def founders(root: Path, commits: Sequence[Commit]) -> list[tuple[Commit, StaffMember]]:
+    """Every commit that added a first member of staff to an empty directory, and that
+    member, oldest first. A sound history has one; another is a second history joined in."""
+    adds = [c for c in commits if c.action == "staff-add" and len(c.parents) == 1]
+    snaps = Snapshots(root, [s for c in adds for s in (c.sha, c.parents[0])])
+    found = []
+    for commit in adds:
+        if snaps.staff(commit.parents[0]).staff or len(snaps.staff(commit.sha).staff) != 1:
+            continue
+        found.append((commit, snaps.staff(commit.sha).staff[0]))
+    return found
+
+
 def founder(root: Path, commits: Sequence[Commit]) -> tuple[Commit, StaffMember] | None:
     """The commit that added the first member of staff, and that member."""
-    first = next((c for c in commits if c.action == "staff-add" and len(c.parents) == 1), None)
-    if first is None:
-        return None
-    snaps = Snapshots(root, [first.sha, first.parents[0]])
-    if snaps.staff(first.parents[0]).staff or len(snaps.staff(first.sha).staff) != 1:
-        return None
-    return first, snaps.staff(first.sha).staff[0]
+    return next(iter(founders(root, commits)), None)
 
 
 def key_of(member: StaffMember) -> str:
@@ -53,12 +60,20 @@ def key_of(member: StaffMember) -> str:
 def founder_problems(root: Path, commits: Sequence[Commit], given: str | None) -> list[Problem]:
     """A problem if the first administrator's key is not the root of trust (given, or
     pinned); none when no root is known."""
-    found = founder(root, commits)
     expected = given or root_key(root)
-    if found is None or expected is None or same_key(expected, key_of(found[1])):
-        return []
-    message = "the first administrator's key is not this register's root of trust"
-    return [Problem(".ucbr/staff.yaml", message, severity="integrity", commit=found[0].short)]
+    found = founders(root, commits)
+    problems = []
+    for commit, member in found:
+        if expected is not None and not same_key(expected, key_of(member)):
+            message = "the first administrator's key is not this register's root of trust"
+        elif expected is None and len(found) > 1:
+            message = "the staff directory was founded more than once: a second history"
+        else:
+            continue
+        problems.append(
+            Problem(".ucbr/staff.yaml", message, severity="integrity", commit=commit.short)
+        )
+    return problems
 
 
 def pin(root: Path, commits: Sequence[Commit]) -> str | None:
