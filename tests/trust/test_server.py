@@ -155,3 +155,24 @@ def test_attack_a_second_history_merged_in_is_refused_and_reported(reg: Reg) -> 
         assert any("founded more than once" in m for m in unpinned)
         otto.git("config", "ucbr.root", reg.git("config", "ucbr.root").strip())
         otto.git("checkout", "-q", "main")
+
+
+def test_attack_sync_never_seals_to_keys_it_has_not_verified(reg: Reg) -> None:
+    """On a server without the hook, a frontline officer pushes a hand commit that swaps the
+    casework recipient for a key of their own. A case officer's `ucbr sync` judges the
+    server's new commits before rebasing, sealing or pushing anything: it refuses (exit 6),
+    their clone is as it was, and their work is not pushed."""
+    server, olive, otto = server_and_clones(reg)
+    thief = pyrage.x25519.Identity.generate()
+    (olive.root / ".ucbr/recipients/casework.txt").write_text(f"{thief.to_public()}\n")
+    git_as(olive, "front", "commit", "-qam", "tidy recipients")
+    git_as(olive, "front", "push", "-q")
+    with ucbr_on_path():
+        case, _ = otto.new_case("officer")
+        before = otto.state()
+        synced = otto.run("officer", "sync")
+    assert synced.code == 6, synced.err
+    assert "cannot be trusted" in synced.err
+    assert otto.state() == before
+    shown = reg.git("--git-dir", str(server), "ls-tree", "-r", "--name-only", "main")
+    assert f"cases/{case}.yaml" not in shown

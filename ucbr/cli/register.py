@@ -79,7 +79,8 @@ def sync_command(ctx: typer.Context, json: Json = False) -> None:
     reg = opts.register()
     actor = reg.actor()
     opts.check_holder(actor)
-    synced = sync.sync(reg, opts.identities(), opts.signer(actor))
+    ring = opts.keyring()  # this clone's own history verified first, like any command
+    synced = sync.sync(reg, opts.identities(), opts.signer(actor), ring)
     if json:
         ui.print_json(
             {"pulled": synced.pulled, "pushed": synced.pushed, "commit": git.head(reg.root)}

@@ -14,9 +14,10 @@ from ucbr.errors import IntegrityError, Refused
 from ucbr.services.admin import install_drivers
 from ucbr.services.audit.root import ROOT_CONFIG, founder_problems
 from ucbr.services.reseal import needs_reseal, reseal
+from ucbr.services.trust import verify_to
 from ucbr.storage import git, gitlog
 from ucbr.storage.store import Register
-from ucbr.storage.vault import Identity
+from ucbr.storage.vault import Identity, Keyring
 
 
 @dataclass(frozen=True)
@@ -60,12 +61,21 @@ def _upstream(root: Path) -> str:
     return proc.stdout.decode().strip()
 
 
-def sync(reg: Register, identities: list[Identity], signer: git.Signer = git.UNSIGNED) -> Synced:
-    """Pull the server's changes (rebasing ours, merged by the driver), then push ours.
+def sync(
+    reg: Register,
+    identities: list[Identity],
+    signer: git.Signer = git.UNSIGNED,
+    ring: Keyring | None = None,
+) -> Synced:
+    """Fetch the server's changes and verify them, rebase ours on them (records merged by
+    the driver), then push ours.
 
-    Rebasing makes our commits anew; ``signer`` signs them again with our own key. Work
-    sealed to tier keys the server has since retired is sealed again first
-    (``ucbr.services.reseal``), so none of it is pushed sealed to a retired key.
+    The server's commits are judged as the audit would (``trust.verify_to``) before
+    anything is rebased, merged or sealed to their tier keys: a history that cannot be
+    trusted stops the sync with nothing changed. Rebasing makes our commits anew; ``signer``
+    signs them again with our own key. Work sealed to tier keys the server has since
+    retired is sealed again first (``ucbr.services.reseal``), so none of it is pushed
+    sealed to a retired key.
     """
     root = reg.root
     with reg.locked():
@@ -73,7 +83,12 @@ def sync(reg: Register, identities: list[Identity], signer: git.Signer = git.UNS
             raise Refused("this clone has changes not made by ucbr; commit or discard them first")
         upstream = _upstream(root)
         before = git.head(root)
-        pulled = git.run(root, *signer.options(), "pull", "--rebase", "-q", check=False)
+        fetched = git.run(root, "fetch", "-q", check=False)
+        if fetched.returncode != 0:
+            raise Refused(f"sync stopped, your clone is as it was: {_first_line(fetched.stderr)}")
+        tip = git.out(root, "rev-parse", upstream)
+        verify_to(reg, identities, ring or Register(root).keyring(identities), tip)
+        pulled = git.run(root, *signer.options(), "rebase", "-q", upstream, check=False)
         if pulled.returncode != 0:
             reason = (
                 _driver_reason(pulled.stderr) or _conflicted(root) or _first_line(pulled.stderr)

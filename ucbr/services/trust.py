@@ -85,11 +85,17 @@ def verify(reg: Register, identities: Sequence[Identity], ring: Keyring) -> str 
     head = git.head(reg.root)
     if head is None:
         return None
+    return verify_to(reg, identities, ring, head)
+
+
+def verify_to(reg: Register, identities: Sequence[Identity], ring: Keyring, tip: str) -> str | None:
+    """Judge the commits up to ``tip`` (HEAD, or what ``sync`` fetched) that this clone has
+    not yet verified; refuse at the first problem, else remember ``tip`` as verified."""
     known = verified(reg.root)
-    if known == head:
+    if known == tip:
         return None
-    since = known if known is not None and _is_ancestor(reg.root, known, head) else None
-    commits = gitlog.log(reg.root, rev=f"{since}..{head}" if since else head)
+    since = known if known is not None and _is_ancestor(reg.root, known, tip) else None
+    commits = gitlog.log(reg.root, rev=f"{since}..{tip}" if since else tip)
     problems = judge(reg.root, commits, Rings(reg.root, identities, ring))
     notice = None
     if since is None:
@@ -101,7 +107,7 @@ def verify(reg: Register, identities: Sequence[Identity], ring: Keyring) -> str 
             f"{first.line()}; this register cannot be trusted past commit {first.commit}: "
             "`ucbr audit` lists every problem"
         )
-    remember(reg.root, head)
+    remember(reg.root, tip)
     return notice
 
 
