@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.regkit import Reg, email_of, write_key
+from tests.regkit import INCIDENT_ARGS, Reg, email_of, write_key
 from ucbr.domain.staff import TIERS, Tier
 from ucbr.services import rotation
 from ucbr.services.exposure import exposure
@@ -98,6 +98,20 @@ def test_keys_rotate_replaces_a_lost_key(reg: Reg, tmp_path: Path) -> None:
     reg.keys["officer"] = new_key
     assert case_id in reg.ok("officer", "show", case_id)
     assert Register.open(reg.root).staff.by_id("officer").recipients == [recipient]  # type: ignore[union-attr]
+
+
+def test_a_rotated_key_stops_signing_and_the_new_one_signs(reg: Reg, tmp_path: Path) -> None:
+    """The lost key no longer signs for the member; their new key signs their next change,
+    which the audit takes."""
+    (case_id,) = cases(reg, 1)
+    new_key = tmp_path / "officer-new.txt"
+    recipient = write_key(new_key)
+    reg.ok("mgr", "keys", "rotate", "officer", "--recipient", recipient)
+    member = Register.open(reg.root).staff.by_id("officer")
+    assert member is not None and member.signing_key == recipient
+    reg.keys["officer"] = new_key
+    reg.ok("officer", "add-incident", case_id, *INCIDENT_ARGS)
+    assert reg.run("ig", "audit").code == 0
 
 
 @pytest.mark.parametrize(

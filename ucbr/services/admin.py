@@ -121,6 +121,34 @@ def tier_key_members(tier: Tier, staff: StaffDirectory) -> list[str]:
     return [r for s in staff.holders(tier) for r in s.recipients]
 
 
+def member_keys(
+    reg: Register, role: Role, key: str, signing_key: str | None, *, replacing: str | None = None
+) -> tuple[str, str | None]:
+    """A member's key and signing key, checked: well formed, signing where the register
+    requires it (an ``ssh-ed25519`` key signs itself), and no one else's (the member
+    ``replacing`` their own keys aside)."""
+    key = key.strip()
+    parse_recipient(key)
+    if key.startswith("ssh-ed25519 "):
+        signing_key = signing_key or key
+    if signing_key is not None:
+        signing_key = signing_key.strip()
+        if not signing_key.startswith("ssh-ed25519 "):
+            raise Refused("a signing key is an ssh-ed25519 public key")
+        parse_recipient(signing_key)
+    if reg.cfg.require_signed_commits and role != "scheduler" and signing_key is None:
+        raise Refused(
+            "this register requires signed commits: give an ssh-ed25519 key "
+            "(it both opens the register and signs), or --signing-key"
+        )
+    held = [
+        k for s in reg.staff.staff if s.id != replacing for k in (*s.recipients, s.signing_key) if k
+    ]
+    if any(same_key(mine, theirs) for mine in (key, signing_key) if mine for theirs in held):
+        raise Refused("that key is already another member's; every member has a key of their own")
+    return key, signing_key
+
+
 def new_member(
     reg: Register,
     staff_id: str,
@@ -140,26 +168,10 @@ def new_member(
     approves within it; none: the whole council), ``job_title`` how letters they sign
     name their post.
     """
-    key = key.strip()
-    parse_recipient(key)
-    if key.startswith("ssh-ed25519 "):
-        signing_key = signing_key or key
-    if signing_key is not None:
-        signing_key = signing_key.strip()
-        if not signing_key.startswith("ssh-ed25519 "):
-            raise Refused("a signing key is an ssh-ed25519 public key")
-        parse_recipient(signing_key)
-    if reg.cfg.require_signed_commits and role != "scheduler" and signing_key is None:
-        raise Refused(
-            "this register requires signed commits: give an ssh-ed25519 key "
-            "(it both opens the register and signs), or --signing-key"
-        )
     directory = reg.staff
     if directory.by_id(staff_id) or directory.by_email(email):
         raise Refused(f"staff id or e-mail already in use: {staff_id}")
-    held = [k for s in directory.staff for k in (*s.recipients, s.signing_key) if k]
-    if any(same_key(mine, theirs) for mine in (key, signing_key) if mine for theirs in held):
-        raise Refused("that key is already another member's; every member has a key of their own")
+    key, signing_key = member_keys(reg, role, key, signing_key)
     return StaffMember(
         id=staff_id,
         name=name,

@@ -36,18 +36,18 @@ from ucbr.domain.staff import (
     tiers_held,
 )
 from ucbr.errors import AccessDenied, NotFound, Refused
-from ucbr.services.admin import tier_key_members
+from ucbr.services.admin import member_keys, tier_key_members
 from ucbr.services.session import Session
 from ucbr.storage import envelope, git
 from ucbr.storage.cache import clear_cache
 from ucbr.storage.files import write_file
+from ucbr.storage.sshkeys import same_key
 from ucbr.storage.store import STAFF_FILE, Register, recipients_file, tier_key_file
 from ucbr.storage.vault import (
     Identity,
     Keyring,
     decrypt,
     encrypt,
-    parse_recipient,
     parse_tier_key,
     section_recipients,
     wrap_tier_key,
@@ -67,6 +67,7 @@ class KeyChange:
     recipient: str | None
     tiers: tuple[Tier, ...]
     old_recipients: tuple[str, ...]
+    signing_key: str | None = None  # for a rotation: the key that signs from now on
 
 
 @dataclass
@@ -110,12 +111,19 @@ def removal(reg: Register, actor: StaffMember, staff_id: str) -> KeyChange:
 def rotation(reg: Register, actor: StaffMember, staff_id: str, recipient: str) -> KeyChange:
     """A lost or compromised key: replaced by ``recipient``, and its tier keys renewed."""
     member = _check_actor(reg, actor, staff_id)
-    recipient = recipient.strip()
-    parse_recipient(recipient)
-    if any(recipient in s.recipients for s in reg.staff.staff):
-        raise Refused("that recipient is already in the staff directory")
+    if any(same_key(recipient, old) for old in member.recipients):
+        raise Refused("that is the key being replaced; give the new one")
+    # The lost key stops signing too: a new ssh key signs itself; a separate signing key
+    # the member kept (with an age key) stays theirs.
+    kept = member.signing_key if member.signing_key not in member.recipients else None
+    recipient, signing = member_keys(reg, member.role, recipient, kept, replacing=member.id)
     return KeyChange(
-        "keys-rotate", member.id, recipient, tiers_opened(member), tuple(member.recipients)
+        "keys-rotate",
+        member.id,
+        recipient,
+        tiers_opened(member),
+        tuple(member.recipients),
+        signing,
     )
 
 
@@ -126,7 +134,9 @@ def directory_after(directory: StaffDirectory, change: KeyChange) -> StaffDirect
     assert change.recipient is not None
     return StaffDirectory(
         staff=[
-            s.model_copy(update={"recipients": [change.recipient]})
+            s.model_copy(
+                update={"recipients": [change.recipient], "signing_key": change.signing_key}
+            )
             if s.id == change.staff_id
             else s
             for s in directory.staff
