@@ -15,7 +15,15 @@ from pathlib import Path
 import pytest
 
 from tests.policy_helpers import registered_case
-from tests.regkit import Reg, email_of, hashed_policy, on_register, patched_env, write_key
+from tests.regkit import (
+    INCIDENT_ARGS,
+    Reg,
+    email_of,
+    hashed_policy,
+    on_register,
+    patched_env,
+    write_key,
+)
 from tests.regkit import signed_commit as commit_by_hand
 from ucbr.domain.views import sections_of
 from ucbr.storage.store import Register
@@ -246,6 +254,17 @@ def test_attack_a_backdated_review_is_undone(reg: Reg) -> None:
     result = reg.proc("officer", "review", case, "--outcome", "continue", "--reasons",
                       "No change.", env={"UCBR_TODAY": "2026-11-02"})  # fmt: skip
     assert result.code == 6 and "the clock was moved" in result.err
+    assert reg.state() == before
+
+
+def test_attack_a_backdated_author_date_is_undone(reg: Reg) -> None:
+    """The author's date is the one `history` shows: set years back with GIT_AUTHOR_DATE
+    (the policy clock and the committer's date honest), the change is undone at once."""
+    case = on_register(reg)
+    before = reg.state()
+    result = reg.proc("officer", "add-incident", case, *INCIDENT_ARGS,
+                      env={"GIT_AUTHOR_DATE": "2024-01-05T12:00:00+00:00"})  # fmt: skip
+    assert result.code == 6 and "it was authored (2024-01-05): the clock was moved" in result.err
     assert reg.state() == before
 
 

@@ -133,17 +133,18 @@ def policy_date(commit: Commit) -> dt.date | None:
 
 
 def clock_problems(commit: Commit) -> list[str]:
-    """The policy date is the day the commit was made: the clock was not moved."""
+    """The policy date is the day the commit was made, by both its dates (the committer's,
+    and the author's that `history` shows): the clock was not moved."""
     day = policy_date(commit)
     if day is None:
         return ["Ucbr-Date is not a date"] if commit.trailer("Ucbr-Date") else []
-    made = (commit.committed or commit.date).date()
-    if day - made > CLOCK_AHEAD or made - day > CLOCK_OFFLINE:
-        return [
-            f"its policy date (Ucbr-Date {day}) is {abs((day - made).days)} days from the day "
-            f"it was committed ({made}): the clock was moved"
-        ]
-    return []
+    dates = [("committed", commit.committed or commit.date), ("authored", commit.date)]
+    return [
+        f"its policy date (Ucbr-Date {day}) is {abs((day - made).days)} days from the day "
+        f"it was {what} ({made}): the clock was moved"
+        for what, when in dates
+        if (made := when.date()) and (day - made > CLOCK_AHEAD or made - day > CLOCK_OFFLINE)
+    ][:1]
 
 
 def author_problems(commit: Commit, snaps: Snapshots) -> tuple[StaffMember | None, list[str]]:
