@@ -56,20 +56,31 @@ def pending(root: Path, paths: Sequence[str], head: str | None, action: str) -> 
         marker.unlink(missing_ok=True)
 
 
+@contextmanager
+def writer_lock(root: Path, wait: bool = True) -> Iterator[bool]:
+    """Hold the clone's one writer lock; with ``wait=False``, yield False at once when
+    another ucbr command holds it."""
+    with open(root / ".git" / LOCK, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def recover(root: Path) -> str | None:
     """Finish a change a crash interrupted; one line saying what was done, or None."""
     marker = _marker(root)
     if not marker.exists():
         return None
-    with open(root / ".git" / LOCK, "a") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+    with writer_lock(root, wait=False) as held:
+        if not held:
             return None  # a ucbr command is writing now; the marker is its own
-        try:
-            return _finish(root, marker)
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+        return _finish(root, marker)
 
 
 def _finish(root: Path, marker: Path) -> str | None:
@@ -83,7 +94,7 @@ def _finish(root: Path, marker: Path) -> str | None:
     head = git.head(root)
     made = head != before and _made_by(root, head, before, action)
     if not made:
-        _restore(root, paths)
+        restore(root, paths)
     marker.unlink(missing_ok=True)
     if made:
         return f"an interrupted {action} had been committed; it is kept"
@@ -99,7 +110,7 @@ def _made_by(root: Path, head: str | None, before: str | None, action: str) -> b
     return parent == before and commit.action == action
 
 
-def _restore(root: Path, paths: Sequence[str]) -> None:
+def restore(root: Path, paths: Sequence[str]) -> None:
     """Every path as HEAD has it: changed files restored, new ones removed, the index reset."""
     if not paths:
         return

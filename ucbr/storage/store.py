@@ -6,7 +6,6 @@ failure put the working tree and index back exactly as they were.
 
 from __future__ import annotations
 
-import fcntl
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -75,6 +74,7 @@ class Register:
         self.root = root
         self.recovered: str | None = None  # what opening it did about an interrupted change
         self.made: list[str] = []  # the commits this process made, oldest first
+        self._writing = 0  # how deep this process is inside ``locked``
 
     @classmethod
     def open(cls, root: Path) -> Register:
@@ -312,14 +312,21 @@ class Register:
 
     @contextmanager
     def locked(self) -> Iterator[None]:
-        """One ucbr writer at a time in a clone."""
-        lock_path = self.root / ".git" / journal.LOCK
-        with open(lock_path, "a") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
+        """One ucbr writer at a time in a clone. Re-entrant: a command holds it from reading
+        a record to committing it, and ``commit_files`` holds it whoever calls."""
+        if self._writing:
+            self._writing += 1
             try:
                 yield
             finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+                self._writing -= 1
+            return
+        with journal.writer_lock(self.root):
+            self._writing = 1
+            try:
+                yield
+            finally:
+                self._writing = 0
 
     def commit_files(
         self,
@@ -334,6 +341,16 @@ class Register:
         with is undone and the first problem raised. A crash part-way leaves a marker that
         the next command acts on (``ucbr.storage.journal``).
         """
+        with self.locked():
+            return self._commit_files(files, message, signer, check)
+
+    def _commit_files(
+        self,
+        files: Mapping[str, str | bytes | None],
+        message: git.CommitMessage,
+        signer: git.Signer,
+        check: Callable[[str], list[Problem]] | None,
+    ) -> str:
         paths = sorted(files)
         dirty = git.dirty_paths(self.root, paths)
         if dirty:
@@ -351,8 +368,11 @@ class Register:
                 self.made.append(sha)
                 return sha
             except BaseException:
-                if head_before is not None and git.head(self.root) != head_before:
-                    git.run(self.root, "reset", "-q", "--soft", head_before)
+                if git.head(self.root) != head_before:
+                    if head_before is None:
+                        git.run(self.root, "update-ref", "-d", "HEAD")
+                    else:
+                        git.run(self.root, "reset", "-q", "--soft", head_before)
                 git.unstage(self.root, paths)
                 for rel, old in backups.items():
                     write_file(self.root / rel, old)
