@@ -156,6 +156,9 @@ REVIEW = Review(
     reasons="No evident change in the behaviour since the restriction began.",
     next_review=dt.date(2026, 9, 1),
     by="head1",
+    status="approved",
+    approved_by="manager1",
+    approved_on=dt.date(2026, 3, 1),
     policy=POLICY,
 )
 APPEAL = Appeal(

@@ -160,8 +160,9 @@ def warn(case: Case, step: Step, incident: str, actor: str = "officer", **kw: An
     return policy.escalate(case, req, ctx(actor))[0]
 
 
-def case_with_warnings(steps: int = 2) -> tuple[Case, Incident]:
-    """A case with the first ``steps`` warnings, each followed by a new incident.
+def case_with_warnings(steps: int = 2, letter_sent: bool = True) -> tuple[Case, Incident]:
+    """A case with the first ``steps`` warnings, each followed by a new incident; step 2's
+    letter issued unless ``letter_sent`` is False.
 
     The incident returned is the latest: the behaviour continuing after the last warning,
     which the next step relies on.
@@ -170,6 +171,8 @@ def case_with_warnings(steps: int = 2) -> tuple[Case, Incident]:
     ladder: tuple[Step, ...] = ("verbal_warning", "informal_written_warning")
     for step in ladder[:steps]:
         case = warn(case, step, incident.id)
+        if step == "informal_written_warning" and letter_sent:
+            case = issue_letter(case, "informal-warning", case.decisions[-1].id)
         case, incident = make_incident(case)
     return case, incident
 

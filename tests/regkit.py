@@ -138,6 +138,13 @@ class Reg:
         assert result.code == 0, f"{args}: exit {result.code}: {result.err}"
         return result.out
 
+    def send(self, staff_id: str, case_id: str, kind: str) -> str:
+        """Issue a letter as ``staff_id`` (markdown, outside the register); returns its path."""
+        out = self.home / "letters" / f"{case_id}-{kind}-{len(list(self.home.glob('letters/*')))}.md"
+        out.parent.mkdir(exist_ok=True)
+        self.ok(staff_id, "letter", case_id, "--kind", kind, "--out", str(out))
+        return str(out)
+
     def git(self, *args: str) -> str:
         proc = subprocess.run(
             ["git", *args],

@@ -91,15 +91,22 @@ def continued(reg: Reg, case_id: str, by: str = "officer") -> str:
 
 
 def warned(
-    reg: Reg, *person: str, name: str = "Alex Example", by: str = "officer"
+    reg: Reg,
+    *person: str,
+    name: str = "Alex Example",
+    by: str = "officer",
+    letter_sent: bool = True,
 ) -> tuple[str, str]:
-    """A case whose person has had the verbal and the informal written warning, and went on.
+    """A case whose person has had the verbal and the informal written warning (its letter
+    sent), and went on.
 
     Returns the case and the incident after the informal warning, which step 3 relies on.
     """
     case_id, incident_id = reg.new_case(by, *person, name=name)
     reg.ok(by, "escalate", case_id, "--incident", incident_id, "--note", "Asked to stop shouting.")
     reg.ok(by, "escalate", case_id, "--incident", continued(reg, case_id, by))
+    if letter_sent:
+        reg.send(by, case_id, "informal-warning")
     return case_id, continued(reg, case_id, by)
 
 
@@ -233,6 +240,7 @@ def test_approver_not_reporter(reg: Reg) -> None:
     case_id, incident_id = reg.new_case("mgr")
     reg.ok("officer", "escalate", case_id, "--incident", incident_id, "--note", "Asked to stop.")
     reg.ok("officer", "escalate", case_id, "--incident", continued(reg, case_id))
+    reg.send("officer", case_id, "informal-warning")
     relied_on = ("--incident", incident_id, "--incident", continued(reg, case_id))
     reg.ok("officer", "escalate", case_id, *relied_on, *EMAIL_ONLY, *TERMS)
     message = refused(reg, "mgr", "approve", case_id)

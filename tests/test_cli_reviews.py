@@ -50,8 +50,14 @@ def due(reg: Reg, *extra: str) -> list[dict[str, object]]:
     return items
 
 
-def review(reg: Reg, case_id: str, *args: str, by: str = "officer") -> str:
-    return reg.ok(by, "review", case_id, "--reasons", "No evident change in behaviour.", *args)
+def review(
+    reg: Reg, case_id: str, *args: str, by: str = "officer", approver: str = "mgr"
+) -> str:
+    """Review a case; a continuation is then approved by ``approver``, as it must be."""
+    out = reg.ok(by, "review", case_id, "--reasons", "No evident change in behaviour.", *args)
+    if "continue" in args:
+        reg.ok(approver, "approve", case_id)
+    return out
 
 
 # --- reviews ------------------------------------------------------------------------------
@@ -276,6 +282,7 @@ def _proposer_conflict(reg: Reg) -> str:
     case_id, incident_id = reg.new_case("officer", name=NAME)
     reg.ok("mgr", "escalate", case_id, "--incident", incident_id, "--note", "Asked to stop.")
     reg.ok("mgr", "escalate", case_id, "--incident", continued(reg, case_id))
+    reg.send("mgr", case_id, "informal-warning")
     reg.ok("mgr", "escalate", case_id, "--incident", continued(reg, case_id), *EMAIL_ONLY, *TERMS)
     reg.ok("head", "approve", case_id)
     return case_id
@@ -285,6 +292,7 @@ def _reporter_conflict(reg: Reg) -> str:
     case_id, incident_id = reg.new_case("mgr", name=NAME)
     reg.ok("officer", "escalate", case_id, "--incident", incident_id, "--note", "Asked to stop.")
     reg.ok("officer", "escalate", case_id, "--incident", continued(reg, case_id))
+    reg.send("officer", case_id, "informal-warning")
     relied_on = ("--incident", incident_id, "--incident", continued(reg, case_id))
     reg.ok("officer", "escalate", case_id, *relied_on, *EMAIL_ONLY, *TERMS)
     reg.ok("head", "approve", case_id)

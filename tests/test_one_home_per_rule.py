@@ -56,6 +56,7 @@ def test_a_letters_review_date_is_the_registers_next_review() -> None:
     next_on = later + dt.timedelta(days=60)
     req = policy.ReviewRequest(outcome="continue", reasons="No change.", next_review=next_on)
     case, _ = policy.review(case, req, ctx("officer", later))
+    case, _ = policy.approve(case, ctx("manager", later))
     assert views.next_review(case) == next_on
     assert views.entry_of(case).review_date == next_on
     assert views.schedule_of(case, CFG).next_review == next_on

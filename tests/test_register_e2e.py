@@ -300,6 +300,9 @@ def test_each_command_is_one_commit_with_its_trailers(reg: Reg) -> None:
         # Each step after the first relies on the behaviour continuing: a new incident.
         reg.ok("officer", "escalate", case_id, "--incident", continued(reg, case_id), *terms)
         expected += [("add-incident", "officer"), ("escalate", "officer")]
+        if not terms:  # step 3 follows once step 2's letter has gone
+            reg.send("officer", case_id, "informal-warning")
+            expected.append(("letter", "officer"))
     reg.ok("mgr", "approve", case_id)
     expected.append(("approve", "mgr"))
     assert commit_count(reg) == count + len(expected)
@@ -325,6 +328,7 @@ def test_a_refused_command_makes_no_commit(reg: Reg) -> None:
     case_id, incident = reg.new_case()
     reg.ok("officer", "escalate", case_id, "--incident", incident, "--note", "Asked to stop.")
     reg.ok("officer", "escalate", case_id, "--incident", continued(reg, case_id))
+    reg.send("officer", case_id, "informal-warning")
     reg.ok("officer", "escalate", case_id, "--incident", continued(reg, case_id), *RESTRICTION)
     before = reg.state()
     result = reg.run("officer2", "approve", case_id)
@@ -341,6 +345,7 @@ def test_check_passes_on_a_good_register(reg: Reg) -> None:
     case_id, incident = reg.new_case()
     reg.ok("officer", "escalate", case_id, "--incident", incident, "--note", "Asked to stop.")
     reg.ok("officer", "escalate", case_id, "--incident", continued(reg, case_id))
+    reg.send("officer", case_id, "informal-warning")
     reg.ok("officer", "escalate", case_id, "--incident", continued(reg, case_id), *RESTRICTION)
     reg.ok("mgr", "approve", case_id)
     reg.ok(

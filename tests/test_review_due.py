@@ -134,7 +134,6 @@ def test_review_due_lists_everything_needing_action(reg: Reg) -> None:
         (case_id, "appeal awaiting a decision"),
         (case_id, "letter to send"),
         (pending, "approval pending"),
-        (pending, "letter to send"),  # the informal warning's, until step 3 is decided
         (prop, "property review"),
         (prop_pending, "approval pending"),
     }

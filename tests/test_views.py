@@ -116,14 +116,12 @@ def test_entry_content_on_register() -> None:
 def test_schedule_items() -> None:
     """The schedule lists the review, a pending approval, an appeal to decide and letters owed.
 
-    A proposal is due for a decision five working days after it is made; the informal
-    warning's letter is owed until a later step is decided.
+    A proposal is due for a decision five working days after it is made (step 3 waits for
+    the informal warning's letter, so none is owed by then).
     """
     case, _proposal = proposed_case()
     items = views.schedule_of(case, CFG).items
-    informal = next(d for d in case.decisions if d.step == "informal_written_warning")
     assert [(i.what, i.due, i.detail) for i in items] == [
-        ("letter", informal.proposed_on, "informal-warning"),
         ("approval", working_days_after(TODAY, 5), "formal_written_warning " + _proposal.id),
     ]
     case, decision = policy.approve(case, ctx("manager"))

@@ -44,6 +44,7 @@ def test_next_step_without_to() -> None:
     req = policy.EscalationRequest(incidents=(again.id,))
     case, decision = policy.escalate(case, req, ctx())
     assert decision.step == "informal_written_warning"
+    case = issue_letter(case, "informal-warning", decision.id)
     case, still = make_incident(case)
     req = restricting_req((still.id,), to=None)
     _, decision = policy.escalate(case, req, ctx())
@@ -187,6 +188,7 @@ def test_formal_warning_needs_repeated_behaviour() -> None:
     case, second = make_incident(case)
     case = warn(case, "informal_written_warning", second.id)
     informal = case.decisions[-1]
+    case = issue_letter(case, "informal-warning", informal.id)
     for stale in (first.id, second.id):
         with refused(
             r"^refused: the behaviour has not continued since step 2 "

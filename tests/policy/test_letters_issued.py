@@ -45,8 +45,9 @@ def test_letter_is_about_the_case() -> None:
     )
     with refused("not in case"):
         policy.record_letter(case, letter)
+    before = len(case.letters)
     case = policy.record_letter(case, letter.model_copy(update={"about": decision.id}))
-    assert len(case.letters) == 1
+    assert len(case.letters) == before + 1
 
 
 def test_the_same_letter_in_a_second_format_is_one_letter() -> None:
@@ -61,7 +62,7 @@ def test_the_same_letter_in_a_second_format_is_one_letter() -> None:
     case = policy.record_letter(case, first)
     again = letter("formal-warning", decision.id).model_copy(update={"format": "md"})
     case = policy.record_letter(case, again)
-    assert [x.copy_of for x in case.letters] == [None, first.id]
+    assert [x.copy_of for x in case.letters if x.kind == "formal-warning"] == [None, first.id]
     later = letter("formal-warning", decision.id, TODAY + dt.timedelta(days=1))
     case = policy.record_letter(case, later)
     assert case.letters[-1].copy_of is None
@@ -74,7 +75,7 @@ def test_the_informal_written_warning_letter_is_owed_tracked_and_checked() -> No
     Policy: "Following a verbal warning, if the behaviour continues to be unacceptable, an
     informal written warning letter will be sent to remind you of our expected behaviours."
     """
-    case, _ = case_with_warnings(2)
+    case, _ = case_with_warnings(2, letter_sent=False)
     informal = case.decisions[-1]
     assert informal.step == "informal_written_warning"
     assert views.letters_owed(case) == [("informal-warning", TODAY, informal.id)]

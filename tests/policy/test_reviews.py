@@ -52,18 +52,20 @@ def test_review_only_with_restriction_in_force() -> None:
 
 def test_continue_sets_next_review_within_interval() -> None:
     """Continue sets the next review at most six months on; six months on is Saturday 28
-    February 2026, so the review may be set for the next working day, Monday 2 March.
+    February 2026, so the latest review is the working day before, Friday 27 February: a
+    day off moves the limit earlier, never past six months.
 
     Policy: "Restrictions will stay in place where there is no evident change in the behaviours
     described within this Policy" and "All restrictions will be reviewed on a six-monthly basis".
     """
     case, _ = registered_case()
     day = dt.date(2025, 8, 31)
-    case, done = policy.review(case, review_req(), ctx(today=day))
-    assert done.next_review == dt.date(2026, 3, 2)
-    assert views.next_review(case) == dt.date(2026, 3, 2)
     with refused("later than the policy allows"):
-        policy.review(case, review_req(next_review=dt.date(2026, 3, 3)), ctx(today=day))
+        policy.review(case, review_req(next_review=dt.date(2026, 2, 28)), ctx(today=day))
+    case, done = policy.review(case, review_req(), ctx(today=day))
+    assert done.next_review == dt.date(2026, 2, 27)
+    case, _ = policy.approve(case, ctx("manager", today=day))
+    assert views.next_review(case) == dt.date(2026, 2, 27)
 
 
 def test_reviews_may_be_early_and_late_is_recorded() -> None:

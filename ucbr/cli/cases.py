@@ -290,14 +290,22 @@ def approve(
     case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
     json: Json = False,
 ) -> None:
-    """Approve the proposed decision on a case: its restrictions come into force."""
-    decision = casework.approve(options(ctx).session(), case_id)
+    """Approve a proposed decision, or the continuation of a restriction at review.
+
+    The restrictions of a decision come into force; a continuation keeps them in force
+    until its next review.
+    """
+    from ucbr.domain.model import Decision
+
+    approved = casework.approve(options(ctx).session(), case_id)
+    review_by = approved.review_by if isinstance(approved, Decision) else approved.next_review
+    what = "approved" if isinstance(approved, Decision) else "continuation approved"
     line = (
-        f"{decision.id}: approved; {case_id.upper()} is on the register "
-        f"until review by {decision.review_by}"
+        f"{approved.id}: {what}; {case_id.upper()} is on the register until review by {review_by}"
     )
-    review_by = str(decision.review_by) if decision.review_by else None
-    report(ctx, json, line, case=case_id.upper(), decision=decision.id, review_by=review_by)
+    found = {"decision" if isinstance(approved, Decision) else "review": approved.id}
+    review = str(review_by) if review_by else None
+    report(ctx, json, line, case=case_id.upper(), review_by=review, **found)
 
 
 @app.command()
@@ -307,7 +315,7 @@ def reject(
     reason: Annotated[str, typer.Option(help="Why the proposal is rejected.")],
     json: Json = False,
 ) -> None:
-    """Reject the proposed decision on a case."""
+    """Reject a proposed decision, or a continuation at review."""
     decision = casework.reject(options(ctx).session(), case_id, reason)
     warn_free_text(ctx, reason=reason)
     report(ctx, json, f"{decision.id}: rejected", case=case_id.upper(), decision=decision.id)

@@ -32,9 +32,9 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     (
         "approve",
         "cases",
-        "Approve the proposed decision on a case: its restrictions come into force.",
+        "Approve a proposed decision, or the continuation of a restriction at review.",
     ),
-    ("reject", "cases", "Reject the proposed decision on a case."),
+    ("reject", "cases", "Reject a proposed decision, or a continuation at review."),
     (
         "adjustments",
         "cases",

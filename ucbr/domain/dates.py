@@ -46,6 +46,14 @@ def working_day_from(day: dt.date) -> dt.date:
     return day
 
 
+def working_day_by(day: dt.date) -> dt.date:
+    """``day`` itself if it is a working day, else the one before: a limit that falls on a
+    day off moves earlier, so it is never exceeded."""
+    while not is_working_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def working_days_after(start: dt.date, count: int) -> dt.date:
     """The nth working day after ``start``; ``start`` itself is never counted.
 

@@ -122,6 +122,10 @@ DecisionStatus = Literal[
     "overturned",  # ended on appeal
 ]
 ReviewOutcome = Literal["continue", "vary", "lift"]
+# A continuation is the decision to go on managing contact: proposed by the reviewing
+# officer, in force once the relevant manager or head of service approves it. A lift, or a
+# variation (whose new decision carries its own approval), is recorded at once.
+ReviewStatus = Literal["recorded", "proposed", "approved", "rejected"]
 AppealOutcome = Literal["upheld", "overturned", "varied"]
 LetterKind = Literal[
     "verbal-warning-note",
@@ -236,6 +240,12 @@ class Review(Strict):
     no_notify_reason: Text | None = None
     justifications: tuple[Justification, ...] = ()
     by: StaffId
+    status: ReviewStatus = "recorded"
+    approved_by: StaffId | None = None
+    approved_on: dt.date | None = None
+    rejected_by: StaffId | None = None
+    rejected_on: dt.date | None = None
+    reject_reason: Text | None = None
     policy: PolicyHash
 
 

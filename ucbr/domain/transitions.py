@@ -61,8 +61,14 @@ CASE_RULES: dict[str, Rule] = {
             "decisions{=}.approved_by",
             "decisions{=}.approved_on",
             "decisions{=}.ended_on",
+            "reviews{=}.status",
+            "reviews{=}.approved_by",
+            "reviews{=}.approved_on",
         ),
-        values={"decisions{=}.status": frozenset({"approved", "superseded"})},
+        values={
+            "decisions{=}.status": frozenset({"approved", "superseded"}),
+            "reviews{=}.status": frozenset({"approved"}),
+        },
     ),
     "reject": Rule(
         (
@@ -70,14 +76,30 @@ CASE_RULES: dict[str, Rule] = {
             "decisions{=}.rejected_by",
             "decisions{=}.rejected_on",
             "decisions{=}.reject_reason",
+            "reviews{=}.status",
+            "reviews{=}.rejected_by",
+            "reviews{=}.rejected_on",
+            "reviews{=}.reject_reason",
         ),
-        values={"decisions{=}.status": frozenset({"rejected"})},
+        values={
+            "decisions{=}.status": frozenset({"rejected"}),
+            "reviews{=}.status": frozenset({"rejected"}),
+        },
     ),
     "adjustment": Rule(("adjustments{+}*",)),
     "review": Rule(
         ("reviews{+}*", "decisions{+}*", "decisions{=}.status", "decisions{=}.ended_on"),
-        _NO_DECISION,
-        {**_NEW_DECISION, "decisions{=}.status": frozenset({"lifted"})},
+        (
+            *_NO_DECISION,
+            "reviews{+}.approved_*",
+            "reviews{+}.rejected_*",
+            "reviews{+}.reject_reason",
+        ),
+        {
+            **_NEW_DECISION,
+            "decisions{=}.status": frozenset({"lifted"}),
+            "reviews{+}.status": frozenset({"recorded", "proposed"}),
+        },
     ),
     "appeal-lodge": Rule(("appeals{+}*",), ("appeals{+}.outcome", "appeals{+}.decided_*")),
     "appeal-decide": Rule(

@@ -11,7 +11,7 @@ import datetime as dt
 
 from pydantic import BaseModel
 
-from ucbr.domain.dates import add_months, working_day_from, working_days_after
+from ucbr.domain.dates import add_months, working_day_by, working_day_from, working_days_after
 from ucbr.domain.foi import foi_refusal_due
 from ucbr.domain.model import (
     LADDER,
@@ -23,9 +23,13 @@ from ucbr.domain.model import (
     PropertyRisk,
     Review,
 )
+from ucbr.domain.property_views import (
+    APPROVAL_WORKING_DAYS,
+    property_entry_of,
+    property_schedule_of,
+)
 from ucbr.domain.sections import (
     CaseEntry,
-    PropertyEntry,
     RestrictionInForce,
     Schedule,
     ScheduleItem,
@@ -33,13 +37,14 @@ from ucbr.domain.sections import (
 from ucbr.domain.settings import PolicyConfig
 from ucbr.domain.words import restriction_in_force
 
-# A proposal should be approved or rejected within a working week.
-APPROVAL_WORKING_DAYS = 5
 # An appeal should be decided within a month of arriving.
 APPEAL_DECISION_MONTHS = 1
 ENDED_STATUSES: frozenset[str] = frozenset({"lifted", "overturned"})
-# A step counts as given unless it was rejected, is still a proposal, or was overturned.
+# A step counts as given unless it was rejected, is still a proposal, or was overturned:
+# an overturned decision is as if it had never been made, for the ladder and for letters.
 GIVEN_STATUSES: frozenset[str] = frozenset({"recorded", "approved", "superseded", "lifted"})
+# A decision took effect, even if it was later overturned on appeal (for statistics).
+TOOK_EFFECT: frozenset[str] = GIVEN_STATUSES | {"overturned"}
 LETTER_FOR_STEP: dict[str, LetterKind] = {
     "formal_written_warning": "formal-warning",
     "contact_refused": "contact-refused",
@@ -47,6 +52,11 @@ LETTER_FOR_STEP: dict[str, LetterKind] = {
 
 
 # --- the state of a case -----------------------------------------------------------------
+
+
+def given(decision: Decision) -> bool:
+    """Whether a step counts as given: the one rule for the ladder, letters and ``check``."""
+    return decision.status in GIVEN_STATUSES
 
 
 def decision_in_force(case: Case) -> Decision | None:
@@ -57,6 +67,16 @@ def decision_in_force(case: Case) -> Decision | None:
 def pending_proposal(case: Case) -> Decision | None:
     """The decision awaiting a manager's approval, if any."""
     return next((d for d in reversed(case.decisions) if d.status == "proposed"), None)
+
+
+def pending_continuation(case: Case) -> Review | None:
+    """The review continuing a restriction that awaits a manager's approval, if any."""
+    return next((r for r in reversed(case.reviews) if r.status == "proposed"), None)
+
+
+def review_counts(review: Review) -> bool:
+    """Whether a review's next date stands: recorded, or a continuation once approved."""
+    return review.status in ("recorded", "approved")
 
 
 def pending_appeal(case: Case) -> Appeal | None:
@@ -70,14 +90,19 @@ def review_date(case: Case, decision: Decision) -> dt.date | None:
     The one rule for a review date: the schedule, the register entry, the policy's review
     and every letter read it from here.
     """
-    later = [r.next_review for r in case.reviews if r.decision == decision.id and r.next_review]
+    later = [
+        r.next_review
+        for r in case.reviews
+        if r.decision == decision.id and r.next_review and review_counts(r)
+    ]
     return later[-1] if later else decision.review_by
 
 
 def review_limit(since: dt.date, cfg: PolicyConfig) -> dt.date:
     """The latest day a review may be set for, counted from ``since``: "six-monthly" (the
-    council's interval), moved to the next working day when it falls on a day off."""
-    return working_day_from(add_months(since, cfg.review_interval_months))
+    council's interval), moved to the working day before when it falls on a day off, so a
+    review is never more than six months apart."""
+    return working_day_by(add_months(since, cfg.review_interval_months))
 
 
 def varied_by(case: Case, decision: Decision) -> Review | Appeal | None:
@@ -184,7 +209,7 @@ def _informal_owed(case: Case) -> list[tuple[str, dt.date, str]]:
     top = LADDER.index("informal_written_warning")
     # Once a later step has been decided (even if since ended), the reminder is moot.
     later = any(
-        d.status not in ("proposed", "rejected") and LADDER.index(d.step) > top
+        (given(d) or d.status == "overturned") and LADDER.index(d.step) > top
         for d in case.decisions
     )
     latest = next(
@@ -217,8 +242,11 @@ def _variation_approved(case: Case, item: Review | Appeal) -> dt.date | None:
 def _outcome_owed(
     case: Case, item: Review | Appeal, varies: bool, since: dt.date
 ) -> dt.date | None:
-    """When an outcome letter falls due: at once, or, for a variation, once it is approved
-    (the letter states the new terms, so it cannot go before them)."""
+    """When an outcome letter falls due: at once; for a variation, once it is approved
+    (the letter states the new terms, so it cannot go before them); for a continuation,
+    once a manager approves it."""
+    if isinstance(item, Review) and item.outcome == "continue":
+        return item.approved_on if item.status == "approved" else None
     if not varies:
         return since
     return _variation_approved(case, item)
@@ -297,6 +325,11 @@ def schedule_of(case: Case, cfg: PolicyConfig) -> Schedule:
         detail = f"{proposal.step} {proposal.id}"
         due = working_days_after(proposal.proposed_on, APPROVAL_WORKING_DAYS)
         items.append(ScheduleItem(what="approval", due=due, detail=detail))
+    continuation = pending_continuation(case)
+    if continuation is not None:
+        due = working_days_after(continuation.date, APPROVAL_WORKING_DAYS)
+        detail = f"continuation {continuation.id}"
+        items.append(ScheduleItem(what="approval", due=due, detail=detail))
     appeal = pending_appeal(case)
     if appeal is not None:
         due = working_day_from(add_months(appeal.received, APPEAL_DECISION_MONTHS))
@@ -345,44 +378,6 @@ def entry_of(case: Case) -> CaseEntry:
         review_date=next_review(case),
         appeal_in_progress=pending_appeal(case) is not None,
         adjustments=tuple(dict.fromkeys(a.kind for a in case.adjustments)),
-    )
-
-
-def property_schedule_of(prop: PropertyRisk) -> Schedule:
-    """A property's schedule: its review and any approval awaited."""
-    items: list[ScheduleItem] = []
-    in_force = prop.decision.status == "approved"
-    if in_force and prop.next_review is not None:
-        items.append(ScheduleItem(what="property_review", due=prop.next_review))
-    if prop.decision.status == "proposed":
-        due = working_days_after(prop.decision.proposed_on, APPROVAL_WORKING_DAYS)
-        items.append(ScheduleItem(what="approval", due=due, detail="property"))
-    elif prop.proposal is not None and prop.proposal.decision.status == "proposed":
-        due = working_days_after(prop.proposal.decision.proposed_on, APPROVAL_WORKING_DAYS)
-        items.append(ScheduleItem(what="approval", due=due, detail="property variation"))
-    return Schedule(
-        id=prop.id,
-        kind="property",
-        status=prop.decision.status,
-        on_register=in_force,
-        next_review=prop.next_review if in_force else None,
-        items=tuple(sorted(items, key=lambda i: (i.due, i.what))),
-    )
-
-
-def property_entry_of(prop: PropertyRisk) -> PropertyEntry:
-    """What staff see before a visit: address, risks and guidance, never the details."""
-    if prop.decision.status != "approved":
-        return PropertyEntry(id=prop.id, in_force=False)
-    return PropertyEntry(
-        id=prop.id,
-        in_force=True,
-        address=prop.address,
-        postcode=prop.postcode,
-        uprn=prop.uprn,
-        risks=prop.risks,
-        guidance=prop.guidance,
-        review_date=prop.next_review,
     )
 
 

@@ -125,8 +125,9 @@ def escalate(session: Session, case_id: str, req: policy.EscalationRequest) -> D
     )
 
 
-def approve(session: Session, case_id: str) -> Decision:
-    """Approve the pending proposal on a case, in the approver's own commit."""
+def approve(session: Session, case_id: str) -> Decision | Review:
+    """Approve what awaits approval on a case (a proposal, or a continuation at review), in
+    the approver's own commit."""
     involved = involved_in_history(session.reg, parse_file_id(case_id))
     return change_case(
         session,
@@ -137,8 +138,8 @@ def approve(session: Session, case_id: str) -> Decision:
     )
 
 
-def reject(session: Session, case_id: str, reason: str) -> Decision:
-    """Reject the pending proposal on a case, with a reason."""
+def reject(session: Session, case_id: str, reason: str) -> Decision | Review:
+    """Reject what awaits approval on a case, with a reason."""
     return change_case(
         session, case_id, "reject", lambda case, ctx: policy.reject(case, reason, ctx)
     )

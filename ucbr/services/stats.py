@@ -30,7 +30,6 @@ SUPPRESSION_NOTE = (
     "has only one such count the next smallest is hidden too, so it cannot be worked out; "
     "durations are given only when at least 3 restrictions contribute."
 )
-GIVEN = frozenset({"recorded", "approved", "superseded", "lifted", "overturned"})
 TITLES = {
     "cases": "Cases",
     "incidents_by_category": "Incidents by category",
@@ -149,7 +148,7 @@ def _count_case(figures: Figures, case: Case, today: dt.date) -> None:
     counts["cases"]["appeal_pending"] += views.pending_appeal(case) is not None
     counts["incidents_by_category"].update(i.category for i in case.incidents)
     counts["incidents_by_service"].update(i.service for i in case.incidents)
-    given = [decision for decision in case.decisions if decision.status in GIVEN]
+    given = [decision for decision in case.decisions if decision.status in views.TOOK_EFFECT]
     counts["decisions_by_step"].update(decision.step for decision in given)
     for decision in given:
         if decision.approved_on is not None and decision.restrictions:

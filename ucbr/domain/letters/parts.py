@@ -23,7 +23,7 @@ from ucbr.domain.model import (
 from ucbr.domain.policy.appeals import decided_on
 from ucbr.domain.settings import PolicyConfig
 from ucbr.domain.staff import StaffDirectory
-from ucbr.domain.views import decision_in_force, review_date
+from ucbr.domain.views import decision_in_force, given, review_date
 from ucbr.domain.words import (
     CHANNEL_NAMES,
     day_names,
@@ -267,12 +267,11 @@ EARLIER_WORDS = {
 
 def earlier_warnings(case: Case, decision: Decision) -> list[str]:
     """The warnings given before ``decision``, in order: "a verbal warning on 6 January 2026"."""
-    given = ("recorded", "approved", "superseded", "lifted")
     earlier = [
         d
         for d in case.decisions
         if d.step in EARLIER_WORDS
-        and d.status in given
+        and given(d)
         and d.id != decision.id
         and d.step != decision.step
         and (d.approved_on or d.proposed_on) <= decided_on(decision)

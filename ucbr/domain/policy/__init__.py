@@ -14,8 +14,9 @@ from ucbr.domain.dates import add_months
 from ucbr.domain.foi import record_foi
 from ucbr.domain.policy.adjustments import add_adjustment, check_adjustments
 from ucbr.domain.policy.appeals import appeal_deadline, decide_appeal, lodge_appeal
-from ucbr.domain.policy.approval import approve, reject, who_may_approve
+from ucbr.domain.policy.approval import who_may_approve
 from ucbr.domain.policy.base import Ctx, step_label
+from ucbr.domain.policy.continuation import approve, reject
 from ucbr.domain.policy.incidents import IncidentRequest, open_case, record_incident
 from ucbr.domain.policy.ladder import escalate
 from ucbr.domain.policy.letters import record_letter

@@ -10,6 +10,7 @@ letters are issued, we may refuse further contact".
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from ucbr.domain.model import (
     LADDER,
@@ -22,7 +23,7 @@ from ucbr.domain.model import (
 )
 from ucbr.domain.policy.base import ID_SHAPE, Ctx, blank, make, refuse, require, step_label, valid
 from ucbr.domain.policy.terms import EscalationRequest, decision_fields
-from ucbr.domain.views import GIVEN_STATUSES, decision_in_force, pending_proposal
+from ucbr.domain.views import decision_in_force, given, pending_proposal
 
 
 def relied_on(case: Case, ids: Iterable[str]) -> tuple[Incident, ...]:
@@ -40,9 +41,7 @@ def relied_on(case: Case, ids: Iterable[str]) -> tuple[Incident, ...]:
 
 def highest_given(case: Case) -> int:
     """The index on the ladder of the highest step given; -1 when none."""
-    return max(
-        (LADDER.index(d.step) for d in case.decisions if d.status in GIVEN_STATUSES), default=-1
-    )
+    return max((LADDER.index(d.step) for d in case.decisions if given(d)), default=-1)
 
 
 def _next_step(case: Case) -> Step:
@@ -137,7 +136,7 @@ def check_warning_followed(case: Case, step: Step, incidents: tuple[Incident, ..
     if target not in (1, 2):
         return
     below = LADDER[target - 1]
-    warnings = [d for d in case.decisions if d.step == below and d.status in GIVEN_STATUSES]
+    warnings = [d for d in case.decisions if d.step == below and given(d)]
     if not warnings:
         return
     warned_on = max(d.proposed_on for d in warnings)
@@ -145,7 +144,7 @@ def check_warning_followed(case: Case, step: Step, incidents: tuple[Incident, ..
     answered = {
         incident_id
         for d in case.decisions
-        if d.status in GIVEN_STATUSES and LADDER.index(d.step) < target
+        if given(d) and LADDER.index(d.step) < target
         for incident_id in d.incidents
     }
     if not any(i.id not in answered and i.date >= warned_on for i in incidents):
@@ -156,12 +155,36 @@ def check_warning_followed(case: Case, step: Step, incidents: tuple[Incident, ..
         )
 
 
+def check_warning_letter_sent(case: Case, step: Step, bypass: str | None) -> None:
+    """Step 3 follows step 2 only once its letter was sent: "an informal written warning
+    letter will be sent to remind you of our expected behaviours", so a formal warning never
+    tells the person of a written warning they were not sent. A bypass has no step 2."""
+    if step != "formal_written_warning" or bypass is not None:
+        return
+    informal = [d for d in case.decisions if d.step == "informal_written_warning" and given(d)]
+    if not informal:
+        return
+    latest = max(informal, key=lambda d: d.proposed_on)
+    sent = any(
+        letter.kind == "informal-warning"
+        and letter.about in (None, latest.id)
+        and letter.date >= latest.proposed_on
+        for letter in case.letters
+    )
+    if not sent:
+        raise refuse(
+            f"the informal-warning letter for {step_label('informal_written_warning')}, decision "
+            f"{latest.id}, has not been issued; step 3 follows once it has "
+            f"(`ucbr letter {case.id} --kind informal-warning`)"
+        )
+
+
 def check_behaviour_continued(case: Case, incidents: tuple[Incident, ...]) -> None:
     """Refusal of contact only if the behaviour continued after the formal-warning letter."""
     warnings = [
         d
         for d in case.decisions
-        if d.step == "formal_written_warning" and d.status in GIVEN_STATUSES and d.approved_on
+        if d.step == "formal_written_warning" and given(d) and d.approved_on
     ]
     if not warnings:
         raise refuse("contact is refused only after an approved formal written warning")
@@ -201,6 +224,20 @@ def with_decision(case: Case, decision: Decision) -> Case:
     return valid(case.model_copy(update={"decisions": (*case.decisions, decision)}))
 
 
+def restated(case: Case, req: EscalationRequest) -> EscalationRequest:
+    """Refusing contact keeps every restriction in force: the restrictions given replace
+    those of their kind, the rest carry over. "Restrictions will only be removed if there
+    has been significant change", and an escalation is not a review that could find one."""
+    current = decision_in_force(case)
+    if req.end:
+        raise refuse("refusing contact ends no restriction; end one at review (--end)")
+    if current is None:
+        return req
+    given_kinds = {r.kind for r in req.restrictions}
+    kept = tuple(r for r in current.restrictions if r.kind not in given_kinds)
+    return replace(req, restrictions=kept + req.restrictions)
+
+
 def escalate(case: Case, req: EscalationRequest, ctx: Ctx) -> tuple[Case, Decision]:
     """Give the next (or the named) step on the ladder, or propose a restriction."""
     require(ctx, "escalate")
@@ -210,8 +247,10 @@ def escalate(case: Case, req: EscalationRequest, ctx: Ctx) -> tuple[Case, Decisi
     check_not_in_force(case, step)
     bypass = check_ladder(case, step, incidents, req.bypass, req.bypass_reason)
     check_warning_followed(case, step, incidents)
+    check_warning_letter_sent(case, step, bypass)
     if step == "contact_refused":
         check_behaviour_continued(case, incidents)
+        req = restated(case, req)
     fields = decision_fields(case, step, req, incidents, ctx)
     reason = req.bypass_reason if bypass else None
     decision = make(Decision, **fields, bypass_incident=bypass, bypass_reason=reason)

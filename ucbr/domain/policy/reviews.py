@@ -13,7 +13,13 @@ from ucbr.domain.policy.adjustments import justify, unjustified
 from ucbr.domain.policy.base import Ctx, blank, make, refuse, replace_item, require, valid
 from ucbr.domain.policy.terms import EscalationRequest
 from ucbr.domain.policy.variations import propose_variation
-from ucbr.domain.views import decision_in_force, review_date, review_limit
+from ucbr.domain.views import (
+    decision_in_force,
+    pending_continuation,
+    pending_proposal,
+    review_date,
+    review_limit,
+)
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,15 @@ def _review_outcome(
         terms = req.variation
         if req.justification and not terms.justification:
             terms = replace(terms, justification=req.justification)
-        case, _ = propose_variation(case, current, terms, ctx, review_id, review_by=next_on)
+        case, _ = propose_variation(
+            case,
+            current,
+            terms,
+            ctx,
+            review_id,
+            review_by=next_on,
+            may_end=req.significant_change,
+        )
         return case, next_on, ()
     # Continuing: a restriction that now conflicts with an adjustment (one recorded after
     # the decision) continues only with a recorded reason.
@@ -89,6 +103,7 @@ def review(case: Case, req: ReviewRequest, ctx: Ctx) -> tuple[Case, Review]:
     if blank(req.reasons):
         raise refuse("a review needs its reasons")
     _check_notify(req)
+    _nothing_awaiting(case)
     due = review_date(case, current)
     if due is None:
         raise refuse(f"decision {current.id} has no review date recorded")
@@ -109,6 +124,20 @@ def review(case: Case, req: ReviewRequest, ctx: Ctx) -> tuple[Case, Review]:
         no_notify_reason=req.no_notify_reason,
         justifications=justifications,
         by=ctx.actor.id,
+        # Continuing is deciding to go on managing contact: the manager approves it.
+        status="proposed" if req.outcome == "continue" else "recorded",
         policy=ctx.policy_hash,
     )
     return valid(case.model_copy(update={"reviews": (*case.reviews, done)})), done
+
+
+def _nothing_awaiting(case: Case) -> None:
+    """A review waits while a proposal or a continuation awaits approval."""
+    proposal, continuation = pending_proposal(case), pending_continuation(case)
+    if proposal is not None:
+        raise refuse(f"decision {proposal.id} is awaiting approval; approve or reject it first")
+    if continuation is not None:
+        raise refuse(
+            f"the continuation at review {continuation.id} is awaiting approval; "
+            "approve or reject it first"
+        )

@@ -20,13 +20,20 @@ from ucbr.domain.views import review_date
 
 
 def varied_terms(
-    current: Decision, req: EscalationRequest, review_by: dt.date | None
+    current: Decision, req: EscalationRequest, review_by: dt.date | None, may_end: bool = True
 ) -> EscalationRequest:
-    """The terms of the decision in force, changed as the variation says."""
+    """The terms of the decision in force, changed as the variation says. A restriction
+    ends only where ``may_end``: at review, "Restrictions will only be removed if there has
+    been significant change"; on appeal, the appeal's outcome is reason enough."""
     given = {r.kind for r in req.restrictions}
     unknown = sorted(set(req.end) - {r.kind for r in current.restrictions})
     if unknown:
         raise refuse(f"decision {current.id} has no {unknown[0]} restriction to end")
+    if req.end and not may_end:
+        raise refuse(
+            f"ending the {req.end[0]} restriction removes it: restrictions are removed only "
+            "after a significant change in behaviour or circumstances (--significant-change)"
+        )
     kept = tuple(r for r in current.restrictions if r.kind not in given | set(req.end))
     return replace(
         req,
@@ -55,6 +62,7 @@ def propose_variation(
     ctx: Ctx,
     varied_by: str,
     review_by: dt.date | None = None,
+    may_end: bool = True,
 ) -> tuple[Case, Decision]:
     """Propose new terms for ``current``, for approval, as the outcome of review or appeal
     ``varied_by``. ``review_by`` is the next review when the variation names none (the
@@ -68,7 +76,7 @@ def propose_variation(
     default_review = review_by or (
         kept_review if kept_review and kept_review >= ctx.today else None
     )
-    terms = varied_terms(current, req, default_review)
+    terms = varied_terms(current, req, default_review, may_end)
     if not _changes_something(current, terms):
         raise refuse(
             "the variation changes nothing: give the new restrictions, end one (--end KIND), "
