@@ -78,7 +78,8 @@ RESTRICTIONS = (
     "Please contact us only on Tuesdays and Thursdays, 10:00 to 12:00.",
     "Please send e-mails only to ucb-contact@example.gov.uk.",
     "You must not enter Elmfield reception until 31 July 2026.",
-    f"All your contact with us goes to {SPOC_NAME}, your single point of contact.",
+    f"All your contact with us goes to {SPOC_NAME}, your single point of contact: e-mail "
+    f"{SPOC_NAME} at ucb-contact@example.gov.uk.",
     "These restrictions cover your contact with every council service. They apply from "
     "25 February 2026",
     ESSENTIAL,

@@ -19,6 +19,7 @@ from ucbr.cli.terms import (
     JustifyOpt,
     NoFurtherOpt,
     OnlyChannelOpt,
+    OtherOpt,
     PremisesBanOpt,
     ReviewByOpt,
     SpocOpt,
@@ -66,6 +67,7 @@ def appeal_decide(
     ban_until: BanUntilOpt = None,
     spoc: SpocOpt = None,
     no_further_responses: NoFurtherOpt = None,
+    other_restriction: OtherOpt = None,
     until: UntilOpt = None,
     end: EndOpt = None,
     essential_services: EssentialOpt = None,
@@ -91,6 +93,7 @@ def appeal_decide(
             spoc,
             no_further_responses,
             until,
+            other_restriction,
         )
         variation = terms(
             restricted,

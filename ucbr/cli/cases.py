@@ -28,6 +28,7 @@ from ucbr.cli.terms import (
     JustifyOpt,
     NoFurtherOpt,
     OnlyChannelOpt,
+    OtherOpt,
     PremisesBanOpt,
     ReviewByOpt,
     SpocOpt,
@@ -206,6 +207,7 @@ def escalate(
     ban_until: BanUntilOpt = None,
     spoc: SpocOpt = None,
     no_further_responses: NoFurtherOpt = None,
+    other_restriction: OtherOpt = None,
     until: UntilOpt = None,
     essential_services: EssentialOpt = None,
     scope: Annotated[str | None, typer.Option(help="A service, or council-wide.")] = None,
@@ -236,6 +238,7 @@ def escalate(
         spoc,
         no_further_responses,
         until,
+        other_restriction,
     )
     req = terms(
         restricted,

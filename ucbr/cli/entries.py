@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ucbr.domain.sections import CaseEntry, PropertyEntry
-from ucbr.domain.words import ADJUSTMENT_NAMES, RISK_NAMES, long_date
+from ucbr.domain.words import ADJUSTMENT_NAMES, RISK_NAMES, headline, long_date
 
 
 def entry_lines(
@@ -40,7 +40,7 @@ def where(entry: PropertyEntry) -> str:
 def _case_lines(entry: CaseEntry, spoc_name: str | None) -> list[str]:
     if not entry.on_register:
         return [f"  {who(entry)}", "  Not on the register: no restrictions are in force."]
-    lines = [f"  {who(entry)}", "  ON THE REGISTER: contact is restricted."]
+    lines = [f"  {who(entry)}", f"  ON THE REGISTER: {headline(entry.step)}."]
     lines.extend(f"  - {r.plain}" for r in entry.restrictions)
     if entry.single_point_of_contact:
         spoc = entry.single_point_of_contact
@@ -55,11 +55,19 @@ def _case_lines(entry: CaseEntry, spoc_name: str | None) -> list[str]:
     return lines
 
 
+def risk_words(entry: PropertyEntry) -> list[str]:
+    """The risks in plain words; an other risk as recorded."""
+    return [
+        entry.other_risk if r == "other" and entry.other_risk else RISK_NAMES[r]
+        for r in entry.risks
+    ]
+
+
 def _property_lines(entry: PropertyEntry) -> list[str]:
     if not entry.in_force:
         return ["  No property risk in force."]
     return [
         f"  PROPERTY RISK at {where(entry)}",
-        "  Risks: " + ", ".join(RISK_NAMES[r] for r in entry.risks),
+        "  Risks: " + ", ".join(risk_words(entry)),
         f"  Guidance for attending: {entry.guidance}",
     ]

@@ -46,6 +46,9 @@ def property_add(
     condition: Annotated[
         str | None, typer.Option(help="The lawful condition for special-category data.")
     ] = None,
+    other_risk: Annotated[
+        str | None, typer.Option(help="With --risk other: what the risk is, as staff read it.")
+    ] = None,
     not_notified_reason: Annotated[
         str | None, typer.Option(help="Why the owner is not told.")
     ] = None,
@@ -73,10 +76,12 @@ def property_add(
         uprn=uprn,
         details=details,
         condition=condition,
+        other_risk=other_risk,
     )
     prop = casework.add_property(options(ctx).session(), terms, not_a_duplicate)
     warn_free_text(
         ctx,
+        other_risk=other_risk,
         details=details,
         condition=condition,
         not_notified_reason=not_notified_reason,
@@ -121,12 +126,17 @@ def property_review(
         list[str] | None, typer.Option("--risk", help="For vary: the new risks.")
     ] = None,
     guidance: Annotated[str | None, typer.Option(help="For vary: the new guidance.")] = None,
+    other_risk: Annotated[
+        str | None, typer.Option(help="For vary, with --risk other: what the risk is.")
+    ] = None,
     json: Json = False,
 ) -> None:
     """Review a property risk: continue, vary (needs approval) or lift."""
     variation = None
     if outcome == "vary":
-        variation = policy.PropertyChange(risks=risk_kinds(risk or []), guidance=guidance)
+        variation = policy.PropertyChange(
+            risks=risk_kinds(risk or []), guidance=guidance, other_risk=other_risk
+        )
     prop = casework.review_property(
         options(ctx).session(), property_id, outcome, reasons, variation
     )

@@ -21,6 +21,7 @@ from ucbr.cli.terms import (
     JustifyOpt,
     NoFurtherOpt,
     OnlyChannelOpt,
+    OtherOpt,
     PremisesBanOpt,
     ReviewByOpt,
     SpocOpt,
@@ -114,6 +115,7 @@ def review(
     ban_until: BanUntilOpt = None,
     spoc: SpocOpt = None,
     no_further_responses: NoFurtherOpt = None,
+    other_restriction: OtherOpt = None,
     until: UntilOpt = None,
     end: EndOpt = None,
     essential_services: EssentialOpt = None,
@@ -139,6 +141,7 @@ def review(
             spoc,
             no_further_responses,
             until,
+            other_restriction,
         )
         variation = terms(
             restricted,

@@ -39,6 +39,13 @@ EndOpt = Annotated[
 ]
 SpocOpt = Annotated[str | None, typer.Option(help="The single point of contact's staff id.")]
 NoFurtherOpt = Annotated[list[str] | None, typer.Option(help="A topic with no further replies.")]
+OtherOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--other-restriction",
+        help="Any other restriction, in the words staff and the letter will use.",
+    ),
+]
 EssentialOpt = Annotated[
     str | None,
     typer.Option(help="How essential services stay reachable. Printed in letters as written."),
@@ -60,6 +67,7 @@ def restrictions(
     spoc: str | None = None,
     no_further_responses: list[str] | None = None,
     until: str | None = None,
+    other: list[str] | None = None,
 ) -> tuple[Restriction, ...]:
     """The restrictions the options describe, one per option given, each ending on ``until``
     if given (a premises ban on ``ban_until``, if that is given)."""
@@ -87,6 +95,13 @@ def restrictions(
     found.extend(
         Restriction(kind="no_further_responses", topic=t) for t in no_further_responses or ()
     )
+    found.extend(Restriction(kind="other", description=text) for text in other or ())
+    if ends is not None and not found:
+        # --until dates the restrictions given; with none given it would date nothing.
+        raise Refused(
+            "--until dates the restrictions given with it: name the restriction it ends "
+            "(--only-channel, --contact-days, --premises-ban, --spoc, …)"
+        )
     found = [r if r.kind == "premises_ban" else r.model_copy(update={"until": ends}) for r in found]
     return tuple(found)
 

@@ -78,6 +78,8 @@ RestrictionKind = Literal[
     "premises_ban",
     "single_point_of_contact",
     "no_further_responses",
+    # "Restrictions may be as follows, but not limited to": any other, described in words.
+    "other",
 ]
 OnlyChannel = Literal["email", "letter", "telephone"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -105,6 +107,8 @@ RiskKind = Literal[
     "mental_health",
     "substance_abuse",
     "environmental_hazard",
+    # "Examples … could include, but is not limited to": any other risk, described in words.
+    "other",
 ]
 RISK_KINDS: tuple[RiskKind, ...] = get_args(RiskKind)
 # Special-category or criminal-offence data: recorded only with a stated condition.
@@ -184,6 +188,7 @@ class Restriction(Strict):
     premises: ShortText | None = None
     staff: StaffId | None = None
     topic: ShortText | None = None
+    description: Text | None = None  # an "other" restriction, in the words staff and letters use
     until: dt.date | None = None  # the last day it applies; None: until lifted or varied
 
 
@@ -352,6 +357,7 @@ class PropertyRisk(Strict):
     postcode: ShortText
     uprn: Uprn | None = None
     risks: tuple[RiskKind, ...] = Field(min_length=1)
+    other_risk: ShortText | None = None  # what an "other" risk is, in words staff read
     guidance: Text
     details: Text | None = None
     condition: Text | None = None  # the lawful condition for special-category data

@@ -46,6 +46,7 @@ def property_entry_of(prop: PropertyRisk) -> PropertyEntry:
         postcode=prop.postcode,
         uprn=prop.uprn,
         risks=prop.risks,
+        other_risk=prop.other_risk,
         guidance=prop.guidance,
         review_date=prop.next_review,
     )

@@ -77,5 +77,6 @@ class PropertyEntry(Strict):
     postcode: ShortText | None = None
     uprn: Uprn | None = None
     risks: tuple[RiskKind, ...] = ()
+    other_risk: ShortText | None = None
     guidance: Text | None = None
     review_date: dt.date | None = None

@@ -119,8 +119,8 @@ CASE_RULES: dict[str, Rule] = {
     "foi": Rule(("foi{+}*",)),
     "import": Rule(("*",), only_new_file=True),
 }
-_TERMS = ("address", "postcode", "uprn", "risks", "guidance", "details", "condition",
-          "not_notified_reason")  # fmt: skip
+_TERMS = ("address", "postcode", "uprn", "risks", "other_risk", "guidance", "details",
+          "condition", "not_notified_reason")  # fmt: skip
 PROPERTY_RULES: dict[str, Rule] = {
     "property-add": Rule(
         (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ucbr.domain.model import Restriction
 
@@ -35,6 +36,7 @@ RISK_NAMES = {
     "mental_health": "mental-health issues",
     "substance_abuse": "substance abuse",
     "environmental_hazard": "environmental hazard",
+    "other": "another risk (see guidance)",
 }
 ADJUSTMENT_NAMES = {
     "no_email": "cannot use e-mail",
@@ -87,52 +89,94 @@ def duration_words(restriction: Restriction) -> str:
     return "until it is lifted or varied at review"
 
 
-def _single_channel(restriction: Restriction) -> str:
+# --- each kind of restriction, as staff read it and as the person is told it ----------------
+#
+# One table: the entry frontline reads and every letter the person gets are written from
+# the same facts of the same restriction, side by side here, so they cannot disagree.
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How the person reaches the council, and their single point of contact, by the
+    channels their restrictions leave them."""
+
+    address: str
+    email: str | None = None
+    phone: str | None = None
+    spoc_name: str | None = None
+    spoc_email: str | None = None
+
+
+def _single_channel(restriction: Restriction) -> tuple[str, str]:
     channel = CHANNEL_NAMES.get(restriction.channel or "", restriction.channel or "one channel")
-    return f"Contact only by {channel}. Do not accept contact by any other channel."
+    return (
+        f"Contact only by {channel}. Do not accept contact by any other channel.",
+        f"Please contact us only by {channel}",
+    )
 
 
-def _contact_times(restriction: Restriction) -> str:
+def _contact_times(restriction: Restriction) -> tuple[str, str]:
     days = day_names(restriction.days) or "agreed days"
     hours = hours_words(restriction.hours) if restriction.hours else "agreed hours"
-    return f"Contact only on {days}, {hours}. Outside those times, do not take the contact."
+    return (
+        f"Contact only on {days}, {hours}. Outside those times, do not take the contact.",
+        f"Please contact us only on {days}, {hours}",
+    )
 
 
-def _designated_email(restriction: Restriction) -> str:
-    return f"E-mails only to {restriction.email}. Messages sent elsewhere are redirected there."
+def _designated_email(restriction: Restriction) -> tuple[str, str]:
+    return (
+        f"E-mails only to {restriction.email}. Messages sent elsewhere are redirected there.",
+        f"Please send e-mails only to {restriction.email}",
+    )
 
 
-def _premises_ban(restriction: Restriction) -> str:
-    return f"Not to enter {restriction.premises}. Do not admit them; offer the other routes."
+def _premises_ban(restriction: Restriction) -> tuple[str, str]:
+    return (
+        f"Not to enter {restriction.premises}. Do not admit them; offer the other routes.",
+        f"You must not enter {restriction.premises}",
+    )
 
 
-def _single_point_of_contact(restriction: Restriction) -> str:
+def _single_point_of_contact(restriction: Restriction) -> tuple[str, str]:
     return (
         f"All contact goes through the single point of contact ({restriction.staff}). "
-        "Do not engage; pass any contact to them."
+        "Do not engage; pass any contact to them.",
+        "All your contact with us goes to your single point of contact",
     )
 
 
-def _no_further_responses(restriction: Restriction) -> str:
+def _no_further_responses(restriction: Restriction) -> tuple[str, str]:
     return (
         f"No further responses about: {restriction.topic}. Read new correspondence for new "
-        "information or safeguarding, but do not reply on that matter."
+        "information or safeguarding, but do not reply on that matter.",
+        f"We will not reply further about {restriction.topic}",
     )
 
 
-_DESCRIBERS: dict[str, Callable[[Restriction], str]] = {
+def _other(restriction: Restriction) -> tuple[str, str]:
+    return (f"{restriction.description}.", f"{restriction.description}")
+
+
+_DESCRIBERS: dict[str, Callable[[Restriction], tuple[str, str]]] = {
     "single_channel": _single_channel,
     "contact_times": _contact_times,
     "designated_email": _designated_email,
     "premises_ban": _premises_ban,
     "single_point_of_contact": _single_point_of_contact,
     "no_further_responses": _no_further_responses,
+    "other": _other,
+}
+# What the person is told beyond the measure itself.
+AFTERWORDS = {
+    "single_channel": " We will not respond to other channels.",
+    "no_further_responses": " We will still read what you send for new information.",
 }
 
 
 def describe_restriction(restriction: Restriction) -> str:
     """What a restriction means for staff, in one or two plain sentences."""
-    return _DESCRIBERS[restriction.kind](restriction)
+    return _DESCRIBERS[restriction.kind](restriction)[0]
 
 
 def restriction_in_force(restriction: Restriction, scope: str) -> str:
@@ -142,3 +186,47 @@ def restriction_in_force(restriction: Restriction, scope: str) -> str:
         f"{describe_restriction(restriction)} Covers {scope_words(scope)}, "
         f"{duration_words(restriction)}."
     )
+
+
+def spoc_reach(reach: Reach) -> str:
+    """How to reach the single point of contact, by the channels left to the person."""
+    name = reach.spoc_name or "them"
+    ways = []
+    if reach.spoc_email:
+        ways.append(f"e-mail {name} at {reach.spoc_email}")
+    if reach.phone:
+        ways.append(f"telephone {reach.phone} and ask for {name}")
+    if reach.address:
+        ways.append(f"write to {name} at {reach.address}")
+    return plain_list(ways, "or")
+
+
+def for_person(restriction: Restriction, reach: Reach, since: dt.date | None = None) -> str:
+    """A restriction addressed to the person, from when (where that differs between them)
+    and how long it lasts: the letter's words for the entry's ``restriction_in_force``."""
+    clause = _DESCRIBERS[restriction.kind](restriction)[1]
+    if restriction.kind == "single_point_of_contact":
+        clause = f"All your contact with us goes to {reach.spoc_name}, your single point of contact"
+        how = spoc_reach(reach)
+        clause += f": {how}" if how else ""
+    start = f" from {long_date(since)}" if since else ""
+    until = f" until {long_date(restriction.until)}" if restriction.until else ""
+    return f"{clause}{start}{until}.{AFTERWORDS.get(restriction.kind, '')}"
+
+
+def headline(step: str | None) -> str:
+    """What being on the register means, in one line, for staff: contact restricted, or
+    refused."""
+    if step == "contact_refused":
+        return (
+            "further contact is refused: do not respond, except about essential services; "
+            "read what they send for new information or safety"
+        )
+    return "contact is restricted"
+
+
+# The person's words for the same: the contact-refused letter says it, the entry says it.
+REFUSED_FOR_PERSON = (
+    "We will not respond to further contact from you, except about the essential services set "
+    "out below. We will still read what you send us for new information or for anyone's safety."
+)

@@ -35,9 +35,9 @@ from ucbr.domain.letters.parts import (
 )
 from ucbr.domain.letters.routes import NO_APPEAL_FOR_WARNINGS, appeal_route
 from ucbr.domain.model import Appeal, Case, Decision, FoiRecord, LetterKind, Review
-from ucbr.domain.policy.appeals import decided_on
 from ucbr.domain.settings import PolicyConfig
 from ucbr.domain.staff import StaffDirectory
+from ucbr.domain.views import decided_on
 from ucbr.domain.words import ADJUSTMENT_NAMES, long_date
 
 # --- the letter context, kind by kind ----------------------------------------------
@@ -78,7 +78,7 @@ def _restricting(facts: Facts, step: str, what: str, kind: str) -> tuple[str | N
     bypassed = decision.bypass_incident is not None
     return decision.id, {
         **for_decision(facts, decision, decision.approved_by),
-        "restriction": restriction_terms(facts.case, decision, facts.staff),
+        "restriction": restriction_terms(facts.case, decision, facts.staff, facts.cfg),
         "appeal": appeal_route(facts, decision, tells_decision=True),
         "history": {
             "earlier": warnings_sentence(facts.case, decision),
@@ -100,7 +100,7 @@ def _upcoming_review(facts: Facts) -> tuple[str | None, Context]:
     decision = in_force(facts.case)
     return decision.id, {
         **for_decision(facts, decision, decision.approved_by),
-        "restriction": restriction_terms(facts.case, decision, facts.staff),
+        "restriction": restriction_terms(facts.case, decision, facts.staff, facts.cfg),
         "appeal": appeal_route(facts, decision, tells_decision=False),
     }
 
@@ -113,7 +113,7 @@ def _review_facts(facts: Facts, review: Review, reviewed: Decision) -> Context:
         if review.outcome == "vary"
         else reviewed
     )
-    restriction = restriction_terms(facts.case, now, facts.staff)
+    restriction = restriction_terms(facts.case, now, facts.staff, facts.cfg)
     if review.next_review is not None:
         restriction["review_date"] = long_date(review.next_review)
     # A review that continues a restriction is not a new decision: the window stays the
@@ -196,7 +196,7 @@ def _appeal_acknowledgement(facts: Facts) -> tuple[str | None, Context]:
     decision = decision_by_id(facts.case, appeal.decision)
     return appeal.id, {
         **for_decision(facts, decision, appeal.lodged_by),
-        "restriction": restriction_terms(facts.case, decision, facts.staff)
+        "restriction": restriction_terms(facts.case, decision, facts.staff, facts.cfg)
         if decision.restrictions
         else None,
         "appeal_record": _appeal_facts(appeal),
@@ -217,7 +217,9 @@ def _appeal_outcome(facts: Facts) -> tuple[str | None, Context]:
     # The letter states the terms now in force: the variation's, when the appeal varied them.
     return appeal.id, {
         **for_decision(facts, now, appeal.decided_by),
-        "restriction": restriction_terms(facts.case, now, facts.staff) if keeps else None,
+        "restriction": restriction_terms(facts.case, now, facts.staff, facts.cfg)
+        if keeps
+        else None,
         "appeal_record": _appeal_facts(appeal),
     }
 

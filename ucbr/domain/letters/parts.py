@@ -18,16 +18,14 @@ from ucbr.domain.model import (
     Case,
     Decision,
     Incident,
-    Restriction,
 )
-from ucbr.domain.policy.appeals import decided_on
 from ucbr.domain.settings import PolicyConfig
 from ucbr.domain.staff import StaffDirectory
-from ucbr.domain.views import decision_in_force, given, review_date
+from ucbr.domain.views import decided_on, decision_in_force, given, review_date, since
 from ucbr.domain.words import (
-    CHANNEL_NAMES,
-    day_names,
-    hours_words,
+    REFUSED_FOR_PERSON,
+    Reach,
+    for_person,
     long_date,
     plain_list,
     scope_words,
@@ -166,45 +164,27 @@ def _staff_name(staff: StaffDirectory, staff_id: str, role: str) -> str:
     return member.name
 
 
-def _ask(restriction: Restriction, staff: StaffDirectory) -> str:
-    """What a restriction asks of the person, addressed to them, as one clause."""
-    if restriction.kind == "single_channel":
-        channel = CHANNEL_NAMES.get(restriction.channel or "", "one channel")
-        return f"Please contact us only by {channel}"
-    if restriction.kind == "contact_times":
-        days = day_names(restriction.days) or "the days we agree with you"
-        hours = f", {hours_words(restriction.hours)}" if restriction.hours else ""
-        return f"Please contact us only on {days}{hours}"
-    if restriction.kind == "designated_email":
-        return f"Please send e-mails only to {restriction.email}"
-    if restriction.kind == "premises_ban":
-        return f"You must not enter {restriction.premises}"
-    if restriction.kind == "single_point_of_contact":
-        name = _staff_name(staff, restriction.staff or "", "single point of contact")
-        return f"All your contact with us goes to {name}, your single point of contact"
-    return f"We will not reply further about {restriction.topic}"
-
-
-AFTERWORDS = {
-    "single_channel": " We will not respond to other channels.",
-    "no_further_responses": " We will still read what you send for new information.",
-}
-
-
-def _measure(restriction: Restriction, staff: StaffDirectory) -> str:
-    """A restriction addressed to the person, with the day it ends if it has one."""
-    until = f" until {long_date(restriction.until)}" if restriction.until else ""
-    return f"{_ask(restriction, staff)}{until}.{AFTERWORDS.get(restriction.kind, '')}"
-
-
-def _spoc(decision: Decision, staff: StaffDirectory) -> str | None:
-    restriction = latest(
-        decision.restrictions, lambda restriction: restriction.kind == "single_point_of_contact"
-    )
-    return (
-        _staff_name(staff, restriction.staff or "", "single point of contact")
-        if restriction
-        else None
+def reach(decision: Decision, staff: StaffDirectory, cfg: PolicyConfig) -> Reach:
+    """How the person may reach us and their single point of contact, by the channels the
+    decision leaves them: restricted to e-mail, they are given e-mail addresses only."""
+    kinds = {r.kind: r for r in decision.restrictions}
+    channel = kinds["single_channel"].channel if "single_channel" in kinds else None
+    spoc = kinds.get("single_point_of_contact")
+    designated = kinds["designated_email"].email if "designated_email" in kinds else None
+    member = staff.by_id(spoc.staff or "") if spoc is not None else None
+    if spoc is not None and member is None:
+        raise LetterRefused(
+            f"the single point of contact {spoc.staff} is not in the staff directory"
+        )
+    return Reach(
+        address=cfg.council_address if channel in (None, "letter") else "",
+        email=(designated or cfg.council_email) if channel in (None, "email") else None,
+        phone=cfg.council_phone if channel in (None, "telephone") else None,
+        spoc_name=member.name if member is not None else None,
+        # E-mails go to the designated address, if there is one, the SPOC's included.
+        spoc_email=(designated or member.email)
+        if member is not None and channel in (None, "email")
+        else None,
     )
 
 
@@ -216,21 +196,33 @@ def _review_date(case: Case, decision: Decision) -> dt.date:
     return day
 
 
-def restriction_terms(case: Case, decision: Decision, staff: StaffDirectory) -> Context:
+def restriction_terms(
+    case: Case, decision: Decision, staff: StaffDirectory, cfg: PolicyConfig
+) -> Context:
     """What a decision asks of the person, which services it covers, when it starts, how
     long it lasts and when it is reviewed."""
     ends = [r.until for r in decision.restrictions]
     dated = sorted({day for day in ends if day is not None})
+    how = reach(decision, staff, cfg)
+    starts = [since(case, decision, r) for r in decision.restrictions] or [decided_on(decision)]
+    # Some carried over from an earlier decision: each then says when it began.
+    each = len(set(starts)) > 1
+    measures = [
+        for_person(r, how, day if each else None)
+        for r, day in zip(decision.restrictions, starts, strict=True)
+    ]
     return {
-        "measures": [_measure(r, staff) for r in decision.restrictions],
-        "spoc": _spoc(decision, staff),
+        "measures": measures,
+        "spoc": how.spoc_name,
         "scope": scope_words(decision.scope),
-        "starts": long_date(decided_on(decision)),
+        "starts": "the dates given above" if each else long_date(starts[0]),
         # Every restriction ends on a date: the last of them; else some stay until lifted.
         "ends": long_date(dated[-1]) if ends and None not in ends else None,
         "some_end": bool(dated),
         "review_date": long_date(_review_date(case, decision)),
         "refused": decision.step == "contact_refused",
+        # What the entry's headline tells staff, told to the person.
+        "refused_words": REFUSED_FOR_PERSON if decision.step == "contact_refused" else None,
     }
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from ucbr.domain.letters.parts import Context, Facts, LetterRefused, latest, months
 from ucbr.domain.model import Decision
-from ucbr.domain.policy.appeals import appeal_deadline, appealable, decided_on
-from ucbr.domain.views import decided_on_appeal
+from ucbr.domain.policy.appeals import appeal_deadline, appealable
+from ucbr.domain.views import decided_on, decided_on_appeal
 from ucbr.domain.words import day_names, hours_words, long_date
 
 NO_APPEAL_FOR_WARNINGS = (

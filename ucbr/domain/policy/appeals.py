@@ -14,7 +14,7 @@ from ucbr.domain.policy.base import Ctx, blank, make, refuse, replace_item, requ
 from ucbr.domain.policy.terms import EscalationRequest
 from ucbr.domain.policy.variations import propose_variation
 from ucbr.domain.settings import PolicyConfig
-from ucbr.domain.views import decided_on_appeal, decision_in_force, pending_appeal
+from ucbr.domain.views import decided_on, decided_on_appeal, decision_in_force, pending_appeal
 
 # Letters that tell the person of a decision to restrict for the first time, so open its
 # appeal window. A warning restricts nothing, so there is no appeal against it: its letters
@@ -26,11 +26,6 @@ def appealable(decision: Decision) -> bool:
     """Whether the policy's appeal lies against a decision: "the decision to be added to
     the UCBR", a decision that restricts contact; a warning is not one."""
     return decision.step in RESTRICTING_STEPS
-
-
-def decided_on(decision: Decision) -> dt.date:
-    """The day a decision was made: its approval, or its proposal for a warning."""
-    return decision.approved_on or decision.proposed_on
 
 
 def first_told(case: Case, decision: Decision) -> dt.date | None:

@@ -38,6 +38,7 @@ class PropertyTerms:
     uprn: str | None = None
     details: str | None = None
     condition: str | None = None
+    other_risk: str | None = None
 
     @classmethod
     def of(cls, prop: PropertyRisk) -> PropertyTerms:
@@ -51,6 +52,7 @@ class PropertyTerms:
             uprn=prop.uprn,
             details=prop.details,
             condition=prop.condition,
+            other_risk=prop.other_risk,
         )
 
 
@@ -61,14 +63,18 @@ class PropertyChange:
     risks: tuple[RiskKind, ...] = ()
     guidance: str | None = None
     condition: str | None = None
+    other_risk: str | None = None
 
     def applied_to(self, terms: PropertyTerms) -> PropertyTerms:
         """``terms`` with this variation's changes made."""
+        risks = self.risks or terms.risks
+        other = self.other_risk or terms.other_risk
         return replace(
             terms,
-            risks=self.risks or terms.risks,
+            risks=risks,
             guidance=self.guidance or terms.guidance,
             condition=self.condition or terms.condition,
+            other_risk=other if "other" in risks else None,
         )
 
 
@@ -78,6 +84,10 @@ def _check_terms(terms: PropertyTerms) -> None:
     unknown = [r for r in terms.risks if r not in RISK_KINDS]
     if unknown:
         raise refuse(f"the risks must each be one of the policy's kinds: {', '.join(RISK_KINDS)}")
+    if "other" in terms.risks and blank(terms.other_risk):
+        raise refuse("an other risk needs saying what it is (--other-risk)")
+    if "other" not in terms.risks and not blank(terms.other_risk):
+        raise refuse("--other-risk describes the risk other; give --risk other with it")
     if blank(terms.guidance):
         raise refuse("a property risk needs guidance for attending")
     if blank(terms.not_notified_reason):

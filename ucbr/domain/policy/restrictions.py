@@ -24,6 +24,7 @@ FIELDS: dict[str, frozenset[str]] = {
     "premises_ban": frozenset({"premises", "until"}),
     "single_point_of_contact": frozenset({"staff", "until"}),
     "no_further_responses": frozenset({"topic", "until"}),
+    "other": frozenset({"description", "until"}),
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "single_channel": ("channel",),
@@ -32,10 +33,13 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "premises_ban": ("premises",),
     "single_point_of_contact": ("staff",),
     "no_further_responses": ("topic",),
+    "other": ("description",),
 }
 # Kinds a decision may hold once only: two of them would contradict each other.
 ONCE_ONLY = ("single_channel", "contact_times", "designated_email", "single_point_of_contact")
-DETAILS = ("channel", "days", "hours", "email", "premises", "staff", "topic", "until")
+DETAILS = (
+    "channel", "days", "hours", "email", "premises", "staff", "topic", "description", "until",
+)  # fmt: skip
 
 
 def _fields_given(restriction: Restriction) -> set[str]:
