@@ -140,8 +140,9 @@ class Reg:
 
     def send(self, staff_id: str, case_id: str, kind: str) -> str:
         """Issue a letter as ``staff_id`` (markdown, outside the register); returns its path."""
-        out = self.home / "letters" / f"{case_id}-{kind}-{len(list(self.home.glob('letters/*')))}.md"
-        out.parent.mkdir(exist_ok=True)
+        folder = self.home / "letters"
+        folder.mkdir(exist_ok=True)
+        out = folder / f"{case_id}-{kind}-{len(list(folder.iterdir()))}.md"
         self.ok(staff_id, "letter", case_id, "--kind", kind, "--out", str(out))
         return str(out)
 

@@ -50,9 +50,7 @@ def due(reg: Reg, *extra: str) -> list[dict[str, object]]:
     return items
 
 
-def review(
-    reg: Reg, case_id: str, *args: str, by: str = "officer", approver: str = "mgr"
-) -> str:
+def review(reg: Reg, case_id: str, *args: str, by: str = "officer", approver: str = "mgr") -> str:
     """Review a case; a continuation is then approved by ``approver``, as it must be."""
     out = reg.ok(by, "review", case_id, "--reasons", "No evident change in behaviour.", *args)
     if "continue" in args:
