@@ -266,7 +266,8 @@ def build(base: Path) -> Reg:
     keys.mkdir()
     with patched_env(reg.env("mgr")):
         init = ["init", str(reg.root), "--council", "Exampleshire District Council"]
-        contact = ["--council-email", "contact@council.example", "--council-phone", "01234 567890"]
+        contact = ["--council-email", "contact@council.example", "--council-phone", "01234 567890",
+                   "--privacy-url", "https://www.exampleshire.gov.uk/privacy"]  # fmt: skip
         assert main([*init, *contact]) == 0
     for staff_id, (role, name) in STAFF.items():
         recipient = write_key(keys / f"{staff_id}.txt")

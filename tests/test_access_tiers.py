@@ -31,6 +31,7 @@ def on_register(template_register: Reg, tmp_path_factory: pytest.TempPathFactory
     case_id, incident = reg.new_case(name="Alex Example")
     reg.ok("officer", "escalate", case_id, "--incident", incident, "--note", "Asked to stop.")
     reg.ok("officer", "escalate", case_id, "--incident", continued(reg, case_id))
+    reg.send("officer", case_id, "informal-warning")
     reg.ok("officer", "escalate", case_id, "--incident", continued(reg, case_id), *RESTRICTION)
     reg.ok("mgr", "approve", case_id)
     env = envelope.parse((reg.root / envelope.relpath(case_id)).read_text(), case_id)

@@ -48,6 +48,7 @@ def filled(template_register: Reg, tmp_path_factory: pytest.TempPathFactory) -> 
     )
     reg.ok("officer", "escalate", case_id, "--incident", incident, "--note", "Asked to stop.")
     reg.ok("officer", "escalate", case_id, "--incident", continued(reg, case_id))
+    reg.send("officer", case_id, "informal-warning")
     reg.ok("officer", "escalate", case_id, "--incident", continued(reg, case_id), *RESTRICTION)
     reg.ok("mgr", "approve", case_id)
     out = reg.ok(

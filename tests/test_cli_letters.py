@@ -25,7 +25,7 @@ from ucbr.storage.envelope import relpath
 pytestmark = pytest.mark.e2e
 
 COUNCIL = "Exampleshire District Council"
-PRIVACY_URL = "https://www.example.gov.uk/privacy"
+PRIVACY_URL = "https://www.exampleshire.gov.uk/privacy"
 NAME = "Winifred Lettersworth"
 
 

@@ -107,6 +107,7 @@ def to_formal_warning(
     again = (case_id, *incident_args(person, reg.today), "--json")
     step2 = json.loads(reg.ok("officer", "add-incident", *again))["incident"]
     reg.ok("officer", "escalate", case_id, "--incident", step2)
+    reg.send("officer", case_id, "informal-warning")
     step3 = json.loads(reg.ok("officer", "add-incident", *again))["incident"]
     reg.ok("officer", "escalate", case_id, "--incident", step3, *restriction, *RESTRICTION)
 

@@ -304,7 +304,9 @@ def test_the_appeal_outcome_letter_states_the_new_terms() -> None:
     case, original, _ = varied_on_appeal()
     letter = render_letter(case, "appeal-outcome", "md", CFG, POLICY_HASH, STAFF, LATER)
     words = " ".join(letter.content.decode().split())
-    assert "Please contact us only on Mondays and Thursdays, 09:00 to 12:00." in words
+    # The new restriction is in place from the variation; the one carried over, from before.
+    assert "only on Mondays and Thursdays, 09:00 to 12:00 (in place since" in words
+    assert f"Please contact us only by letter (in place since {long_date(TODAY)})." in words
     assert "Housing benefit by telephone on Mondays." in words
     assert original.essential_services is not None
     assert original.essential_services not in words

@@ -209,9 +209,9 @@ def for_person(restriction: Restriction, reach: Reach, since: dt.date | None = N
         clause = f"All your contact with us goes to {reach.spoc_name}, your single point of contact"
         how = spoc_reach(reach)
         clause += f": {how}" if how else ""
-    start = f" from {long_date(since)}" if since else ""
     until = f" until {long_date(restriction.until)}" if restriction.until else ""
-    return f"{clause}{start}{until}.{AFTERWORDS.get(restriction.kind, '')}"
+    start = f" (in place since {long_date(since)})" if since else ""
+    return f"{clause}{until}{start}.{AFTERWORDS.get(restriction.kind, '')}"
 
 
 def headline(step: str | None) -> str:

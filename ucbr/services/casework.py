@@ -311,6 +311,12 @@ def issue_letter(
     fmt = letter_format(target, fmt)
     if case_id.upper().startswith("P-"):
         refuse_property_letter()
+    if not preview and not session.reg.cfg.privacy_notice_set:
+        raise Refused(
+            "letters point the person to the council's privacy notice, and none is set: "
+            "`ucbr settings set privacy_notice_url URL` (a manager, head of service or IG "
+            "officer); --preview shows a letter meanwhile"
+        )
     with session.reg.locked():
         previous, case = session.reg.load_case(case_id, session.ring)
         rendered = letters.render_letter(

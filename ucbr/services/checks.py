@@ -28,7 +28,7 @@ from ucbr.storage import cache as section_cache
 from ucbr.storage import envelope
 from ucbr.storage.reader import Opened, SectionReader
 from ucbr.storage.scan import stray_problems
-from ucbr.storage.store import Register, recipients_file
+from ucbr.storage.store import POLICY_FILE, Register, recipients_file
 from ucbr.storage.vault import Keyring, stanza_count
 from ucbr.storage.workers import run_chunks
 
@@ -73,6 +73,12 @@ def check_register(reg: Register, ring: Keyring, today: dt.date) -> Report:
 
 
 def _check_setup(reg: Register, ring: Keyring, report: Report) -> None:
+    if not reg.cfg.privacy_notice_set:
+        report.add(
+            POLICY_FILE,
+            "no privacy notice is set, so letters cannot be issued: "
+            "`ucbr settings set privacy_notice_url URL`",
+        )
     if not drivers_installed(reg.root):
         report.add(
             ".git/config",

@@ -164,7 +164,7 @@ def _still_sound(case: Case, pending: Decision, ctx: Ctx) -> None:
             "proposal: reject it and propose again, changing the restriction or recording "
             "why it stands (--justify)"
         )
-    check_contacts(pending.restrictions, ctx)
+    check_contacts(pending.restrictions, ctx.staff)
     if pending.review_by is not None and pending.review_by < ctx.today:
         raise refuse(f"the review date {pending.review_by} has passed; reject and propose again")
 

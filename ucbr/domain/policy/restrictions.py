@@ -14,6 +14,7 @@ import datetime as dt
 
 from ucbr.domain.model import Restriction
 from ucbr.domain.policy.base import Ctx, refuse
+from ucbr.domain.staff import StaffDirectory
 from ucbr.domain.views import review_limit
 
 # The details each kind takes, and those it cannot do without.
@@ -87,12 +88,12 @@ def check_together(restrictions: tuple[Restriction, ...]) -> None:
         raise refuse("a designated e-mail address contradicts contact only by another channel")
 
 
-def check_contacts(restrictions: tuple[Restriction, ...], ctx: Ctx) -> None:
+def check_contacts(restrictions: tuple[Restriction, ...], staff: StaffDirectory) -> None:
     """A single point of contact is a member of staff who reads the register entry."""
     for restriction in restrictions:
         if restriction.kind != "single_point_of_contact" or restriction.staff is None:
             continue
-        member = ctx.staff.by_id(restriction.staff)
+        member = staff.by_id(restriction.staff)
         if member is None or member.role == "scheduler":
             # The id is not echoed: whatever was typed in its place stays out of logs.
             raise refuse(

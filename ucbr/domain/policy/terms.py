@@ -86,7 +86,7 @@ def restricting_terms(
     for restriction in req.restrictions:
         check_restriction(restriction, ctx.today)
     check_together(req.restrictions)
-    check_contacts(req.restrictions, ctx)
+    check_contacts(req.restrictions, ctx.staff)
     found = conflicts(req.restrictions, case.adjustments)
     justifications = justify(found, req.justification, covered)
     return {
