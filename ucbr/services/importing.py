@@ -85,7 +85,7 @@ def plan_import(session: Session, path: Path) -> ImportPlan:
     existing = list(recorded_people(reg, session.ring)) if people else []
     facts = Facts(reg.cfg, reg.staff, "import", actor)
     for found in people:
-        if found.person is None:
+        if found.person is None or found.broken:
             continue
         likely = likely_people(found.person, existing)
         case, problems = build_case(found, claim("C"), how, likely)

@@ -22,6 +22,7 @@ from typing import Any
 
 from ucbr.domain import policy
 from ucbr.domain.duplicates import Likely
+from ucbr.domain.importing.columns import NAMES
 from ucbr.domain.importing.rows import Event, PersonRows, SheetProblem
 from ucbr.domain.model import LADDER, Case, LetterIssued, LetterKind, Person
 from ucbr.domain.policy.ladder import highest_given, is_serious
@@ -39,7 +40,8 @@ _APPEAL_DECIDER = "earlier-appeal-decider"
 ATTESTED = frozenset({_APPROVER, _APPEAL_DECIDER})
 # Options the policy's refusals name, as the sheet's columns.
 _OPTION_COLUMNS = {
-    "--bypass-reason": "bypass reason", "--bypass": "bypass reason", "--review-by": "review date",
+    "--bypass-reason": "bypass reason", "--review-by": "review date",
+    "--bypass": "an earlier incident whose behaviours are physically aggressive or threats",
     "--considerations": "considerations", "--essential-services": "essential services",
     "--scope-reason": "scope reason", "--spoc": "single point of contact", "--justify": "justify",
     "--note": "note", "--only-channel": "only channel", "--contact-days": "contact days",
@@ -238,9 +240,9 @@ _OPTION = re.compile(r"\(?(--[a-z-]+)\)?")
 
 
 def _column(message: str) -> str | None:
-    """The column a policy refusal is about, from the option it names."""
-    found = _OPTION.search(message)
-    return _OPTION_COLUMNS.get(found.group(1)) if found else None
+    """The column a policy refusal is about, from the first option it names that is one."""
+    named = (_OPTION_COLUMNS.get(found.group(1)) for found in _OPTION.finditer(message))
+    return next((name for name in named if name in NAMES), None)
 
 
 def _why(message: str) -> str:

@@ -75,6 +75,7 @@ class PersonRows:
     seen_on: dict[str, int] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     person: Person | None = None
+    broken: bool = False  # a row of theirs has a problem: no case is built for them
 
 
 class Row:

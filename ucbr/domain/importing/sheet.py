@@ -43,12 +43,15 @@ def read_sheet(
             continue
         key = col.words(reference)
         found = people.setdefault(key, PersonRows(reference, number))
+        before = len(problems)
         _merge_details(found, row)
         event = read_event(row)
         if event is not None:
             found.events.append(event)
+        found.broken = found.broken or len(problems) > before
     for person in people.values():
         person.person = _person(person, problems)
+        person.broken = person.broken or person.person is None
         person.events.sort(key=Event.order)
     return list(people.values()), problems
 
