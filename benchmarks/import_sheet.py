@@ -49,8 +49,9 @@ SUMMARIES = [
 class Sheet:
     """Rows being written for one register's people, messily."""
 
-    def __init__(self, today: dt.date, seed: int) -> None:
+    def __init__(self, today: dt.date, seed: int, spoc: str) -> None:
         self.today = today
+        self.spoc = spoc  # the staff id of the single point of contact some restrictions name
         self.rng = random.Random(seed)
         self.rows: list[list[object]] = []
         self.people = 0
@@ -120,7 +121,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise AssertionError
 
 
-def restrictions(rng: random.Random) -> dict[str, object]:
+def restrictions(rng: random.Random, spoc: str) -> dict[str, object]:
     """One of the kinds of restriction, with the terms every restriction needs."""
     kind = rng.randrange(4)
     terms: dict[str, object] = {
@@ -132,7 +133,7 @@ def restrictions(rng: random.Random) -> dict[str, object]:
     elif kind == 1:
         terms.update({"Contact days": "mon; thu", "Contact hours": "09:00-12:00"})
     elif kind == 2:
-        terms["Single point of contact"] = "officer"
+        terms["Single point of contact"] = spoc
     else:
         terms.update({"Premises ban": "Council Offices reception", "Only channel": "letter"})
     return terms
@@ -176,7 +177,7 @@ def formal_warning(sheet: Sheet, ref: str, formal: dt.date, bypass: str) -> None
         sheet.row(ref, "adjustment", formal - dt.timedelta(days=2), Adjustment="needs large print",
                   Officer=rng.choice(OFFICERS))  # fmt: skip
     sheet.row(
-        ref, "formal warning", formal, **restrictions(rng),
+        ref, "formal warning", formal, **restrictions(rng, sheet.spoc),
         Officer=rng.choice(OFFICERS), **{"Decided by": rng.choice(MANAGERS),
         "Review date": sheet.day(add_months(formal, 6) - dt.timedelta(days=3)),
         "Letter sent": sheet.day(formal + dt.timedelta(days=2)), "Bypass reason": bypass},
@@ -203,7 +204,7 @@ def later(sheet: Sheet, ref: str, formal: dt.date) -> None:
         refused = formal + dt.timedelta(days=12)
         sheet.incident(ref, formal + dt.timedelta(days=10), {})
         sheet.row(
-            ref, "contact refused", refused, **restrictions(rng),
+            ref, "contact refused", refused, **restrictions(rng, sheet.spoc),
             Officer=rng.choice(OFFICERS), **{"Decided by": rng.choice(MANAGERS),
             "Review date": sheet.day(add_months(refused, 6) - dt.timedelta(days=3)),
             "Letter sent": sheet.day(refused + dt.timedelta(days=2))},
@@ -211,10 +212,15 @@ def later(sheet: Sheet, ref: str, formal: dt.date) -> None:
 
 
 def sheet_rows(
-    rows: int = 500, today: dt.date = dt.date(2026, 11, 28), seed: int = 7, duplicate: bool = True
+    rows: int = 500,
+    today: dt.date = dt.date(2026, 11, 28),
+    seed: int = 7,
+    duplicate: bool = True,
+    spoc: str = "officer",
 ) -> tuple[list[str], list[list[object]]]:
-    """The header and about ``rows`` rows (at least), with one person entered twice."""
-    sheet = Sheet(today, seed)
+    """The header and about ``rows`` rows (at least), with one person entered twice; ``spoc``
+    is a case officer of the register, named as some people's single point of contact."""
+    sheet = Sheet(today, seed, spoc)
     number = 0
     while len(sheet.rows) < rows:
         number += 1
@@ -252,9 +258,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=500)
     parser.add_argument("--today", default="2026-11-28")
     parser.add_argument("--no-duplicate", action="store_true")
+    parser.add_argument("--spoc", default="officer", help="a case officer's staff id")
     args = parser.parse_args(argv)
     today = dt.date.fromisoformat(args.today)
-    header, rows = sheet_rows(args.rows, today, duplicate=not args.no_duplicate)
+    header, rows = sheet_rows(args.rows, today, duplicate=not args.no_duplicate, spoc=args.spoc)
     write(args.out, header, rows)
     print(f"{len(rows)} rows written to {args.out}")
     return 0
