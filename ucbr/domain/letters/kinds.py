@@ -43,6 +43,11 @@ from ucbr.domain.words import ADJUSTMENT_NAMES, long_date
 # --- the letter context, kind by kind ----------------------------------------------
 
 
+def _terms(facts: Facts, decision: Decision) -> Context:
+    """A decision's restrictions as the letter states them, e-mail ones with the address."""
+    return restriction_terms(facts.case, decision, facts.staff, facts.cfg.council_email)
+
+
 def _warning_letter(facts: Facts, step: str, what: str) -> tuple[str | None, Context]:
     decision = warning_given(facts.case, step, what)
     return decision.id, {
@@ -78,7 +83,9 @@ def _restricting(facts: Facts, step: str, what: str, kind: str) -> tuple[str | N
     bypassed = decision.bypass_incident is not None
     return decision.id, {
         **for_decision(facts, decision, decision.approved_by),
-        "restriction": restriction_terms(facts.case, decision, facts.staff),
+        "restriction": restriction_terms(
+            facts.case, decision, facts.staff, facts.cfg.council_email
+        ),
         "appeal": appeal_route(facts, decision, tells_decision=True),
         "history": {
             "earlier": warnings_sentence(facts.case, decision),
@@ -100,7 +107,9 @@ def _upcoming_review(facts: Facts) -> tuple[str | None, Context]:
     decision = in_force(facts.case)
     return decision.id, {
         **for_decision(facts, decision, decision.approved_by),
-        "restriction": restriction_terms(facts.case, decision, facts.staff),
+        "restriction": restriction_terms(
+            facts.case, decision, facts.staff, facts.cfg.council_email
+        ),
         "appeal": appeal_route(facts, decision, tells_decision=False),
     }
 
@@ -113,7 +122,7 @@ def _review_facts(facts: Facts, review: Review, reviewed: Decision) -> Context:
         if review.outcome == "vary"
         else reviewed
     )
-    restriction = restriction_terms(facts.case, now, facts.staff)
+    restriction = _terms(facts, now)
     if review.next_review is not None:
         restriction["review_date"] = long_date(review.next_review)
     # A review that continues a restriction is not a new decision: the window stays the
@@ -196,9 +205,7 @@ def _appeal_acknowledgement(facts: Facts) -> tuple[str | None, Context]:
     decision = decision_by_id(facts.case, appeal.decision)
     return appeal.id, {
         **for_decision(facts, decision, appeal.lodged_by),
-        "restriction": restriction_terms(facts.case, decision, facts.staff)
-        if decision.restrictions
-        else None,
+        "restriction": _terms(facts, decision) if decision.restrictions else None,
         "appeal_record": _appeal_facts(appeal),
     }
 
@@ -217,7 +224,7 @@ def _appeal_outcome(facts: Facts) -> tuple[str | None, Context]:
     # The letter states the terms now in force: the variation's, when the appeal varied them.
     return appeal.id, {
         **for_decision(facts, now, appeal.decided_by),
-        "restriction": restriction_terms(facts.case, now, facts.staff) if keeps else None,
+        "restriction": _terms(facts, now) if keeps else None,
         "appeal_record": _appeal_facts(appeal),
     }
 

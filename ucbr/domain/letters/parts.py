@@ -191,10 +191,14 @@ AFTERWORDS = {
 }
 
 
-def _measure(restriction: Restriction, staff: StaffDirectory) -> str:
-    """A restriction addressed to the person, with the day it ends if it has one."""
+def _measure(restriction: Restriction, staff: StaffDirectory, write_to: str | None = None) -> str:
+    """A restriction addressed to the person, with the day it ends if it has one; contact
+    only by e-mail says where to write (``write_to``), unless a designated address does."""
     until = f" until {long_date(restriction.until)}" if restriction.until else ""
-    return f"{_ask(restriction, staff)}{until}.{AFTERWORDS.get(restriction.kind, '')}"
+    ask = _ask(restriction, staff)
+    if restriction.kind == "single_channel" and restriction.channel == "email" and write_to:
+        ask = f"{ask}, at {write_to}"
+    return f"{ask}{until}.{AFTERWORDS.get(restriction.kind, '')}"
 
 
 def _spoc(decision: Decision, staff: StaffDirectory) -> str | None:
@@ -216,13 +220,18 @@ def _review_date(case: Case, decision: Decision) -> dt.date:
     return day
 
 
-def restriction_terms(case: Case, decision: Decision, staff: StaffDirectory) -> Context:
+def restriction_terms(
+    case: Case, decision: Decision, staff: StaffDirectory, council_email: str | None = None
+) -> Context:
     """What a decision asks of the person, which services it covers, when it starts, how
-    long it lasts and when it is reviewed."""
+    long it lasts and when it is reviewed. Contact only by e-mail names the address to
+    write to: the council's (``council_email``), unless a designated address is given."""
     ends = [r.until for r in decision.restrictions]
     dated = sorted({day for day in ends if day is not None})
+    designated = any(r.kind == "designated_email" for r in decision.restrictions)
+    write_to = None if designated else council_email
     return {
-        "measures": [_measure(r, staff) for r in decision.restrictions],
+        "measures": [_measure(r, staff, write_to) for r in decision.restrictions],
         "spoc": _spoc(decision, staff),
         "scope": scope_words(decision.scope),
         "starts": long_date(decided_on(decision)),
