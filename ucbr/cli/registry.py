@@ -74,7 +74,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     (
         "import",
         "importing",
-        "Bring existing cases in from a CSV or XLSX sheet, one signed commit per case.",
+        "Bring the council's existing cases in from a sheet, one signed commit per case.",
     ),
     (
         "sync",
