@@ -452,8 +452,9 @@ def make_staff(root: Path, keys: Path, today: dt.date) -> None:
 def commit_all(root: Path, ids: list[str], keys: Path, today: dt.date) -> None:
     """Commit every generated file as one import by the manager, signed with their key."""
     reg = Register.open(root)
+    source = hashlib.sha256(" ".join(ids).encode()).hexdigest()  # what it was made from
     message = git.CommitMessage("import", "", officer="mgr", policy=reg.policy_hash, day=today,
-                                ids=ids)  # fmt: skip
+                                ids=ids, extra=[("Ucbr-Source", source)])  # fmt: skip
     signer = git.Signer(key_file=(keys / "mgr.txt").resolve())
     with acting_as("mgr"):
         # The folders, not 10,000 paths: a command line that long would pass ARG_MAX.

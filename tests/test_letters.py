@@ -191,8 +191,10 @@ def render(kind: LetterKind, fmt: str = "md", **kwargs: object) -> RenderedLette
 
 
 def plain(text: str) -> str:
-    """Text with any HTML tags dropped, entities decoded and whitespace collapsed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+    """Text with any HTML tags dropped (inline spans without a space), entities decoded and
+    whitespace collapsed."""
+    inline = re.sub(r"</?span[^>]*>", "", text)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", inline)).split())
 
 
 def assert_required_parts(text: str, kind: str) -> None:

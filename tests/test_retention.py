@@ -197,7 +197,10 @@ def put(reg: Reg, *records: Case | PropertyRisk, staff_id: str = "ig") -> None:
             files[relpath(record.id)] = r.render(record.id, sections, None)
         ids = [record.id for record in records]
         today = dt.date.fromisoformat(reg.today)
-        message = git.CommitMessage("import", "", staff_id, r.policy_hash, today, ids=ids)
+        source = [("Ucbr-Source", "0" * 64)]  # the file they came from: here, none
+        message = git.CommitMessage(
+            "import", "", staff_id, r.policy_hash, today, ids=ids, extra=source
+        )
         r.commit_files(files, message, git.Signer(reg.keys[staff_id]))
 
 

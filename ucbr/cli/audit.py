@@ -120,6 +120,14 @@ def _print_report(report: auditing.AuditReport) -> None:
             f"{change.action} by {change.officer}" if change.officer != NO_TRAILERS else "hand edit"
         )
         ui.out(f"  {change.date}  {change.commit}  {what}: {_access(change)}")
+    if report.imports:
+        ui.out("imports:")
+    for found in report.imports:
+        span = found.first if found.first == found.last else f"{found.first}..{found.last}"
+        ui.out(
+            f"  {found.date}  {span}  import by {found.officer}: {found.cases} cases from the "
+            f"file with sha256 {found.source_sha256}"
+        )
     if report.problems:
         ui.err(f"ucbr: {len(report.problems)} problems in history")
 

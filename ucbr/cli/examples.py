@@ -45,6 +45,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "lookup": ('ucbr lookup "Pat Example"', "ucbr lookup 07700900123", 'ucbr lookup "OX28 6AA"'),
     "init": ('ucbr init ~/register --council "Exampleshire District Council"',),
     "clone": (f"ucbr clone git@git.council.example:ucbr.git ~/register --root {KEY}",),
+    "import": (
+        "ucbr import --template ~/import/cases.xlsx",
+        "ucbr import ~/import/cases.xlsx --dry-run",
+        "ucbr import ~/import/cases.xlsx",
+    ),
     "sync": ("ucbr sync",),
     "show": (f"ucbr show {CASE}", f"ucbr show {CASE} --json"),
     "list": ("ucbr list", "ucbr list --json"),
@@ -82,6 +87,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "foi record": (
         f"ucbr foi record {CASE} --request-ref FOI-2026-0412 --received 2026-11-20 "
         '--decision s14-1 --reasons "The same request, the fifth time this month."',
+    ),
+    "server init": (
+        "ucbr server init /srv/git/ucbr.git --root ~/.config/ucbr/identity.key.pub",
+        f"ucbr server init /srv/git/ucbr.git --root {KEY}",
     ),
     "server install-hook": ("ucbr server install-hook /srv/git/ucbr.git",),
     "settings show": ("ucbr settings show",),

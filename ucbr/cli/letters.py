@@ -49,7 +49,8 @@ def letter(
         report(ctx, json, line, letter=None, out=str(out))
         return
     copy = f", a copy of {issued.copy_of}" if issued.copy_of else ""
-    line = f"{issued.id}: {issued.kind} letter written to {out}{copy} (sha256 {issued.sha256[:12]})"
+    digest = (issued.sha256 or "")[:12]
+    line = f"{issued.id}: {issued.kind} letter written to {out}{copy} (sha256 {digest})"
     report(
         ctx,
         json,

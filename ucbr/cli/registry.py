@@ -72,6 +72,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ),
     ("clone", "register", "Clone a register and install its diff and merge drivers."),
     (
+        "import",
+        "importing",
+        "Bring the council's existing cases in from a sheet, one signed commit per case.",
+    ),
+    (
         "sync",
         "register",
         "Pull the server's changes (merging by id), then push yours; on failure nothing changes.",
@@ -126,7 +131,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("audit", "history", "check", "sar", "retention", "stats", "foi"),
     ),
     ("The morning job (cron or CI)", ("review-due", "list", "sync")),
-    ("Setting up", ("init", "clone", "keys", "server", "git", "schema", "cache")),
+    ("Setting up", ("init", "clone", "import", "keys", "server", "git", "schema", "cache")),
 )
 
 # The top level's own help and options, as ``ucbr --help`` shows them: (flags, help).

@@ -14,6 +14,30 @@ from ucbr.services import server
 from ucbr.services.audit.signatures import fingerprint
 
 
+@server_app.command("init")
+def server_init(
+    bare: Annotated[
+        Path, typer.Argument(metavar="BARE_REPO", help="Where the server's repository goes.")
+    ],
+    root: Annotated[
+        str,
+        typer.Option(
+            help="The founding administrator's public key (ssh-ed25519 …), or the .pub file."
+        ),
+    ],
+) -> None:
+    """A new bare repository for the register, the hook installed: ready for the first push."""
+    from ucbr.services.founding import init_server
+
+    key = init_server(bare, root)
+    ui.out(f"created the server's repository in {bare.expanduser().absolute()}; hook installed")
+    ui.out(f"root of trust: {fingerprint(key)}")
+    ui.out(
+        "next, in the founding register: `git remote add origin URL` and "
+        "`git push -u origin main`; other officers then `ucbr clone URL DIR --root KEY`"
+    )
+
+
 @server_app.command("install-hook")
 def install_hook(
     bare: Annotated[

@@ -10,6 +10,7 @@ from ucbr.cli import ui
 from ucbr.cli.app import staff_app
 from ucbr.cli.common import DryRun, Json, options, report
 from ucbr.cli.keys import key_change
+from ucbr.domain.permissions import may
 from ucbr.domain.staff import Role
 from ucbr.services import admin, rotation
 from ucbr.services.audit.signatures import fingerprint
@@ -103,8 +104,11 @@ def staff_remove(
     change = rotation.removal(reg, reg.actor(), staff_id)
     contact_for = admin.contact_cases(reg, opts.keyring(), staff_id)
     key_change(opts, change, dry_run, json)
+    reviewer = may(reg.actor().role, "review")
     for case_id in contact_for:
+        how = f"`ucbr review {case_id} --outcome vary --spoc STAFF_ID`"
         ui.err(
             f"ucbr: warning: {staff_id} is the single point of contact on {case_id}; "
-            "name a new one with `ucbr review --outcome vary`"
-        )
+            + (f"name a new one with {how}" if reviewer else
+               f"ask a case officer or manager to name a new one ({how})")
+        )  # fmt: skip

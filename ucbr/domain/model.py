@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, get_args
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
+from ucbr.domain.provenance import CaseImport, Earlier
 from ucbr.domain.values import (
     CaseId,
     IncidentId,
     ItemId,
     PolicyHash,
     PropertyId,
+    Sha256,
     ShortText,
     StaffId,
     Strict,
@@ -175,6 +177,7 @@ class Incident(Strict):
     recorded_on: dt.date
     by_representative: ShortText | None = None
     service: ShortText
+    imported: Earlier | None = None
 
 
 class Restriction(Strict):
@@ -227,6 +230,7 @@ class Decision(Strict):
     reject_reason: Text | None = None
     ended_on: dt.date | None = None
     policy: PolicyHash
+    imported: Earlier | None = None
 
 
 class Review(Strict):
@@ -252,6 +256,7 @@ class Review(Strict):
     rejected_on: dt.date | None = None
     reject_reason: Text | None = None
     policy: PolicyHash
+    imported: Earlier | None = None
 
 
 class Appeal(Strict):
@@ -267,6 +272,7 @@ class Appeal(Strict):
     decided_by: StaffId | None = None
     decided_on: dt.date | None = None
     policy: PolicyHash
+    imported: Earlier | None = None
 
 
 class Adjustment(Strict):
@@ -276,21 +282,36 @@ class Adjustment(Strict):
     note: Text | None = None
     recorded_by: StaffId
     recorded_on: dt.date
+    imported: Earlier | None = None
 
 
 class LetterIssued(Strict):
-    """A letter issued to the person: its kind, what it concerns, and hashes of what was sent."""
+    """A letter issued to the person: its kind, what it concerns, and hashes of what was sent.
+
+    A letter ucbr wrote has its format and both hashes; a letter the council's earlier
+    records say was sent (``imported``) has none: ucbr never saw it.
+    """
 
     id: ItemId
     kind: LetterKind
     date: dt.date
     about: ItemId | None = None  # the decision, review, appeal or FOI record it concerns
-    format: LetterFormat
+    format: LetterFormat | None = None
     copy_of: ItemId | None = None  # the same letter issued again, in another format
-    template_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    template_sha256: Sha256 | None = None
+    sha256: Sha256 | None = None
     by: StaffId
     policy: PolicyHash
+    imported: Earlier | None = None
+
+    @model_validator(mode="after")
+    def _written_or_imported(self) -> LetterIssued:
+        written = (self.format, self.template_sha256, self.sha256)
+        if self.imported is None and None in written:
+            raise ValueError("a letter ucbr wrote records its format and both hashes")
+        if self.imported is not None and written != (None, None, None):
+            raise ValueError("an imported letter has no format or hashes: ucbr never saw it")
+        return self
 
 
 class FoiRecord(Strict):
@@ -321,6 +342,7 @@ class Case(Strict):
     opened_on: dt.date
     # Why this is a new case although an existing one looked like the same person.
     not_a_duplicate: Text | None = None
+    imported: CaseImport | None = None
 
 
 class PropertyDecision(Strict):

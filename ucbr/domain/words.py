@@ -105,6 +105,7 @@ class Reach:
     phone: str | None = None
     spoc_name: str | None = None
     spoc_email: str | None = None
+    write_to: str | None = None  # contact only by e-mail, and no designated address: this one
 
 
 def _single_channel(restriction: Restriction) -> tuple[str, str]:
@@ -205,6 +206,8 @@ def for_person(restriction: Restriction, reach: Reach, since: dt.date | None = N
     """A restriction addressed to the person, from when (where that differs between them)
     and how long it lasts: the letter's words for the entry's ``restriction_in_force``."""
     clause = _DESCRIBERS[restriction.kind](restriction)[1]
+    if restriction.kind == "single_channel" and restriction.channel == "email" and reach.write_to:
+        clause = f"{clause}, at {reach.write_to}"
     if restriction.kind == "single_point_of_contact":
         clause = f"All your contact with us goes to {reach.spoc_name}, your single point of contact"
         how = spoc_reach(reach)

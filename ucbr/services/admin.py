@@ -9,6 +9,7 @@ from pathlib import Path
 import pyrage
 
 from ucbr.domain.permissions import ADMINISTRATORS as STAFF_ADMIN_ROLES
+from ucbr.domain.provenance import EARLIER_RECORDS
 from ucbr.domain.settings import PolicyConfig, policy_hash
 from ucbr.domain.staff import TIERS, Role, StaffDirectory, StaffMember, Tier, tiers_held
 from ucbr.domain.views import decision_in_force
@@ -171,6 +172,8 @@ def new_member(
     directory = reg.staff
     if directory.by_id(staff_id) or directory.by_email(email):
         raise Refused(f"staff id or e-mail already in use: {staff_id}")
+    if staff_id == EARLIER_RECORDS:
+        raise Refused(f"the staff id {EARLIER_RECORDS} names imported records; choose another")
     key, signing_key = member_keys(reg, role, key, signing_key)
     return StaffMember(
         id=staff_id,

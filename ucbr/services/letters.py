@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib.resources import files
@@ -124,6 +125,23 @@ def _sources_hash(sources: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def unbroken(html: str, reference: str) -> str:
+    """The letter with each mention of ``reference`` in its body kept on one line, whatever
+    the template (a council's own too): a line may otherwise break after the hyphen of
+    ``C-…``, and a reference split in two cannot be quoted back."""
+    head, body_tag, body = html.partition("<body")
+    if not body_tag:
+        return html
+    kept = f'<span style="white-space: nowrap">{reference}</span>'
+    parts = _TAG.split(body)
+    for index in range(0, len(parts), 2):  # the text between tags, never a tag itself
+        parts[index] = parts[index].replace(reference, kept)
+    return head + body_tag + "".join(parts)
+
+
 def html_to_pdf(html: str) -> bytes:
     """A PDF of self-contained HTML; no URL is ever fetched."""
     import weasyprint  # slow to import, and only PDF output needs it
@@ -148,6 +166,8 @@ def render_letter(
     about, context = letter_facts(case, kind, cfg, policy_hash, staff, today, fmt)
     source = "html" if fmt == "pdf" else fmt
     text, template_sha256 = render_template(f"{kind}.{source}.j2", context, overrides)
+    if source == "html":
+        text = unbroken(text, case.id)
     content = html_to_pdf(text) if fmt == "pdf" else text.encode()
     return RenderedLetter(
         kind=kind,

@@ -57,7 +57,12 @@ def _count(root: Path, span: str) -> int:
 def _upstream(root: Path) -> str:
     proc = git.run(root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}", check=False)
     if proc.returncode != 0:
-        raise Refused("this clone has no upstream branch to sync with; clone it with `ucbr clone`")
+        raise Refused(
+            "this register has no server to sync with: if you founded it, make the server's "
+            "repository (`ucbr server init BARE_REPO --root KEY` on the server), then push to "
+            "it once: `git remote add origin URL` and `git push -u origin main`; otherwise "
+            "get the register from the server with `ucbr clone URL DIR`"
+        )
     return proc.stdout.decode().strip()
 
 

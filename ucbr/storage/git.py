@@ -20,6 +20,7 @@ TRAILER_KEYS = (
     "Ucbr-Date",
     "Ucbr-Approves",
     "Ucbr-Staff",
+    "Ucbr-Source",  # an import: the SHA-256 of the file it read
 )
 
 

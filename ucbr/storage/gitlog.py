@@ -102,8 +102,9 @@ def log(
     limit: int | None = None,
 ) -> list[Commit]:
     """The commits reachable from ``rev`` (a commit or a range ``A..B``), oldest first (newest
-    first with ``limit``), with the files each changed."""
-    if git.head(root) is None:
+    first with ``limit``), with the files each changed. An empty repository has no HEAD,
+    but a server's hook reads the commits of the first push to it by their ids."""
+    if rev == "HEAD" and git.head(root) is None:
         return []
     fmt = _FIELD.join(["%H", "%P", "%an", "%ae", "%aI", "%cI", "%B"]) + _RECORD
     args = _log_args(since, paths, rev, limit)
@@ -253,7 +254,7 @@ def signatures(
     root: Path, allowed_signers: Path, since: str | None, rev: str = "HEAD"
 ) -> dict[str, tuple[str, str, str]]:
     """Each commit's signature as git verifies it: (status %G?, signer %GS, key %GK)."""
-    if git.head(root) is None:
+    if rev == "HEAD" and git.head(root) is None:
         return {}
     fmt = _FIELD.join(["%H", "%G?", "%GS", "%GK"]) + _RECORD
     proc = git.run(

@@ -275,7 +275,7 @@ class Register:
             where = (
                 "a property's commands are under `ucbr property` (see `ucbr property --help`)"
                 if kind == "case"
-                else "a case's commands are `ucbr approve`, `ucbr review` and the like"
+                else "it is a case: `ucbr -h` lists the commands that take one"
             )
             raise Refused(f"{given} is not a {kind} id; {where}")
         loaded = self.load(file_id, ring)

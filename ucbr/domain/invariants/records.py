@@ -130,6 +130,8 @@ def _four_eyes(before: Case | None, case: Case, facts: Facts) -> Iterator[str]:
         elif decision.approved_by in {reporters.get(i) for i in decision.incidents}:
             yield f"decision {decision.id} was approved by a reporter of an incident it relies on"
     for review in case.reviews:
+        if _imported(review):
+            continue
         if review.approved_by is not None and review.approved_by == review.by:
             yield f"the continuation at review {review.id} was approved by its reviewer"
 
@@ -156,7 +158,7 @@ def _relevant_approver(before: Case | None, case: Case, facts: Facts) -> Iterato
             yield f"decision {decision.id}: {problem}"
     for review in case.reviews:
         member = facts.staff.by_id(review.approved_by) if review.approved_by else None
-        if member is None or review.approved_by == review.by:
+        if member is None or review.approved_by == review.by or _imported(review):
             continue  # four-eyes says so; a departed approver is not judged again
         if not may(member.role, "approve"):
             yield f"review {review.id}: {refusal(member.role, 'approve')}"

@@ -181,6 +181,7 @@ def reach(decision: Decision, staff: StaffDirectory, cfg: PolicyConfig) -> Reach
         email=(designated or cfg.council_email) if channel in (None, "email") else None,
         phone=cfg.council_phone if channel in (None, "telephone") else None,
         spoc_name=member.name if member is not None else None,
+        write_to=None if designated else cfg.council_email,
         # E-mails go to the designated address, if there is one, the SPOC's included.
         spoc_email=(designated or member.email)
         if member is not None and channel in (None, "email")
@@ -200,7 +201,8 @@ def restriction_terms(
     case: Case, decision: Decision, staff: StaffDirectory, cfg: PolicyConfig
 ) -> Context:
     """What a decision asks of the person, which services it covers, when it starts, how
-    long it lasts and when it is reviewed."""
+    long it lasts and when it is reviewed. Contact only by e-mail names the address to
+    write to: the council's, unless a designated address is given."""
     ends = [r.until for r in decision.restrictions]
     dated = sorted({day for day in ends if day is not None})
     how = reach(decision, staff, cfg)

@@ -10,6 +10,7 @@ import datetime as dt
 
 from ucbr.domain.dates import add_months, working_day_from
 from ucbr.domain.model import RESTRICTING_STEPS, Appeal, AppealOutcome, Case, Decision
+from ucbr.domain.permissions import may
 from ucbr.domain.policy.base import Ctx, blank, make, refuse, replace_item, require, valid
 from ucbr.domain.policy.terms import EscalationRequest
 from ucbr.domain.policy.variations import propose_variation
@@ -109,28 +110,53 @@ def original_decisions(case: Case, decision_id: str) -> list[Decision]:
     return chain
 
 
-def check_not_involved(
-    case: Case, appeal: Appeal, ctx: Ctx, involved: frozenset[str], doing: str = ""
-) -> None:
-    """The officer deciding an appeal proposed, approved and reported none of it."""
-    me = ctx.actor.id
+def _involvement(
+    case: Case, appeal: Appeal, staff_id: str, involved: frozenset[str], needs: str
+) -> str | None:
+    """Why ``staff_id`` had a part in the decision appealed, if they had."""
     by_id = {i.id: i for i in case.incidents}
-    needs = f"the appeal{' (' + doing + ')' if doing else ''} needs an officer not involved"
     for decision in original_decisions(case, appeal.decision):
-        if decision.proposed_by == me:
-            raise refuse(f"you proposed decision {decision.id}; {needs}")
-        if decision.approved_by == me:
-            raise refuse(f"you approved decision {decision.id}; {needs}")
+        if decision.proposed_by == staff_id:
+            return f"you proposed decision {decision.id}; {needs}"
+        if decision.approved_by == staff_id:
+            return f"you approved decision {decision.id}; {needs}"
         for incident_id in decision.incidents:
-            if incident_id in by_id and by_id[incident_id].reported_by == me:
-                raise refuse(
+            if incident_id in by_id and by_id[incident_id].reported_by == staff_id:
+                return (
                     f"you reported incident {incident_id}, relied on by decision {decision.id}; "
                     f"{needs}"
                 )
-    if me in involved:
-        raise refuse(
-            f"git history shows you worked on decision {appeal.decision} or its case; {needs}"
-        )
+    if staff_id in involved:
+        return f"git history shows you worked on decision {appeal.decision} or its case; {needs}"
+    return None
+
+
+def who_may_decide(case: Case, appeal: Appeal, ctx: Ctx, involved: frozenset[str]) -> str:
+    """Who may decide an appeal, in words a refusal can end with: the uninvolved managers and
+    heads of service by staff id, or that there are none and whom to add."""
+    eligible = [
+        m.id
+        for m in ctx.staff.staff
+        if may(m.role, "appeal-decide") and _involvement(case, appeal, m.id, involved, "") is None
+    ]
+    if eligible:
+        return f"it may be decided by one of: {', '.join(eligible)}"
+    return (
+        "no one in the staff directory may decide it: every manager and head of service had a "
+        "part in the decision; add a head of service or a manager of another service "
+        "(`ucbr staff add`) to hear it"
+    )
+
+
+def check_not_involved(
+    case: Case, appeal: Appeal, ctx: Ctx, involved: frozenset[str], doing: str = ""
+) -> None:
+    """The officer deciding an appeal proposed, approved and reported none of it; a refusal
+    names who may decide it instead."""
+    needs = f"the appeal{' (' + doing + ')' if doing else ''} needs an officer not involved"
+    found = _involvement(case, appeal, ctx.actor.id, involved, needs)
+    if found is not None:
+        raise refuse(f"{found}; {who_may_decide(case, appeal, ctx, involved)}")
 
 
 def decide_appeal(

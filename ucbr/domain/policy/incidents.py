@@ -18,6 +18,7 @@ from ucbr.domain.model import (
     Location,
     Person,
 )
+from ucbr.domain.permissions import CASEWORK
 from ucbr.domain.policy.base import Ctx, blank, make, refuse, require, valid
 
 if TYPE_CHECKING:
@@ -50,12 +51,24 @@ def open_case(
     person, a new one is opened only with a recorded reason; else the incident belongs on
     the existing case, so its history stays whole."""
     if likely and blank(not_a_duplicate):
-        hint = f"add the incident to that case (`ucbr add-incident {likely[0].id} …`)"
+        hint = _add_to_existing(likely[0].id, ctx)
         from ucbr.domain.duplicates import duplicate_refusal  # fuzzy matching: only here
 
         raise refuse(duplicate_refusal(list(likely), "person", hint))
     reason = not_a_duplicate if likely else None
     return make(Case, id=case_id, person=person, opened_on=ctx.today, not_a_duplicate=reason)
+
+
+def _add_to_existing(case_id: str, ctx: Ctx) -> str:
+    """How the incident gets onto the existing case: the officer adds it, or, when their key
+    cannot read cases (frontline), asks someone whose key can, by name."""
+    if ctx.actor.role not in CASEWORK:
+        who = [m.id for m in ctx.staff.staff if m.role == "case_officer"] or [
+            m.id for m in ctx.staff.staff if m.role in CASEWORK
+        ]
+        named = f" ({', '.join(who)})" if who else ""
+        return f"ask a case officer{named} to add the incident to that case"
+    return f"add the incident to that case (`ucbr add-incident {case_id} …`)"
 
 
 def _check_behaviours(req: IncidentRequest) -> None:

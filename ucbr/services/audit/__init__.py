@@ -40,6 +40,18 @@ __all__ = [
 ]
 
 
+@dataclass(frozen=True)
+class Imported:
+    """Cases brought in from one file by one administrator: ``ucbr import``'s commits."""
+
+    officer: str
+    source_sha256: str
+    first: str  # the first and last commits, short
+    last: str
+    date: str
+    cases: int
+
+
 @dataclass
 class AuditReport:
     """What the audit found: counts, the period, the problems and every change of access."""
@@ -52,6 +64,7 @@ class AuditReport:
     last: dt.datetime | None = None
     problems: list[Problem] = field(default_factory=list)
     access: list[AccessChange] = field(default_factory=list)
+    imports: list[Imported] = field(default_factory=list)
     records_judged: int = 0
     records_unjudged: int = 0
 
@@ -83,7 +96,23 @@ class AuditReport:
             "records": {"judged": self.records_judged, "not_judged": self.records_unjudged},
             "problems": [p.as_dict() for p in self.problems],
             "access_changes": [asdict(a) for a in self.access],
+            "imports": [asdict(i) for i in self.imports],
         }
+
+    def note_import(self, commit: Commit) -> None:
+        """List an import commit, with the others from the same file by the same officer."""
+        source = commit.trailer("Ucbr-Source") or "-"
+        cases = len(commit.trailer_all("Ucbr-Case"))
+        last = self.imports[-1] if self.imports else None
+        if last is not None and (last.officer, last.source_sha256) == (commit.officer, source):
+            self.imports[-1] = Imported(
+                last.officer, source, last.first, commit.short, last.date, last.cases + cases
+            )
+            return
+        day = commit.date.date().isoformat()
+        self.imports.append(
+            Imported(commit.officer or "-", source, commit.short, commit.short, day, cases)
+        )
 
 
 def audit(
@@ -107,6 +136,8 @@ def audit(
         found, verified = check_commit(commit, snaps, sigs.get(commit.sha))
         report.problems.extend(found)
         report.signatures_verified += verified
+        if commit.action == "import":
+            report.note_import(commit)
         change = access_change(commit, snaps)
         if change is not None:
             report.access.append(change)

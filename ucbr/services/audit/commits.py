@@ -117,11 +117,26 @@ def trailer_problems(commit: Commit, snaps: Snapshots) -> list[str]:
             problems.append("a Ucbr-Case trailer is not a case or property id")
         elif not _TOKEN.match(value):
             problems.append(f"the {key} trailer holds more than an id")
+    problems.extend(source_problems(commit))
     named = set(commit.trailer_all("Ucbr-Case"))
     for path in commit.files:
         if path.startswith(RECORD_DIRS) and Path(path).stem not in named:
             problems.append(f"changed {path}, which no Ucbr-Case trailer names")
     return problems
+
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def source_problems(commit: Commit) -> list[str]:
+    """An import names the file it read, by its SHA-256, in one ``Ucbr-Source`` trailer; no
+    other action does."""
+    sources = commit.trailer_all("Ucbr-Source")
+    if commit.action != "import":
+        return ["only an import has a Ucbr-Source trailer"] if sources else []
+    if len(sources) != 1 or not _SHA256.match(sources[0]):
+        return ["an import names the file it read in one Ucbr-Source trailer (its SHA-256)"]
+    return []
 
 
 def policy_date(commit: Commit) -> dt.date | None:
