@@ -364,7 +364,7 @@ def test_overturned_appeal_ends_restriction(reg: Reg, tmp_path: Path) -> None:
 def second_manager(reg: Reg, folder: Path) -> str:
     """Add a manager who had no part in any decision so far, with a key of their own."""
     key = folder / "mgr2.txt"
-    recipient = reg.ok("mgr", "keys", "new", "--out", str(key)).strip()
+    recipient = reg.ok("mgr", "keys", "new", "--no-passphrase", "--out", str(key)).strip()
     reg.ok(
         "mgr", "staff", "add", "mgr2", "--name", "Max Second", "--email",
         "mgr2@council.example", "--role", "manager", "--recipient", recipient,

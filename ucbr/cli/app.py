@@ -72,6 +72,15 @@ def main_options(
             help="Your key (default: UCBR_IDENTITY_FILE or $XDG_CONFIG_HOME/ucbr/identity.key)."
         ),
     ] = None,
+    passphrase_fd: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--passphrase-fd",
+            metavar="N",
+            help="Read a locked key's passphrase from this file descriptor, for a service "
+            "(default: asked on the terminal).",
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -81,4 +90,5 @@ def main_options(
 ) -> None:
     """The options every command takes: which register, and whose identity."""
     del version  # handled by its callback
-    ctx.obj = Options(register_path=register, identity_path=identity)
+    ctx.obj = Options(register_path=register, identity_path=identity, passphrase_fd=passphrase_fd)
+    ctx.call_on_close(ctx.obj.close)

@@ -15,6 +15,10 @@ from typing import Any
 _HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+# Values a table never cuts: ids (C-…, P-…, D-…), dates, commits, short codes.
+_WHOLE = re.compile(r"^(?:[A-Z]{1,2}-[0-9A-Z]{4,}|\d{4}-\d{2}-\d{2}|[0-9a-f]{7,40}|-?\d{1,6})$")
+
+
 def shown(text: str) -> str:
     """Text safe to write to a terminal: hidden characters as visible escapes (``\\x1b``)."""
     return _HIDDEN.sub(lambda found: found.group().encode("unicode_escape").decode(), text)
@@ -44,16 +48,24 @@ def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any
         for row in rows:
             out("\t".join("" if v is None else str(v) for v in row))
         return
+    from rich import box
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     # Text, not markup: a value like "[red]" is shown as typed, never interpreted.
-    grid = Table(title=Text(shown(title)) if title else None)
-    for column in columns:
-        grid.add_column(Text(column))
-    for row in rows:
-        grid.add_row(*(Text(shown("" if v is None else str(v))) for v in row))
+    cells = [[shown("" if v is None else str(v)) for v in row] for row in rows]
+    # Rules under the heading only: every column the terminal can spare goes to the values.
+    grid = Table(title=Text(shown(title)) if title else None, box=box.SIMPLE_HEAD, pad_edge=False)
+    for index, column in enumerate(columns):
+        values = [row[index] for row in cells if index < len(row)]
+        whole = [value for value in values if _WHOLE.match(value)]
+        # An id, a date or a commit is never cut: the other columns wrap instead.
+        widest = max((len(value) for value in whole), default=None)
+        only_whole = bool(values) and len(whole) == len([value for value in values if value])
+        grid.add_column(Text(column), no_wrap=only_whole, min_width=widest, overflow="fold")
+    for row in cells:
+        grid.add_row(*(Text(value, no_wrap=bool(_WHOLE.match(value))) for value in row))
     Console().print(grid)
 
 

@@ -174,7 +174,11 @@ class Register:
         email = git.author_email(self.root)
         member = self.staff.by_email(email)
         if member is None:
-            raise Refused("the git author is not in the staff directory (.ucbr/staff.yaml)")
+            raise Refused(
+                f"the git author {email} ({git.author_email_origin(self.root)}) is not in the "
+                "staff directory (.ucbr/staff.yaml): set git's user.email to the address you "
+                "were added with, or ask an administrator to add you"
+            )
         return member
 
     def committed_templates(self) -> dict[str, str]:
