@@ -477,7 +477,7 @@ def test_property_risk_kinds_from_policy_list(reg: Reg) -> None:
         "Knock loudly.",
         *NOT_NOTIFIED,
     )
-    assert "grumpy" in message and "dangerous_animal" in message
+    assert "grumpy" in message and "dangerous-animal" in message
 
 
 def test_special_category_risk_needs_condition(reg: Reg) -> None:
@@ -521,7 +521,7 @@ def test_property_risk_needs_approval_and_has_no_end_date(reg: Reg) -> None:
     prop = add_property(reg, by="mgr")
     assert found(reg, "3 Kennel Close, Witney").startswith("Nothing on the register")
     assert "you proposed" in refused(reg, "mgr", "property", "approve", prop)
-    assert "head_of_service" in refused(reg, "officer", "property", "approve", prop)
+    assert "head of service" in refused(reg, "officer", "property", "approve", prop)
     assert (
         reg.run(
             "officer", "property", "add", *ADDRESS, *RISK, *NOT_NOTIFIED, "--until", "2027-01-01"

@@ -44,7 +44,7 @@ def _on_interrupt(signum: int, frame: FrameType | None) -> None:
 
 def _interrupted() -> int:
     """Say so in one line; the exit code is 130."""
-    try:
+    try:  # noqa: SIM105 - no import while interrupted
         os.write(2, INTERRUPTED_LINE.encode())
     except OSError:
         pass
@@ -224,7 +224,7 @@ def entry_point() -> None:
         code = main()
     except (Interrupted, KeyboardInterrupt):
         code = _interrupted()
-    try:
+    try:  # noqa: SIM105 - no import while interrupted
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # done: exit with the command's code
     except (Interrupted, KeyboardInterrupt):
         pass

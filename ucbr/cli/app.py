@@ -17,7 +17,13 @@ from ucbr.cli.lazy import LazyGroup
 
 # Plain help (click's layout): every option's name in full at any width, values named
 # by ``ucbr.cli.lazy.tidy``; ``-h`` as well as ``--help``.
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+# A value of a choice is spelled with hyphens or with underscores, as the stored values are:
+# both are read as one (``--to formal-written-warning`` or ``formal_written_warning``).
+CONTEXT = {
+    "help_option_names": ["-h", "--help"],
+    "max_content_width": 100,
+    "token_normalize_func": lambda token: token.replace("_", "-"),
+}
 
 app = typer.Typer(
     name="ucbr",

@@ -45,7 +45,7 @@ def history(
 
 
 def _print_revision(rev: auditing.Revision) -> None:
-    role = f" ({rev.role})" if rev.role else ""
+    role = f" ({ui.words(rev.role)})" if rev.role else ""
     approves = f", approves {rev.approves}" if rev.approves else ""
     who = f"by {rev.officer}{role}"
     ui.out(f"{rev.date}  {rev.commit}  {rev.action}{approves}  {who}  policy {rev.policy or '-'}")

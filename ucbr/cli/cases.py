@@ -10,6 +10,8 @@ from ucbr.cli import ui
 from ucbr.cli.app import app
 from ucbr.cli.common import (
     Json,
+    spelled,
+    stored,
     check_identifiers,
     merge_details,
     options,
@@ -88,7 +90,7 @@ def add_incident(
         list[str] | None,
         typer.Option(
             help="One of the policy's behaviours for the category (repeat for more). "
-            f"A: {', '.join(BEHAVIOURS_A)}. B: {', '.join(BEHAVIOURS_B)}."
+            f"A: {', '.join(map(spelled, BEHAVIOURS_A))}. B: {', '.join(map(spelled, BEHAVIOURS_B))}."
         ),
     ] = None,
     summary: Annotated[str, typer.Option(help="What happened, stated factually.")] = "",
@@ -97,7 +99,7 @@ def add_incident(
         typer.Option(
             "--serious",
             help="Reported as violence or a serious threat (needs --behaviour "
-            "physically_aggressive or threats). The deciding officer decides whether to rely on "
+            "physically-aggressive or threats). The deciding officer decides whether to rely on "
             "it to bypass the warnings (escalate --bypass).",
         ),
     ] = False,
@@ -171,7 +173,7 @@ def add_incident(
         channel=channel,
         location=location,
         category=category,
-        behaviours=tuple(behaviour or ()),
+        behaviours=tuple(stored(b) for b in behaviour or ()),
         summary=summary,
         serious=serious,
         by_representative=by_representative,
@@ -215,7 +217,7 @@ def escalate(
         str | None,
         typer.Option(
             help="The incident of violence or a serious threat you rely on to bypass steps 1 "
-            "and 2 (physically_aggressive or threats)."
+            "and 2 (physically-aggressive or threats)."
         ),
     ] = None,
     bypass_reason: Annotated[
@@ -268,11 +270,11 @@ def escalate(
             else f"a manager or head of service of the {decision.scope} service"
         )
         line = (
-            f"{decision.id}: {decision.step} proposed for {case_id.upper()}; "
+            f"{decision.id}: {ui.words(decision.step)} proposed for {case_id.upper()}; "
             f"it needs approval by {who}"
         )
     else:
-        line = f"{decision.id}: {decision.step} recorded for {case_id.upper()}"
+        line = f"{decision.id}: {ui.words(decision.step)} recorded for {case_id.upper()}"
     report(
         ctx,
         json,
@@ -330,7 +332,9 @@ def adjustments(
 
     case = casework.add_adjustment(options(ctx).session(), case_id, add, note)
     warn_free_text(ctx, note=note)
-    report(ctx, json, f"{case.id}: adjustment {add} recorded", case=case.id, adjustment=add)
+    report(
+        ctx, json, f"{case.id}: adjustment recorded: {ui.words(add)}", case=case.id, adjustment=add
+    )
     current = decision_in_force(case)
     for conflict in unjustified(case, current) if current is not None else []:
         ui.err(

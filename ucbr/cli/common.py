@@ -243,6 +243,17 @@ def options(ctx: typer.Context) -> Options:
     return obj
 
 
+def spelled(value: str) -> str:
+    """A stored value as the command line spells it: ``physically-aggressive``."""
+    return value.replace("_", "-")
+
+
+def stored(value: str) -> str:
+    """A value typed on the command line as the register stores it: either spelling of
+    ``physically-aggressive`` is ``physically_aggressive``."""
+    return value.strip().replace("-", "_")
+
+
 def parse_date(value: str, what: str) -> dt.date:
     """A date typed as YYYY-MM-DD, from 1900 to 2199; refused (without echoing it) otherwise."""
     try:

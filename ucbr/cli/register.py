@@ -137,7 +137,7 @@ def list_files(ctx: typer.Context, json: Json = False) -> None:
         ui.table(
             None,
             ["id", "kind", "status", "next review"],
-            [(r.id, r.kind, r.status, r.next_review or "") for r in rows],
+            [(r.id, r.kind, ui.words(r.status), r.next_review or "") for r in rows],
         )
     finish(result.problems)
 

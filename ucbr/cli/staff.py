@@ -59,7 +59,7 @@ def staff_add(
     first = not reg.staff.staff
     session = opts.founding_session(member) if first else opts.session()
     admin.add_staff(session, member)
-    lines = [f"added {member.id} ({member.role}, {member.tier} tier)"]
+    lines = [f"added {member.id} ({ui.words(member.role)}, {member.tier} tier)"]
     root = fingerprint(member.signing_key or key) if first else None
     if first:
         lines.append(f"root of trust: {member.id}'s key, {root}")
@@ -89,7 +89,7 @@ def staff_list(ctx: typer.Context, json: Json = False) -> None:
     ui.table(
         None,
         ["id", "name", "role", "tier", "service"],
-        [(s.id, s.name, s.role, s.tier, s.service or "whole council") for s in staff],
+        [(s.id, s.name, ui.words(s.role), s.tier, s.service or "whole council") for s in staff],
     )
 
 

@@ -24,6 +24,17 @@ def shown(text: str) -> str:
     return _HIDDEN.sub(lambda found: found.group().encode("unicode_escape").decode(), text)
 
 
+def words(code: object) -> str:
+    """A stored value (``formal_written_warning``, ``case_officer``) in plain words for a
+    person to read; ``--json`` keeps the stored value."""
+    return "" if code is None else str(code).replace("_", " ")
+
+
+def spelled(code: str) -> str:
+    """A stored value as the command line spells it: ``formal-written-warning``."""
+    return code.replace("_", "-")
+
+
 def err(message: str) -> None:
     """One line on stderr."""
     sys.stderr.write(shown(message.rstrip("\n").replace("\n", " ")) + "\n")

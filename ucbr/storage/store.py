@@ -244,16 +244,38 @@ class Register:
         return sorted(found)
 
     def read_text(self, file_id: str) -> str:
-        """A file's text; ``NotFound`` when there is no such file, ``IntegrityError`` when it
-        is a link or not UTF-8 text."""
-        file_id = parse_file_id(file_id)
-        where = envelope.relpath(file_id)
-        return register_text(read_register_file(self.path_of(file_id), where, file_id), where)
+        """A file's text; ``NotFound`` when there is no such file (naming the ids nearest
+        the one typed), ``IntegrityError`` when it is a link or not UTF-8 text."""
+        typed = file_id
+        try:
+            file_id = parse_file_id(file_id)
+            where = envelope.relpath(file_id)
+            raw = read_register_file(self.path_of(file_id), where, file_id)
+        except Refused as exc:
+            nearest = self.nearest_ids(typed)
+            if not nearest or isinstance(exc, IntegrityError):
+                raise
+            raise type(exc)(f"{exc}; did you mean {' or '.join(nearest)}?") from None
+        return register_text(raw, where)
+
+    def nearest_ids(self, typed: str, most: int = 3) -> list[str]:
+        """The ids of files nearest ``typed`` (two edits at most), for "did you mean". Ids
+        only, which every clone's file names show: nothing a key may not read."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        text = typed.strip().upper()
+        if len(text) < 4 or text[:2] not in ("C-", "P-"):
+            return []
+        found = process.extract(
+            text, self.ids(), scorer=Levenshtein.distance, limit=most, score_cutoff=2
+        )
+        return [candidate for candidate, _, _ in sorted(found, key=lambda f: (f[1], f[0]))]
 
     def load(self, file_id: str, ring: Keyring, sections: tuple[str, ...] = SECTIONS) -> Loaded:
         """A file's envelope, and the plaintext of each section ``ring`` opens."""
+        text = self.read_text(file_id)  # first: a typo is answered with the nearest ids
         file_id = parse_file_id(file_id)
-        text = self.read_text(file_id)
         where = envelope.relpath(file_id)
         env = envelope.parse(text, where)
         if env.id != file_id:
