@@ -10,14 +10,14 @@ from ucbr.cli import ui
 from ucbr.cli.app import app
 from ucbr.cli.common import (
     Json,
-    spelled,
-    stored,
     check_identifiers,
     merge_details,
     options,
     parse_date,
     read_details,
     report,
+    spelled,
+    stored,
     warn_free_text,
 )
 from ucbr.cli.terms import (
@@ -90,7 +90,8 @@ def add_incident(
         list[str] | None,
         typer.Option(
             help="One of the policy's behaviours for the category (repeat for more). "
-            f"A: {', '.join(map(spelled, BEHAVIOURS_A))}. B: {', '.join(map(spelled, BEHAVIOURS_B))}."
+            f"A: {', '.join(map(spelled, BEHAVIOURS_A))}. "
+            f"B: {', '.join(map(spelled, BEHAVIOURS_B))}."
         ),
     ] = None,
     summary: Annotated[str, typer.Option(help="What happened, stated factually.")] = "",
