@@ -185,6 +185,10 @@ def _run(args: list[str]) -> int:
         return code
     except BrokenPipeError:
         raise
+    except SystemExit as exc:  # Typer's own answer to a closed pipe: exit 1, said nothing
+        if isinstance(exc.__context__, BrokenPipeError):
+            return _pipe_closed()
+        raise
     except OSError as exc:  # a file named on the command line that is missing or unreadable
         where = f": {exc.filename}" if exc.filename else ""
         ui.err(f"ucbr: {(exc.strerror or 'cannot use a file').lower()}{where}")
