@@ -68,7 +68,7 @@ def test_ctrl_c_at_any_moment_is_one_line_and_exit_130(reg: Reg, delay: float) -
         time.sleep(0.001)
     time.sleep(delay)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate()
+    _, err = proc.communicate()
     if proc.returncode == 0:  # finished before the signal came: nothing to judge
         return
     assert proc.returncode == 130, err
@@ -169,9 +169,11 @@ def test_each_value_has_one_spelling_and_the_stored_one_still_reads(reg: Reg) ->
             "--review-by", "2027-01-15", "--json",
         ))  # fmt: skip
         assert escalated["step"] == "formal_written_warning"  # JSON keeps the stored value
-    made = reg.run("officer", "add-incident", case_id, "--date", "2026-11-02", "--channel",
-                   "face-to-face", "--location", "council-premises", "--category", "A",
-                   "--behaviour", "physically-aggressive", "--summary", "Pushed a chair.")  # fmt: skip
+    made = reg.run(
+        "officer", "add-incident", case_id, "--date", "2026-11-02", "--channel", "face-to-face",
+        "--location", "council-premises", "--category", "A", "--behaviour",
+        "physically-aggressive", "--summary", "Pushed a chair.",
+    )  # fmt: skip
     assert made.code == 0, made.err
     record = json.loads(reg.ok("officer", "show", case_id, "--json"))["record"]
     latest = record["incidents"][-1]
