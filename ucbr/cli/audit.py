@@ -90,7 +90,8 @@ def audit_command(
         rings = Rings(reg.root, opts.identities(), opts.keyring(verify=False))
     except UcbrError:
         ui.err("ucbr: without a key that opens records, the records themselves are not judged")
-    report = auditing.audit(reg, since, rings, root)
+    with ui.working("auditing every commit"):
+        report = auditing.audit(reg, since, rings, root)
     if json:
         ui.print_json(report.as_dict())
     else:

@@ -10,6 +10,7 @@ from ucbr.cli import ui
 from ucbr.cli.app import app
 from ucbr.cli.common import (
     Json,
+    Yes,
     check_identifiers,
     merge_details,
     options,
@@ -291,13 +292,28 @@ def escalate(
 def approve(
     ctx: typer.Context,
     case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
+    yes: Yes = False,
     json: Json = False,
 ) -> None:
-    """Approve the proposed decision on a case: its restrictions come into force."""
-    decision = casework.approve(options(ctx).session(), case_id)
-    line = (
-        f"{decision.id}: approved; {case_id.upper()} is on the register "
-        f"until review by {decision.review_by}"
+    """Approve the proposed decision on a case: its restrictions come into force.
+
+    On a terminal, the decision is shown and you are asked first (--yes: not asked).
+    """
+    from ucbr.cli.confirming import decision_lines, proposal
+
+    session = options(ctx).session()
+    proposed = proposal(options(ctx), case_id)
+    if proposed is not None:
+        ui.confirm(
+            f"Approve {proposed.id}?", [f"{case_id.upper()}:", *decision_lines(proposed)], yes
+        )
+    decision = casework.approve(session, case_id)
+    line = "\n".join(
+        [
+            f"{decision.id}: approved; {case_id.upper()} is on the register "
+            f"until review by {decision.review_by}",
+            *decision_lines(decision),
+        ]
     )
     review_by = str(decision.review_by) if decision.review_by else None
     report(ctx, json, line, case=case_id.upper(), decision=decision.id, review_by=review_by)

@@ -29,6 +29,15 @@ if TYPE_CHECKING:
 
 Json = Annotated[bool, typer.Option("--json", help="Data as JSON on stdout.")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Say what would change; write nothing.")]
+Yes = Annotated[
+    bool,
+    typer.Option(
+        "--yes",
+        "-y",
+        help="Go ahead without asking. On a terminal ucbr shows what will change and asks "
+        "first; off one (cron, scripts) it does not ask.",
+    ),
+]
 
 
 def finish(problems: Sequence[Problem], code: int = OK) -> None:
@@ -147,7 +156,9 @@ class Options:
             from ucbr.cli import ui
             from ucbr.services.trust import verify as verify_history
 
-            notice = verify_history(self.register(), self.identities(), self._ring)
+            identities = self.identities()
+            with ui.working("verifying the commits this clone has not yet verified"):
+                notice = verify_history(self.register(), identities, self._ring)
             if notice and sys.stderr.isatty():  # cron and CI stay silent; `audit` shows it
                 ui.err(f"ucbr: {notice}")
             self._verified = True

@@ -98,3 +98,72 @@ def progress(label: str, total: int) -> Iterator[Callable[[], None]]:
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(label, total=total)
         yield lambda: bar.advance(task)
+
+
+@contextmanager
+def working(label: str, after: float = 0.5) -> Iterator[None]:
+    """A spinner, the label and the time taken, on stderr, for work that can take seconds
+    on a large register; shown only on a terminal, and only once the work has lasted
+    ``after`` seconds, so quick runs and cron, pipes and tests stay quiet."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    import threading
+
+    lock = threading.Lock()
+    shown: list[Any] = []
+    finished = threading.Event()
+
+    def start() -> None:
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        with lock:
+            if finished.is_set():
+                return
+            bar = Progress(
+                SpinnerColumn(),
+                TextColumn(shown_text(label)),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            bar.add_task(label, total=None)
+            bar.start()
+            shown.append(bar)
+
+    timer = threading.Timer(after, start)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            finished.set()
+            timer.cancel()
+            for bar in shown:
+                bar.stop()
+
+
+def shown_text(text: str) -> str:
+    """Text for rich to print as typed: its markup brackets escaped."""
+    return shown(text).replace("[", "\\[")
+
+
+def confirm(question: str, lines: Sequence[str], yes: bool) -> None:
+    """Show what will change and ask before doing it, on a terminal; ``--yes`` (or no
+    terminal: cron, scripts) goes ahead unasked. Anything but yes changes nothing."""
+    from ucbr.errors import Refused
+
+    if yes or not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return
+    for line in lines:
+        err(line)
+    sys.stderr.write(f"{shown(question)} [y/N] ")
+    sys.stderr.flush()
+    try:
+        answer = sys.stdin.readline().strip().lower()
+    except EOFError:
+        answer = ""
+    if answer not in ("y", "yes"):
+        raise Refused("not confirmed; nothing was changed")
