@@ -1,8 +1,9 @@
 """The README's "A register from scratch", pasted line by line into a shell, works.
 
 It runs in an empty home (its own git configuration, no key yet), with the installed
-`ucbr` on the path. The one thing changed is Olive's public key, which the README shows as
-a placeholder (she makes it on her own machine): a real one is put in its place.
+`ucbr` on the path. Two things change: Olive's public key, which the README shows as a
+placeholder (she makes it on her own machine), is a real one; and Morgan's key, which the
+README locks with a passphrase typed at the terminal, is made unlocked, with no terminal.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ def test_the_from_scratch_section_runs_as_pasted(tmp_path: Path) -> None:
     home.mkdir()
     olive = write_key(tmp_path / "olive.key")
     script = setup_block().replace('"ssh-ed25519 AAAA… olive"', f'"{olive}"')
+    # Morgan's key is locked with a passphrase typed twice at a terminal; pasted here, with
+    # no terminal, it is made unlocked (tests/test_locked_keys.py drives the prompts).
+    assert "ucbr keys new --out ~/.config/ucbr/identity.key --name" in script
+    script = script.replace("ucbr keys new --out", "ucbr keys new --no-passphrase --out")
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("UCBR_", "GIT_"))},
         "HOME": str(home),
