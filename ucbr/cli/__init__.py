@@ -36,9 +36,13 @@ class Interrupted(BaseException):
     """Ctrl-C in the ``ucbr`` program: unwinds like ``KeyboardInterrupt``, caught only here."""
 
 
+_SEEN: list[int] = []  # the Ctrl-C received, if any
+
+
 def _on_interrupt(signum: int, frame: FrameType | None) -> None:
     """The first Ctrl-C unwinds the command; any later one waits for its cleanup."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _SEEN.append(signum)
     raise Interrupted
 
 
@@ -154,6 +158,19 @@ def _after_command(args: list[str]) -> list[str]:
 
 
 def _run(args: list[str]) -> int:
+    try:
+        code = _command().main(args=args, prog_name="ucbr", standalone_mode=False)
+    except (Exception, SystemExit):
+        if _SEEN:  # a library that turned Ctrl-C into an error of its own
+            return _interrupted()
+        return _failed()
+    if code == INTERRUPTED:
+        return _interrupted()
+    return code if isinstance(code, int) else errors.OK
+
+
+def _failed() -> int:
+    """The one line and the exit code of the exception being handled."""
     import typer
     from pydantic import ValidationError
     from typer._click.exceptions import NoArgsIsHelpError
@@ -162,7 +179,7 @@ def _run(args: list[str]) -> int:
     from ucbr.storage.files import readable_errors
 
     try:
-        code = _command().main(args=args, prog_name="ucbr", standalone_mode=False)
+        raise
     except errors.UcbrError as exc:
         ui.err(f"ucbr: {exc}")
         return exc.exit_code
@@ -171,6 +188,7 @@ def _run(args: list[str]) -> int:
         return errors.REFUSED
     except typer.Exit as exc:
         code = int(exc.exit_code)
+        return _interrupted() if code == INTERRUPTED else code
     except typer.Abort as exc:
         if isinstance(exc.__context__, KeyboardInterrupt):  # Ctrl-C inside click's own code
             return _interrupted()
@@ -198,9 +216,6 @@ def _run(args: list[str]) -> int:
             raise
         ui.err(f"ucbr: internal error ({type(exc).__name__}); nothing was changed")
         return errors.REFUSED
-    if code == INTERRUPTED:
-        return _interrupted()
-    return code if isinstance(code, int) else errors.OK
 
 
 def usage_message(exc: typer.TyperException) -> tuple[str, int]:

@@ -6,15 +6,18 @@ from ucbr.cli import ui
 from ucbr.cli.common import Options
 from ucbr.domain.model import Case, Decision
 from ucbr.domain.words import describe_restriction, scope_words
+from ucbr.errors import UcbrError
 
 
 def proposal(opts: Options, case_id: str) -> Decision | None:
-    """The decision proposed on a case, if the caller's key reads it and there is one."""
+    """The decision proposed on a case, if there is one the caller's key reads; None
+    otherwise, and the command itself says what is wrong."""
     reg = opts.register()
-    loaded = reg.load(case_id, opts.keyring(), ("record",))
-    if "record" not in loaded.plain:
+    try:
+        loaded = reg.load(case_id, opts.keyring(), ("record",))
+        case = reg.section(loaded, "record", Case)
+    except UcbrError:
         return None
-    case = reg.section(loaded, "record", Case)
     return next((d for d in case.decisions if d.status == "proposed"), None)
 
 

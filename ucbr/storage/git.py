@@ -82,6 +82,16 @@ def identity_or_refuse(folder: Path) -> str:
     return email
 
 
+def unknown_author(root: Path, email: str) -> str:
+    """Why an author not in the staff directory is refused: who git says they are, and
+    where git found that."""
+    return (
+        f"the git author {email} ({author_email_origin(root)}) is not in the staff "
+        "directory (.ucbr/staff.yaml): set git's user.email to the address you were added "
+        "with, or ask an administrator to add you"
+    )
+
+
 def author_email_origin(root: Path) -> str:
     """Where git took the author's e-mail from, in words, in git's own order: the
     ``GIT_AUTHOR_EMAIL`` variable, ``user.email`` in a config file, the ``EMAIL`` variable,

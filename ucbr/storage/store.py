@@ -32,6 +32,7 @@ from ucbr.storage.files import (
     validate,
     write_file,
 )
+from ucbr.storage.nearest import with_nearest
 from ucbr.storage.vault import Keyring, encrypt, section_recipients, unlock
 from ucbr.storage.yamlio import load_strict
 
@@ -174,11 +175,7 @@ class Register:
         email = git.author_email(self.root)
         member = self.staff.by_email(email)
         if member is None:
-            raise Refused(
-                f"the git author {email} ({git.author_email_origin(self.root)}) is not in the "
-                "staff directory (.ucbr/staff.yaml): set git's user.email to the address you "
-                "were added with, or ask an administrator to add you"
-            )
+            raise Refused(git.unknown_author(self.root, email))
         return member
 
     def committed_templates(self) -> dict[str, str]:
@@ -252,25 +249,8 @@ class Register:
             where = envelope.relpath(file_id)
             raw = read_register_file(self.path_of(file_id), where, file_id)
         except Refused as exc:
-            nearest = self.nearest_ids(typed)
-            if not nearest or isinstance(exc, IntegrityError):
-                raise
-            raise type(exc)(f"{exc}; did you mean {' or '.join(nearest)}?") from None
+            raise with_nearest(exc, typed, self.ids) from None
         return register_text(raw, where)
-
-    def nearest_ids(self, typed: str, most: int = 3) -> list[str]:
-        """The ids of files nearest ``typed`` (two edits at most), for "did you mean". Ids
-        only, which every clone's file names show: nothing a key may not read."""
-        from rapidfuzz import process
-        from rapidfuzz.distance import Levenshtein
-
-        text = typed.strip().upper()
-        if len(text) < 4 or text[:2] not in ("C-", "P-"):
-            return []
-        found = process.extract(
-            text, self.ids(), scorer=Levenshtein.distance, limit=most, score_cutoff=2
-        )
-        return [candidate for candidate, _, _ in sorted(found, key=lambda f: (f[1], f[0]))]
 
     def load(self, file_id: str, ring: Keyring, sections: tuple[str, ...] = SECTIONS) -> Loaded:
         """A file's envelope, and the plaintext of each section ``ring`` opens."""
