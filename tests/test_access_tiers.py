@@ -164,7 +164,7 @@ def test_a_new_member_reads_at_once_what_their_tier_allows(
     case_id, _ = reg.new_case()
     case_file = (reg.root / envelope.relpath(case_id)).read_bytes()
     key = tmp_path / "newbie.txt"
-    recipient = reg.ok("mgr", "keys", "new", "--out", str(key)).strip()
+    recipient = reg.ok("mgr", "keys", "new", "--no-passphrase", "--out", str(key)).strip()
     reg.ok(
         "mgr", "staff", "add", "newbie", "--name", "New Starter", "--email",
         "newbie@council.example", "--role", role, "--recipient", recipient,

@@ -91,7 +91,7 @@ def test_audit_lists_every_access_change(reg: Reg) -> None:
     assert isinstance(changes, list)
     added = {a for c in changes for a in c["added"]}
     assert "front (frontline, frontline tier)" in added
-    assert "officer2 (case_officer, casework tier)" in added
+    assert "officer2 (case officer, casework tier)" in added
     front = next(c for c in changes if "front (frontline, frontline tier)" in c["added"])
     assert front["officer"] == "mgr" and front["tier_keys"] == ["scheduler", "frontline"]
 
@@ -219,7 +219,7 @@ def test_only_a_manager_or_head_of_service_approves(reg: Reg) -> None:
     code, report = audit(reg)
     assert code == 6
     assert problem_lines(report) == [
-        f"{sha} cases/{case}.yaml: officer is a case_officer, who may not approve",
+        f"{sha} cases/{case}.yaml: officer is a case officer, who may not approve",
         # The record it holds is not an approval either: a new case, which approve never makes.
         f"{sha} cases/{case}.yaml: a approve cannot create a case record",
     ]

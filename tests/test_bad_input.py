@@ -61,12 +61,12 @@ CASES: dict[str, tuple[str, Callable[[str], list[str]], int]] = {
     "unknown channel": (
         "officer",
         lambda c: ["add-incident", "--new", "--name", "Pat", *incident(channel="fax")],
-        USAGE,
+        REFUSED,
     ),
     "unknown category": (
         "officer",
         lambda c: ["add-incident", c, *incident(category="C")],
-        USAGE,
+        REFUSED,
     ),
     "unknown behaviour": (
         "officer",

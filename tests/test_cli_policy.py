@@ -256,7 +256,7 @@ def test_only_managers_approve(reg: Reg) -> None:
     """
     case_id, _ = proposed(reg)
     message = refused(reg, "officer2", "approve", case_id)
-    assert "manager" in message and "head_of_service" in message
+    assert "manager" in message and "head of service" in message
 
 
 def test_no_skip_without_serious_incident(reg: Reg) -> None:

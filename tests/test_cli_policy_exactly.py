@@ -131,7 +131,7 @@ def test_the_bypass_is_the_deciding_officers_on_the_policys_words(reg: Reg) -> N
 
 def add_staff(reg: Reg, folder: Path, staff_id: str, role: str, *extra: str) -> None:
     key = folder / f"{staff_id}.txt"
-    recipient = reg.ok("mgr", "keys", "new", "--out", str(key)).strip()
+    recipient = reg.ok("mgr", "keys", "new", "--no-passphrase", "--out", str(key)).strip()
     reg.ok(
         "mgr", "staff", "add", staff_id, "--name", f"{staff_id.title()} Person",
         "--email", f"{staff_id}@council.example", "--role", role, "--recipient", recipient, *extra,

@@ -370,7 +370,7 @@ def test_overturned_appeal_ends_restriction(reg: Reg, tmp_path: Path) -> None:
 def second_manager(reg: Reg, folder: Path) -> str:
     """Add a manager who had no part in any decision so far, with a key of their own."""
     key = folder / "mgr2.txt"
-    recipient = reg.ok("mgr", "keys", "new", "--out", str(key)).strip()
+    recipient = reg.ok("mgr", "keys", "new", "--no-passphrase", "--out", str(key)).strip()
     reg.ok(
         "mgr", "staff", "add", "mgr2", "--name", "Max Second", "--email",
         "mgr2@council.example", "--role", "manager", "--recipient", recipient,
@@ -483,7 +483,7 @@ def test_property_risk_kinds_from_policy_list(reg: Reg) -> None:
         "Knock loudly.",
         *NOT_NOTIFIED,
     )
-    assert "grumpy" in message and "dangerous_animal" in message
+    assert "grumpy" in message and "dangerous-animal" in message
 
 
 def test_special_category_risk_needs_condition(reg: Reg) -> None:
@@ -527,7 +527,7 @@ def test_property_risk_needs_approval_and_has_no_end_date(reg: Reg) -> None:
     prop = add_property(reg, by="mgr")
     assert found(reg, "3 Kennel Close, Witney").startswith("Nothing on the register")
     assert "you proposed" in refused(reg, "mgr", "property", "approve", prop)
-    assert "head_of_service" in refused(reg, "officer", "property", "approve", prop)
+    assert "head of service" in refused(reg, "officer", "property", "approve", prop)
     assert (
         reg.run(
             "officer", "property", "add", *ADDRESS, *RISK, *NOT_NOTIFIED, "--until", "2027-01-01"

@@ -102,7 +102,7 @@ def test_history_text_is_a_readable_timeline(reg: Reg) -> None:
     case, _ = serious_case_approved(reg)
     out = reg.ok("ig", "history", case)
     first = out.splitlines()[0]
-    assert first.startswith("2026-") and "add-incident  by officer (case_officer)  policy " in first
+    assert first.startswith("2026-") and "add-incident  by officer (case officer)  policy " in first
     assert 'record.person.name: (none) -> "•••"' in out
     assert "Alex Example" not in out
     assert "approve, approves D-" in out

@@ -5,7 +5,9 @@ key yet), with the installed `ucbr` on the path; the second officer's block runs
 of her own, her key where `ucbr keys new` would have put it. What the README shows as
 placeholders is filled in, as the people would: the public keys Olive and Hana made on
 their own machines, the founder's key they are given to pin, the council's 500-row sheet
-at ~/cases.xlsx, and the server's folder, which the README gives as /srv/ucbr.
+at ~/cases.xlsx, and the server's folder, which the README gives as /srv/ucbr. The
+founder's key, which the README locks with a passphrase typed at the terminal, is made
+unlocked here, with no terminal (tests/test_locked_keys.py drives the prompts).
 """
 
 from __future__ import annotations
@@ -61,8 +63,10 @@ def test_the_from_scratch_section_runs_as_pasted(tmp_path: Path) -> None:
     header, rows = sheet_rows(500, dt.date.today(), duplicate=False, spoc="olive")
     write(Path(morgan["HOME"]) / "cases.xlsx", header, rows)
     server = tmp_path / "srv"
+    assert "ucbr keys new --out ~/.config/ucbr/identity.key --name" in founder[0]
     script = (
         "\n".join(founder)
+        .replace("ucbr keys new --out", "ucbr keys new --no-passphrase --out")
         .replace('"ssh-ed25519 AAAA… olive"', f'"{write_key(olive_key)}"')
         .replace('"ssh-ed25519 AAAA… hana"', f'"{write_key(hana)}"')
         .replace("/srv/ucbr", str(server))
@@ -96,6 +100,7 @@ def test_the_from_scratch_section_runs_as_pasted(tmp_path: Path) -> None:
 def test_sync_in_the_founding_register_says_how_to_reach_the_server(tmp_path: Path) -> None:
     """`ucbr sync` before the first push says how to make the server and push to it."""
     founder = setup_blocks()[0].split("ucbr staff add olive")[0]
+    founder = founder.replace("ucbr keys new --out", "ucbr keys new --no-passphrase --out")
     env = environment(tmp_path / "morgan")
     done = shell(founder + "\nucbr sync", tmp_path, env)
     assert done.returncode == 1

@@ -181,7 +181,9 @@ def test_first_staff_member_must_administer_staff(home: Path, tmp_path: Path) ->
 @pytest.mark.parametrize("who", ["officer", "front", "cron"])
 def test_only_staff_administrators_add_staff(reg: Reg, who: str, tmp_path: Path) -> None:
     """After the first member, a case officer, frontline or scheduler adding staff is refused."""
-    recipient = reg.ok("mgr", "keys", "new", "--out", str(tmp_path / "new.txt")).strip()
+    recipient = reg.ok(
+        "mgr", "keys", "new", "--no-passphrase", "--out", str(tmp_path / "new.txt")
+    ).strip()
     before = reg.state()
     result = reg.run(
         who, "staff", "add", "newbie", "--name", "New Starter", "--email", "new@council.example",
@@ -196,7 +198,9 @@ def test_only_staff_administrators_add_staff(reg: Reg, who: str, tmp_path: Path)
 @pytest.mark.parametrize("who", ["mgr", "head", "ig"])
 def test_staff_administrators_add_staff(reg: Reg, who: str, tmp_path: Path) -> None:
     """A manager, head of service or IG officer adds a member in one commit naming them."""
-    recipient = reg.ok(who, "keys", "new", "--out", str(tmp_path / "new.txt")).strip()
+    recipient = reg.ok(
+        who, "keys", "new", "--no-passphrase", "--out", str(tmp_path / "new.txt")
+    ).strip()
     count = commit_count(reg)
     reg.ok(
         who, "staff", "add", "newbie", "--name", "New Starter", "--email", "new@council.example",
@@ -216,7 +220,9 @@ def test_staff_administrators_add_staff(reg: Reg, who: str, tmp_path: Path) -> N
 
 def test_staff_add_refuses_a_duplicate_email(reg: Reg, tmp_path: Path) -> None:
     """A second member with an e-mail already in the directory is refused."""
-    recipient = reg.ok("mgr", "keys", "new", "--out", str(tmp_path / "new.txt")).strip()
+    recipient = reg.ok(
+        "mgr", "keys", "new", "--no-passphrase", "--out", str(tmp_path / "new.txt")
+    ).strip()
     before = reg.state()
     result = reg.run(
         "mgr", "staff", "add", "olive2", "--name", "Olive Again",

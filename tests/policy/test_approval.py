@@ -36,9 +36,9 @@ def test_approver_is_manager_or_head_of_service() -> None:
     Policy: "must be reviewed and approved by the relevant business manager / Head of Service."
     """
     case, _ = proposed_case()
-    with refused("the role case_officer may not approve"):
+    with refused("the role case officer may not approve"):
         policy.approve(case, ctx("officer2"))
-    with refused("the role case_officer may not approve"):
+    with refused("the role case officer may not approve"):
         policy.reject(case, "Not proportionate.", ctx("officer2"))
     _approved, decision = policy.approve(case, ctx("head"))
     assert decision.approved_by == "head"

@@ -84,7 +84,7 @@ def test_property_risk_needs_approval() -> None:
     """
     p = proposed_property()
     assert p.decision.status == "proposed" and not views.property_entry_of(p).in_force
-    with refused("the role case_officer may not approve"):
+    with refused("the role case officer may not approve"):
         policy.approve_property(p, ctx("officer2"))
     with refused("you proposed this property risk"):
         policy.approve_property(proposed_property(ctx=ctx("manager")), ctx("manager"))

@@ -17,7 +17,13 @@ from ucbr.cli.lazy import LazyGroup
 
 # Plain help (click's layout): every option's name in full at any width, values named
 # by ``ucbr.cli.lazy.tidy``; ``-h`` as well as ``--help``.
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+# A value of a choice is spelled with hyphens or with underscores, as the stored values are:
+# both are read as one (``--to formal-written-warning`` or ``formal_written_warning``).
+CONTEXT = {
+    "help_option_names": ["-h", "--help"],
+    "max_content_width": 100,
+    "token_normalize_func": lambda token: token.replace("_", "-"),
+}
 
 app = typer.Typer(
     name="ucbr",
@@ -72,6 +78,15 @@ def main_options(
             help="Your key (default: UCBR_IDENTITY_FILE or $XDG_CONFIG_HOME/ucbr/identity.key)."
         ),
     ] = None,
+    passphrase_fd: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--passphrase-fd",
+            metavar="N",
+            help="Read a locked key's passphrase from this file descriptor, for a service "
+            "(default: asked on the terminal).",
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -81,4 +96,5 @@ def main_options(
 ) -> None:
     """The options every command takes: which register, and whose identity."""
     del version  # handled by its callback
-    ctx.obj = Options(register_path=register, identity_path=identity)
+    ctx.obj = Options(register_path=register, identity_path=identity, passphrase_fd=passphrase_fd)
+    ctx.call_on_close(ctx.obj.close)

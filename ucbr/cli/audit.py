@@ -45,7 +45,7 @@ def history(
 
 
 def _print_revision(rev: auditing.Revision) -> None:
-    role = f" ({rev.role})" if rev.role else ""
+    role = f" ({ui.words(rev.role)})" if rev.role else ""
     approves = f", approves {rev.approves}" if rev.approves else ""
     who = f"by {rev.officer}{role}"
     ui.out(f"{rev.date}  {rev.commit}  {rev.action}{approves}  {who}  policy {rev.policy or '-'}")
@@ -90,7 +90,8 @@ def audit_command(
         rings = Rings(reg.root, opts.identities(), opts.keyring(verify=False))
     except UcbrError:
         ui.err("ucbr: without a key that opens records, the records themselves are not judged")
-    report = auditing.audit(reg, since, rings, root)
+    with ui.working("auditing every commit"):
+        report = auditing.audit(reg, since, rings, root)
     if json:
         ui.print_json(report.as_dict())
     else:

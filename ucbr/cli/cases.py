@@ -10,12 +10,15 @@ from ucbr.cli import ui
 from ucbr.cli.app import app
 from ucbr.cli.common import (
     Json,
+    Yes,
     check_identifiers,
     merge_details,
     options,
     parse_date,
     read_details,
     report,
+    spelled,
+    stored,
     warn_free_text,
 )
 from ucbr.cli.terms import (
@@ -89,7 +92,8 @@ def add_incident(
         list[str] | None,
         typer.Option(
             help="One of the policy's behaviours for the category (repeat for more). "
-            f"A: {', '.join(BEHAVIOURS_A)}. B: {', '.join(BEHAVIOURS_B)}."
+            f"A: {', '.join(map(spelled, BEHAVIOURS_A))}. "
+            f"B: {', '.join(map(spelled, BEHAVIOURS_B))}."
         ),
     ] = None,
     summary: Annotated[str, typer.Option(help="What happened, stated factually.")] = "",
@@ -98,7 +102,7 @@ def add_incident(
         typer.Option(
             "--serious",
             help="Reported as violence or a serious threat (needs --behaviour "
-            "physically_aggressive or threats). The deciding officer decides whether to rely on "
+            "physically-aggressive or threats). The deciding officer decides whether to rely on "
             "it to bypass the warnings (escalate --bypass).",
         ),
     ] = False,
@@ -172,7 +176,7 @@ def add_incident(
         channel=channel,
         location=location,
         category=category,
-        behaviours=tuple(behaviour or ()),
+        behaviours=tuple(stored(b) for b in behaviour or ()),
         summary=summary,
         serious=serious,
         by_representative=by_representative,
@@ -217,7 +221,7 @@ def escalate(
         str | None,
         typer.Option(
             help="The incident of violence or a serious threat you rely on to bypass steps 1 "
-            "and 2 (physically_aggressive or threats)."
+            "and 2 (physically-aggressive or threats)."
         ),
     ] = None,
     bypass_reason: Annotated[
@@ -271,11 +275,11 @@ def escalate(
             else f"a manager or head of service of the {decision.scope} service"
         )
         line = (
-            f"{decision.id}: {decision.step} proposed for {case_id.upper()}; "
+            f"{decision.id}: {ui.words(decision.step)} proposed for {case_id.upper()}; "
             f"it needs approval by {who}"
         )
     else:
-        line = f"{decision.id}: {decision.step} recorded for {case_id.upper()}"
+        line = f"{decision.id}: {ui.words(decision.step)} recorded for {case_id.upper()}"
     report(
         ctx,
         json,
@@ -291,20 +295,33 @@ def escalate(
 def approve(
     ctx: typer.Context,
     case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
+    yes: Yes = False,
     json: Json = False,
 ) -> None:
     """Approve a proposed decision, or the continuation of a restriction at review.
 
     The restrictions of a decision come into force; a continuation keeps them in force
-    until its next review.
+    until its next review. On a terminal, what is approved is shown and you are asked
+    first (--yes: not asked).
     """
+    from ucbr.cli.confirming import awaiting_lines, proposal
     from ucbr.domain.model import Decision
 
-    approved = casework.approve(options(ctx).session(), case_id)
+    session = options(ctx).session()
+    proposed = proposal(options(ctx), case_id)
+    if proposed is not None:
+        ui.confirm(
+            f"Approve {proposed.id}?", [f"{case_id.upper()}:", *awaiting_lines(proposed)], yes
+        )
+    approved = casework.approve(session, case_id)
     review_by = approved.review_by if isinstance(approved, Decision) else approved.next_review
     what = "approved" if isinstance(approved, Decision) else "continuation approved"
-    line = (
-        f"{approved.id}: {what}; {case_id.upper()} is on the register until review by {review_by}"
+    line = "\n".join(
+        [
+            f"{approved.id}: {what}; {case_id.upper()} is on the register "
+            f"until review by {review_by}",
+            *awaiting_lines(approved),
+        ]
     )
     found = {"decision" if isinstance(approved, Decision) else "review": approved.id}
     review = str(review_by) if review_by else None
@@ -341,7 +358,9 @@ def adjustments(
 
     case = casework.add_adjustment(options(ctx).session(), case_id, add, note)
     warn_free_text(ctx, note=note)
-    report(ctx, json, f"{case.id}: adjustment {add} recorded", case=case.id, adjustment=add)
+    report(
+        ctx, json, f"{case.id}: adjustment recorded: {ui.words(add)}", case=case.id, adjustment=add
+    )
     current = decision_in_force(case)
     for conflict in unjustified(case, current) if current is not None else []:
         ui.err(

@@ -18,16 +18,26 @@ from ucbr.domain.staff import StaffMember
 from ucbr.domain.values import typed_date
 from ucbr.errors import INTEGRITY, OK, Refused
 from ucbr.services import clock
+from ucbr.storage import sshkeys
 from ucbr.storage.git import UNSIGNED, Signer
 from ucbr.storage.sshkeys import public_key_of, same_key
 from ucbr.storage.store import Register
-from ucbr.storage.vault import Identity, Keyring, load_identity_file, public_keys
+from ucbr.storage.vault import Identity, Keyring, parse_identities, public_keys, read_identity_file
 
 if TYPE_CHECKING:
     from ucbr.services.session import Session
 
 Json = Annotated[bool, typer.Option("--json", help="Data as JSON on stdout.")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Say what would change; write nothing.")]
+Yes = Annotated[
+    bool,
+    typer.Option(
+        "--yes",
+        "-y",
+        help="Go ahead without asking. On a terminal ucbr shows what will change and asks "
+        "first; off one (cron, scripts) it does not ask.",
+    ),
+]
 
 
 def finish(problems: Sequence[Problem], code: int = OK) -> None:
@@ -54,23 +64,43 @@ def default_identity() -> Path:
     )
 
 
+def find_register(start: Path) -> Path:
+    """The register ``start`` is in: itself or the nearest folder above it that holds
+    ``.ucbr/policy.yaml``; refused, naming how to give one, when there is none."""
+    from ucbr.storage.store import POLICY_FILE
+
+    here = start.expanduser().resolve()
+    for folder in (here, *here.parents):
+        if (folder / POLICY_FILE).is_file():
+            return folder
+    raise Refused(
+        f"not in a ucbr register (nor in a folder inside one): {here}; "
+        "cd into one, or give --register or UCBR_REGISTER"
+    )
+
+
 @dataclass
 class Options:
     """The global options, and the register and keys they lead to, opened once."""
 
     register_path: Path | None = None
     identity_path: Path | None = None
+    passphrase_fd: int | None = None
     _reg: Register | None = field(default=None, repr=False)
+    _identities: list[Identity] | None = field(default=None, repr=False)
+    _unlocked: bytes | None = field(default=None, repr=False)  # a locked key, in memory
+    _agent: Any = field(default=None, repr=False)
     _ring: Keyring | None = field(default=None, repr=False)
     _verified: bool = field(default=False, repr=False)
 
     def register(self) -> Register:
-        """The register: ``--register``, else ``UCBR_REGISTER``, else the current folder."""
+        """The register: ``--register``, else ``UCBR_REGISTER``, else the current folder;
+        from any folder inside it, as git finds its repository."""
         if self._reg is None:
             from ucbr.cli import ui
 
             path = self.register_path or Path(os.environ.get("UCBR_REGISTER") or ".")
-            self._reg = Register.open(path)
+            self._reg = Register.open(find_register(path))
             if self._reg.recovered:
                 ui.err(f"ucbr: {self._reg.recovered}")
         return self._reg
@@ -87,11 +117,22 @@ class Options:
         return Path(env) if env else default_identity()
 
     def identities(self) -> list[Identity]:
-        """The caller's own age or SSH identities, from a file only its owner can read."""
-        path = self.identity_file()
-        if not path.exists():
-            raise Refused(f"no identity file at {path}: give --identity or set UCBR_IDENTITY_FILE")
-        return load_identity_file(path)
+        """The caller's own age or SSH identities, from a file only its owner can read; a
+        key locked with a passphrase is unlocked in memory, the passphrase asked once."""
+        if self._identities is None:
+            path = self.identity_file()
+            if not path.exists():
+                raise Refused(
+                    f"no identity file at {path}: give --identity or set UCBR_IDENTITY_FILE"
+                )
+            raw = read_identity_file(path)
+            if sshkeys.is_locked(raw.decode(errors="replace")):
+                from ucbr.cli import passphrase
+
+                raw = sshkeys.unlock(raw, passphrase.to_unlock(path, self.passphrase_fd))
+                self._unlocked = raw
+            self._identities = parse_identities(raw)
+        return self._identities
 
     def public_keys(self) -> list[str]:
         """The public halves of the caller's identities."""
@@ -115,7 +156,9 @@ class Options:
             from ucbr.cli import ui
             from ucbr.services.trust import verify as verify_history
 
-            notice = verify_history(self.register(), self.identities(), self._ring)
+            identities = self.identities()
+            with ui.working("verifying the commits this clone has not yet verified"):
+                notice = verify_history(self.register(), identities, self._ring)
             if notice and sys.stderr.isatty():  # cron and CI stay silent; `audit` shows it
                 ui.err(f"ucbr: {notice}")
             self._verified = True
@@ -125,9 +168,26 @@ class Options:
         """How this officer's commits are signed: with their SSH key file, else with git's
         own signing settings, else (only where signing is not required) not at all."""
         path = self.identity_file()
-        if public_key_of(path.read_text(errors="replace")) is not None:
+        public = public_key_of(path.read_text(errors="replace"))
+        if public is None:
+            return Signer() if member.signing_key else UNSIGNED
+        self.identities()  # a locked key: unlocked now, if it was not already
+        if self._unlocked is None:
             return Signer(key_file=path.resolve())
-        return Signer() if member.signing_key else UNSIGNED
+        from ucbr.storage import agent
+
+        socket = agent.holding(public)
+        if socket is None:
+            if self._agent is None:
+                self._agent = agent.PrivateAgent(self._unlocked)
+            socket = self._agent.socket
+        return Signer(key_file=path.resolve(), agent=socket)
+
+    def close(self) -> None:
+        """At the end of the command: stop the agent started for a locked key, if any."""
+        if self._agent is not None:
+            self._agent.stop()
+            self._agent = None
 
     def session(self) -> Session:
         """Who acts, with which keys, on which register, on the policy's day.
@@ -192,6 +252,17 @@ def options(ctx: typer.Context) -> Options:
     obj = ctx.find_root().obj
     assert isinstance(obj, Options)
     return obj
+
+
+def spelled(value: str) -> str:
+    """A stored value as the command line spells it: ``physically-aggressive``."""
+    return value.replace("_", "-")
+
+
+def stored(value: str) -> str:
+    """A value typed on the command line as the register stores it: either spelling of
+    ``physically-aggressive`` is ``physically_aggressive``."""
+    return value.strip().replace("-", "_")
 
 
 def parse_date(value: str, what: str) -> dt.date:

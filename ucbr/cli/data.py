@@ -9,7 +9,7 @@ import typer
 
 from ucbr.cli import ui
 from ucbr.cli.app import app
-from ucbr.cli.common import Json, options
+from ucbr.cli.common import Json, Yes, options
 from ucbr.services import retention, sar, stats
 from ucbr.services.clock import today
 
@@ -21,11 +21,22 @@ def retention_cmd(
     apply: Annotated[
         bool, typer.Option("--apply", help="Delete the expired cases, in one commit.")
     ] = False,
+    yes: Yes = False,
 ) -> None:
-    """List what is past retention; --apply deletes expired cases and keeps a tombstone."""
+    """List what is past retention; --apply deletes expired cases and keeps a tombstone.
+
+    On a terminal, --apply shows what it will delete and asks first (--yes: not asked).
+    """
     opts = options(ctx)
     reg = opts.register()
     past = retention.past_retention(reg, opts.keyring(), today())
+    doomed = [v for v in past if v.action == "delete"]
+    if apply and doomed:
+        ui.confirm(
+            f"Delete {len(doomed)} cases, keeping a tombstone of each?",
+            [f"{v.id}: {ui.words(v.rule)}, expired on {v.expires_on}" for v in doomed],
+            yes,
+        )
     commit = retention.apply(opts.session(), past) if apply else None
     if json:
         ui.print_json({"past_retention": [v.as_dict() for v in past], "commit": commit})
@@ -33,7 +44,7 @@ def retention_cmd(
     ui.table(
         None,
         ["id", "rule", "counted from", "expired on", "action"],
-        [(v.id, v.rule, v.counted_from, v.expires_on, v.action) for v in past],
+        [(v.id, ui.words(v.rule), v.counted_from, v.expires_on, v.action) for v in past],
     )
     deleted = [v for v in past if v.action == "delete"]
     if commit:

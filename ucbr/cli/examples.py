@@ -19,21 +19,21 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "audit": ("ucbr audit", "ucbr audit --since 2026-11-01 --json"),
     "add-incident": (
         'ucbr add-incident --new --name "Pat Example" --postcode "OX28 6AA" --date 2026-11-01 '
-        "--channel telephone --location council_premises --category A --behaviour abusive "
+        "--channel telephone --location council-premises --category A --behaviour abusive "
         '--summary "Shouted and swore at the officer."',
         f"ucbr add-incident {CASE} --date 2026-11-03 --channel email --location community "
-        '--category B --behaviour repeated_contact --summary "Forty e-mails in one day."',
+        '--category B --behaviour repeated-contact --summary "Forty e-mails in one day."',
     ),
     "escalate": (
         f"ucbr escalate {CASE} --incident I-3J8K2M4P",
-        f"ucbr escalate {CASE} --to formal_written_warning --incident I-3J8K2M4P "
+        f"ucbr escalate {CASE} --to formal-written-warning --incident I-3J8K2M4P "
         '--only-channel letter --considerations "None known." '
         '--essential-services "By letter to the council offices." --review-by 2027-05-01',
     ),
     "approve": (f"ucbr approve {CASE}",),
     "reject": (f'ucbr reject {CASE} --reason "The incidents relied on are not proven."',),
     "adjustments": (
-        f'ucbr adjustments {CASE} --add needs_advocate --note "Their advocate attends."',
+        f'ucbr adjustments {CASE} --add needs-advocate --note "Their advocate attends."',
     ),
     "retention": ("ucbr retention", "ucbr retention --apply"),
     "sar": (f"ucbr sar {CASE} --out ~/sar-2026-11-29",),
@@ -63,7 +63,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "keys rotate": (f"ucbr keys rotate jsmith --recipient {KEY} --dry-run",),
     "staff add": (
         'ucbr staff add jsmith --name "Jo Smith" --email jo.smith@council.example '
-        f'--role case_officer --key {KEY} --service Housing --job-title "Case Officer"',
+        f'--role case-officer --key {KEY} --service Housing --job-title "Case Officer"',
     ),
     "staff list": ("ucbr staff list",),
     "staff remove": ("ucbr staff remove jsmith --dry-run", "ucbr staff remove jsmith"),
@@ -74,7 +74,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "property add": (
         'ucbr property add --address "3 Kennel Close, Witney" --postcode "OX28 3KC" '
-        '--risk dangerous_animal --guidance "Attend in pairs; phone ahead." '
+        '--risk dangerous-animal --guidance "Attend in pairs; phone ahead." '
         '--not-notified-reason "The risk is to visiting staff."',
     ),
     "property approve": (f"ucbr property approve {PROPERTY}",),

@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
-from ucbr.cli import ui
+from ucbr.cli import passphrase, ui
 from ucbr.cli.app import keys_app
 from ucbr.cli.common import DryRun, Json, Options, options
+from ucbr.errors import Refused
 from ucbr.services import rotation
 from ucbr.services.exposure import Exposed, TierAccess, exposure
 from ucbr.storage import sshkeys
@@ -18,28 +19,75 @@ from ucbr.storage.vault import new_identity_file
 
 @keys_app.command("new")
 def keys_new(
+    ctx: typer.Context,
     out: Annotated[
         Path, typer.Option("--out", help="Where to write the new identity (mode 0600).")
     ],
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name",
+            help="Whose key it is, as its comment (e.g. olive@laptop): an administrator adding "
+            "several keys tells them apart by it.",
+        ),
+    ] = None,
+    no_passphrase: Annotated[
+        bool,
+        typer.Option(
+            "--no-passphrase",
+            help="Leave the key unlocked: only for a service account (the morning job).",
+        ),
+    ] = False,
     age: Annotated[
         bool,
-        typer.Option("--age", help="An age key (opens tiers, cannot sign): for a service account."),
+        typer.Option(
+            "--age",
+            help="An unlocked age key (opens tiers, cannot sign): for a service account.",
+        ),
     ] = False,
     json: Json = False,
 ) -> None:
     """Create your key and print its public half, for `ucbr staff add --key`.
 
-    By default an ssh-ed25519 key, which both opens your tiers and signs your commits; its
-    folder is created private (0700) if it does not exist.
+    By default an ssh-ed25519 key, which both opens your tiers and signs your commits,
+    locked with a passphrase asked twice on the terminal (or read from --passphrase-fd);
+    its folder is created private (0700) if it does not exist.
     """
     out = out.expanduser()
+    comment = _comment(name)
+    fd = options(ctx).passphrase_fd
+    if (age or no_passphrase) and fd is not None:
+        raise Refused("--passphrase-fd locks a key; --age and --no-passphrase make unlocked ones")
+    if not (age or no_passphrase or fd is not None or passphrase.can_ask()):
+        raise Refused(
+            "no terminal to ask a passphrase on: give --passphrase-fd N, or --no-passphrase "
+            "for a service account's key"
+        )
+    if out.exists() or out.with_suffix(out.suffix + ".pub").exists():
+        raise Refused(f"{out} already exists; ucbr never overwrites it")
+    chosen = None if (age or no_passphrase) else passphrase.new(out, fd)
     out.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    comment = "ucbr staff identity: keep private, never share or commit"
-    public = new_identity_file(out, comment=comment) if age else sshkeys.generate(out, "ucbr")
+    if age:
+        header = f"ucbr service account identity{f' ({comment})' if name else ''}"
+        public = new_identity_file(out, comment=f"{header}: keep private, never share or commit")
+    elif chosen is None:
+        public = sshkeys.generate(out, comment)
+    else:
+        public = sshkeys.generate_locked(out, comment, chosen)
     if json:
-        ui.print_json({"identity": str(out), "public_key": public})
+        ui.print_json({"identity": str(out), "public_key": public, "locked": chosen is not None})
     else:
         ui.out(public)
+
+
+def _comment(name: str | None) -> str:
+    """A key's comment: whose it is (``--name``), else ``ucbr``."""
+    if name is None:
+        return "ucbr"
+    cleaned = " ".join(name.split())
+    if not cleaned or len(cleaned) > 100 or not cleaned.isprintable():
+        raise Refused("--name must be one line of up to 100 printable characters")
+    return cleaned
 
 
 @keys_app.command("rotate")

@@ -134,8 +134,15 @@ class _Option(TyperOption):
             return None
         described = self.type_descriptor
         if described.is_choice and described.choices:
-            return "[" + "|".join(str(choice) for choice in described.choices) + "]"
+            return "[" + "|".join(spelled(str(choice)) for choice in described.choices) + "]"
         return _value_word(self.name or "", self.help or "", described.annotation)
+
+
+def spelled(value: str) -> str:
+    """A value as the command line spells it: words joined by hyphens, as options are
+    (``formal-written-warning``, ``case-officer``). The stored spelling, with underscores,
+    is accepted too (``ucbr.cli.app``'s ``token_normalize_func``)."""
+    return value.replace("_", "-")
 
 
 def _value_word(name: str, help_text: str, annotation: Any) -> str:

@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 
 from ucbr.cli.app import property_app
-from ucbr.cli.common import Json, check_identifiers, options, report, warn_free_text
+from ucbr.cli.common import (
+    Json,
+    check_identifiers,
+    options,
+    report,
+    spelled,
+    stored,
+    warn_free_text,
+)
 from ucbr.domain import policy
 from ucbr.domain.model import RISK_KINDS, ReviewOutcome, RiskKind
 from ucbr.errors import Refused
@@ -17,11 +25,11 @@ from ucbr.services import casework
 
 def risk_kinds(given: list[str]) -> tuple[RiskKind, ...]:
     """The risk kinds given, each one of the policy's list; refused otherwise."""
+    given = [stored(r) for r in given]
     unknown = [r for r in given if r not in RISK_KINDS]
     if unknown:
-        raise Refused(
-            f"unknown risk kind {unknown[0][:40]!r}; the kinds are: {', '.join(RISK_KINDS)}"
-        )
+        kinds = ", ".join(map(spelled, RISK_KINDS))
+        raise Refused(f"unknown risk kind {spelled(unknown[0][:40])!r}; the kinds are: {kinds}")
     return tuple(r for r in RISK_KINDS if r in given)
 
 
@@ -32,7 +40,9 @@ def property_add(
     postcode: Annotated[str, typer.Option()],
     risk: Annotated[
         list[str],
-        typer.Option("--risk", help="A kind of risk (one or more): " + ", ".join(RISK_KINDS)),
+        typer.Option(
+            "--risk", help="A kind of risk (one or more): " + ", ".join(map(spelled, RISK_KINDS))
+        ),
     ],
     guidance: Annotated[
         str, typer.Option(help="How to attend, e.g. 'attend in pairs; phone ahead'.")

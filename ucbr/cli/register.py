@@ -80,7 +80,9 @@ def sync_command(ctx: typer.Context, json: Json = False) -> None:
     actor = reg.actor()
     opts.check_holder(actor)
     ring = opts.keyring()  # this clone's own history verified first, like any command
-    synced = sync.sync(reg, opts.identities(), opts.signer(actor), ring)
+    identities, signer = opts.identities(), opts.signer(actor)
+    with ui.working("syncing with the server"):
+        synced = sync.sync(reg, identities, signer, ring)
     if json:
         ui.print_json(
             {"pulled": synced.pulled, "pushed": synced.pushed, "commit": git.head(reg.root)}
@@ -137,7 +139,7 @@ def list_files(ctx: typer.Context, json: Json = False) -> None:
         ui.table(
             None,
             ["id", "kind", "status", "next review"],
-            [(r.id, r.kind, r.status, r.next_review or "") for r in rows],
+            [(r.id, r.kind, ui.words(r.status), r.next_review or "") for r in rows],
         )
     finish(result.problems)
 
@@ -147,7 +149,8 @@ def check(ctx: typer.Context, json: Json = False) -> None:
     """Check every file: format, schemas, agreement, recipients, and the Ombudsman's faults."""
     opts = options(ctx)
     ring = opts.keyring(verify=False)
-    report = checks.check_register(opts.register(), ring, today())
+    with ui.working("checking every file"):
+        report = checks.check_register(opts.register(), ring, today())
     if not ring.can_read("record"):
         ui.err("ucbr: your key cannot read records: only formats, schedules and keys were checked")
     if json:

@@ -150,12 +150,23 @@ OPTIONS: tuple[tuple[str, str], ...] = (
         "--identity PATH",
         "Your key (default: UCBR_IDENTITY_FILE or $XDG_CONFIG_HOME/ucbr/identity.key).",
     ),
+    (
+        "--passphrase-fd N",
+        "Read a locked key's passphrase from this file descriptor, for a service (default: "
+        "asked on the terminal).",
+    ),
     ("--version", "Print the version and exit."),
     ("--install-completion", "Install completion for the current shell."),
     ("--show-completion", "Show completion for the current shell, to copy it."),
     ("-h, --help", "Show this message and exit."),
 )
-GLOBAL_OPTIONS = ("--register", "--identity")  # options of the top level that take a value
+GLOBAL_OPTIONS = (
+    "--register",
+    "--identity",
+    "--passphrase-fd",
+)  # options of the top level that take a value
+# The top level's flags: any other option typed before a command's name is the command's.
+TOP_FLAGS = ("--version", "-h", "--help", "--install-completion", "--show-completion")
 
 
 def module_of(name: str) -> str | None:

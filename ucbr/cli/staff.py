@@ -8,7 +8,7 @@ import typer
 
 from ucbr.cli import ui
 from ucbr.cli.app import staff_app
-from ucbr.cli.common import DryRun, Json, options, report
+from ucbr.cli.common import DryRun, Json, Yes, options, report
 from ucbr.cli.keys import key_change
 from ucbr.domain.permissions import may
 from ucbr.domain.staff import Role
@@ -60,7 +60,7 @@ def staff_add(
     first = not reg.staff.staff
     session = opts.founding_session(member) if first else opts.session()
     admin.add_staff(session, member)
-    lines = [f"added {member.id} ({member.role}, {member.tier} tier)"]
+    lines = [f"added {member.id} ({ui.words(member.role)}, {member.tier} tier)"]
     root = fingerprint(member.signing_key or key) if first else None
     if first:
         lines.append(f"root of trust: {member.id}'s key, {root}")
@@ -90,19 +90,37 @@ def staff_list(ctx: typer.Context, json: Json = False) -> None:
     ui.table(
         None,
         ["id", "name", "role", "tier", "service"],
-        [(s.id, s.name, s.role, s.tier, s.service or "whole council") for s in staff],
+        [(s.id, s.name, ui.words(s.role), s.tier, s.service or "whole council") for s in staff],
     )
 
 
 @staff_app.command("remove")
 def staff_remove(
-    ctx: typer.Context, staff_id: str, dry_run: DryRun = False, json: Json = False
+    ctx: typer.Context,
+    staff_id: str,
+    dry_run: DryRun = False,
+    yes: Yes = False,
+    json: Json = False,
 ) -> None:
-    """Remove a leaver: new keys for every tier they could open, every file re-encrypted."""
+    """Remove a leaver: new keys for every tier they could open, every file re-encrypted.
+
+    On a terminal, what will change is shown and you are asked first (--yes: not asked).
+    """
     opts = options(ctx)
     reg = opts.register()
     change = rotation.removal(reg, reg.actor(), staff_id)
     contact_for = admin.contact_cases(reg, opts.keyring(), staff_id)
+    if not dry_run:
+        files = len(rotation.preview(reg, change).files)
+        ui.confirm(
+            f"Remove {staff_id}?",
+            [
+                f"remove {staff_id} from the staff directory; new tier keys: "
+                f"{', '.join(change.tiers)}",
+                f"re-encrypt {files} files; their old key still opens what git already holds",
+            ],
+            yes,
+        )
     key_change(opts, change, dry_run, json)
     reviewer = may(reg.actor().role, "review")
     for case_id in contact_for:

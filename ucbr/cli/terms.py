@@ -6,7 +6,7 @@ from typing import Annotated, get_args
 
 import typer
 
-from ucbr.cli.common import parse_date
+from ucbr.cli.common import parse_date, spelled, stored
 from ucbr.domain import policy
 from ucbr.domain.model import OnlyChannel, Restriction, RestrictionKind, Step
 from ucbr.errors import Refused
@@ -124,8 +124,9 @@ def terms(
 ) -> policy.EscalationRequest:
     """An escalation request (or a variation's terms) from the command's options."""
     kinds = get_args(RestrictionKind)
-    if any(kind not in kinds for kind in end or ()):
-        raise Refused(f"--end takes a kind of restriction: {', '.join(kinds)}")
+    end = [stored(kind) for kind in end or ()]
+    if any(kind not in kinds for kind in end):
+        raise Refused(f"--end takes a kind of restriction: {', '.join(map(spelled, kinds))}")
     return policy.EscalationRequest(
         to=to,
         incidents=tuple(i.strip().upper() for i in incidents or ()),

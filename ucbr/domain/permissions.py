@@ -117,5 +117,8 @@ def may(role: str, action: Action) -> bool:
 
 def refusal(role: str, action: Action) -> str:
     """The one-line reason a role may not take an action, naming the roles that may."""
-    allowed = ", ".join(sorted(WHO_MAY[action])) or "no member of staff"
-    return f"the role {role} may not {DOING[action]}; that needs one of: {allowed}"
+    allowed = ", ".join(sorted(r.replace("_", " ") for r in WHO_MAY[action]))
+    return (
+        f"the role {role.replace('_', ' ')} may not {DOING[action]}; "
+        f"that needs one of: {allowed or 'no member of staff'}"
+    )

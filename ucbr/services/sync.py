@@ -93,7 +93,9 @@ def sync(
             raise Refused(f"sync stopped, your clone is as it was: {_first_line(fetched.stderr)}")
         tip = git.out(root, "rev-parse", upstream)
         verify_to(reg, identities, ring or Register(root).keyring(identities), tip)
-        pulled = git.run(root, *signer.options(), "rebase", "-q", upstream, check=False)
+        pulled = git.run(
+            root, *signer.options(), "rebase", "-q", upstream, env=signer.environment(), check=False
+        )
         if pulled.returncode != 0:
             reason = (
                 _driver_reason(pulled.stderr) or _conflicted(root) or _first_line(pulled.stderr)

@@ -83,6 +83,32 @@ def identity_or_refuse(folder: Path) -> str:
     return email
 
 
+def unknown_author(root: Path, email: str) -> str:
+    """Why an author not in the staff directory is refused: who git says they are, and
+    where git found that."""
+    return (
+        f"the git author {email} ({author_email_origin(root)}) is not in the staff "
+        "directory (.ucbr/staff.yaml): set git's user.email to the address you were added "
+        "with, or ask an administrator to add you"
+    )
+
+
+def author_email_origin(root: Path) -> str:
+    """Where git took the author's e-mail from, in words, in git's own order: the
+    ``GIT_AUTHOR_EMAIL`` variable, ``user.email`` in a config file, the ``EMAIL`` variable,
+    else the user and host names."""
+    if os.environ.get("GIT_AUTHOR_EMAIL"):
+        return "from the GIT_AUTHOR_EMAIL environment variable"
+    proc = run(root, "config", "--show-origin", "--show-scope", "user.email", check=False)
+    words = proc.stdout.decode(errors="replace").split("\t")
+    if proc.returncode == 0 and len(words) >= 2:
+        scope, origin = words[0], words[1].removeprefix("file:")
+        return f"user.email in {origin}, git's {scope} config"
+    if os.environ.get("EMAIL"):
+        return "from the EMAIL environment variable"
+    return "made up by git from your user and host names"
+
+
 @dataclass(frozen=True)
 class CommitMessage:
     """A ucbr commit message: the subject and the ``Ucbr-*`` trailers, never personal data.
@@ -131,13 +157,16 @@ class Signer:
     """How ucbr signs the commits it makes for an officer.
 
     With ``key_file``, the officer's own SSH key file signs (``gpg.format=ssh``): the key
-    that opens their tiers is the key that signs. Without it, git's own signing settings
+    that opens their tiers is the key that signs; with ``agent`` too, the ssh agent at that
+    socket, which holds the key, signs with it (a locked key: see ``ucbr.storage.agent``).
+    Without a key file, git's own signing settings
     (``user.signingkey``) are used. ``sign=False`` makes an unsigned commit, for a register
     that requires none and an officer who has no signing key.
     """
 
     key_file: Path | None = None
     sign: bool = True
+    agent: str | None = None
 
     def options(self) -> list[str]:
         """The git options (before the subcommand) that sign, or do not sign, a commit."""
@@ -153,6 +182,10 @@ class Signer:
             "-c",
             "commit.gpgsign=true",
         ]
+
+    def environment(self) -> dict[str, str]:
+        """What git's environment needs to sign: the agent's socket, if one signs."""
+        return {"SSH_AUTH_SOCK": self.agent} if self.agent else {}
 
 
 UNSIGNED = Signer(sign=False)
@@ -178,7 +211,7 @@ def commit(
         "--",
         *paths,
         input=message.encode(),
-        env=env,
+        env={**(env or {}), **signer.environment()},
     )
     sha = head(root)
     assert sha is not None

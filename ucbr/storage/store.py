@@ -32,6 +32,7 @@ from ucbr.storage.files import (
     validate,
     write_file,
 )
+from ucbr.storage.nearest import with_nearest
 from ucbr.storage.vault import Keyring, encrypt, section_recipients, unlock
 from ucbr.storage.yamlio import load_strict
 
@@ -174,7 +175,7 @@ class Register:
         email = git.author_email(self.root)
         member = self.staff.by_email(email)
         if member is None:
-            raise Refused("the git author is not in the staff directory (.ucbr/staff.yaml)")
+            raise Refused(git.unknown_author(self.root, email))
         return member
 
     def committed_templates(self) -> dict[str, str]:
@@ -240,16 +241,21 @@ class Register:
         return sorted(found)
 
     def read_text(self, file_id: str) -> str:
-        """A file's text; ``NotFound`` when there is no such file, ``IntegrityError`` when it
-        is a link or not UTF-8 text."""
-        file_id = parse_file_id(file_id)
-        where = envelope.relpath(file_id)
-        return register_text(read_register_file(self.path_of(file_id), where, file_id), where)
+        """A file's text; ``NotFound`` when there is no such file (naming the ids nearest
+        the one typed), ``IntegrityError`` when it is a link or not UTF-8 text."""
+        typed = file_id
+        try:
+            file_id = parse_file_id(file_id)
+            where = envelope.relpath(file_id)
+            raw = read_register_file(self.path_of(file_id), where, file_id)
+        except Refused as exc:
+            raise with_nearest(exc, typed, self.ids) from None
+        return register_text(raw, where)
 
     def load(self, file_id: str, ring: Keyring, sections: tuple[str, ...] = SECTIONS) -> Loaded:
         """A file's envelope, and the plaintext of each section ``ring`` opens."""
+        text = self.read_text(file_id)  # first: a typo is answered with the nearest ids
         file_id = parse_file_id(file_id)
-        text = self.read_text(file_id)
         where = envelope.relpath(file_id)
         env = envelope.parse(text, where)
         if env.id != file_id:

@@ -26,7 +26,7 @@ import pyrage
 from ucbr.domain.staff import SECTION_KEY, TIERS, Tier
 from ucbr.errors import AccessDenied, IntegrityError, Refused
 from ucbr.storage.private import create_private_file
-from ucbr.storage.sshkeys import public_key_of
+from ucbr.storage.sshkeys import is_locked, public_key_of
 
 # pyrage ships no type stubs, so its classes are Any to mypy; Union keeps the alias valid.
 Identity: TypeAlias = Union[pyrage.x25519.Identity, pyrage.ssh.Identity]  # noqa: UP007
@@ -54,10 +54,12 @@ def parse_identities(raw: bytes) -> list[Identity]:
     """The age or SSH identities in an identity file's bytes."""
     text = raw.decode(errors="replace")
     if "-----BEGIN OPENSSH PRIVATE KEY-----" in text:
+        if is_locked(text):
+            raise Refused("the SSH identity file is locked with a passphrase; unlock it first")
         try:
             return [pyrage.ssh.Identity.from_buffer(raw)]
         except pyrage.IdentityError:
-            raise Refused("the SSH identity file is not an unencrypted ed25519 key") from None
+            raise Refused("the SSH identity file is not an ed25519 key") from None
     found: list[Identity] = []
     for line in text.splitlines():
         line = line.strip()
@@ -88,15 +90,30 @@ def public_keys(raw: bytes) -> list[str]:
 
 
 def load_identity_file(path: Path) -> list[Identity]:
-    """Read a staff identity, refusing one that others on the machine could read."""
+    """Read an unlocked staff identity, refusing one that others on the machine could read."""
+    return parse_identities(read_identity_file(path))
+
+
+def read_identity_file(path: Path) -> bytes:
+    """A staff identity file's bytes, refusing the public half of a key, and a private key
+    that others on the machine could read."""
     try:
         st = path.stat()
+        head = path.read_bytes()[:4096]
     except FileNotFoundError:
         raise Refused(f"identity file not found: {path}") from None
+    words = head.decode(errors="replace").split()
+    if words[:1] in (["ssh-ed25519"], ["ssh-rsa"], ["ecdsa-sha2-nistp256"]) or (
+        words[:1] and words[0].startswith("age1") and len(words) == 1
+    ):
+        raise Refused(
+            f"{path} is the public half of a key; give the private key file (without .pub). "
+            "An ssh agent cannot stand in for it: it signs, but cannot open age-encrypted tiers"
+        )
     if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         mode = stat.S_IMODE(st.st_mode)
         raise Refused(f"identity file {path} is mode {mode:o}; it must be 0600 (chmod 600 it)")
-    return parse_identities(path.read_bytes())
+    return path.read_bytes()
 
 
 def new_identity_file(path: Path, comment: str = "") -> str:

@@ -58,7 +58,9 @@ def run_chunks(
     global _reader
     _reader = reader
     # fork: the workers start with the modules imported and the reader in memory.
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_ctrl_c
+    )
     stop = threading.Event()
     results: list[R] = []
     try:
@@ -74,6 +76,13 @@ def run_chunks(
         pool.shutdown(wait=True, cancel_futures=True)
         _reader = None
     return results
+
+
+def _ignore_ctrl_c() -> None:
+    """A worker leaves Ctrl-C to the command, which stops it (the terminal sends it to all)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_chunk(task: tuple[Work[J, R], list[J]]) -> tuple[R, CacheUpdates]:

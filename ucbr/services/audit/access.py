@@ -117,7 +117,9 @@ def access_change(commit: Commit, snaps: Snapshots) -> AccessChange | None:
     for member in new.staff:
         was = old.by_id(member.id)
         if was is not None and was.role != member.role:
-            changed.append(f"{member.id}: {was.role} -> {member.role} ({member.tier} tier)")
+            changed.append(
+                f"{member.id}: {_words(was.role)} -> {_words(member.role)} ({member.tier} tier)"
+            )
         elif was is not None and was.recipients != member.recipients:
             changed.append(f"{member.id}: new key")
     return AccessChange(
@@ -125,11 +127,18 @@ def access_change(commit: Commit, snaps: Snapshots) -> AccessChange | None:
         date=commit.date.date().isoformat(),
         officer=commit.officer or NO_TRAILERS,
         action=commit.action or NO_TRAILERS,
-        added=tuple(f"{m.id} ({m.role}, {m.tier} tier)" for m in new.staff if not old.by_id(m.id)),
+        added=tuple(
+            f"{m.id} ({_words(m.role)}, {m.tier} tier)" for m in new.staff if not old.by_id(m.id)
+        ),
         removed=tuple(
-            f"{m.id} ({m.role}, {m.tier} tier)" for m in old.staff if not new.by_id(m.id)
+            f"{m.id} ({_words(m.role)}, {m.tier} tier)" for m in old.staff if not new.by_id(m.id)
         ),
         changed=tuple(changed),
         tier_keys=tuple(t for t in TIERS if tier_key_file(t) in commit.files),
         recipients=tuple(t for t in TIERS if recipients_file(t) in commit.files),
     )
+
+
+def _words(role: str) -> str:
+    """A role in plain words: ``case officer``."""
+    return role.replace("_", " ")

@@ -181,11 +181,12 @@ def author_problems(commit: Commit, snaps: Snapshots) -> tuple[StaffMember | Non
     roles: frozenset[Role] | None = CASEWORK if records else None
     if action is not None and is_action(action):
         roles = WHO_MAY[action]
+    role = member.role.replace("_", " ")
     if roles is not None and member.role not in roles:
-        problems.append(f"{member.id} is a {member.role}, who may not {action or 'change records'}")
+        problems.append(f"{member.id} is a {role}, who may not {action or 'change records'}")
     elif member.tier != "casework" and any(snaps.exists(parent, f) for f in records):
         # Their key cannot read records, so ucbr never lets them change one.
-        problems.append(f"{member.id} is a {member.role}, whose key cannot read records it changed")
+        problems.append(f"{member.id} is a {role}, whose key cannot read records it changed")
     return member, problems
 
 
