@@ -179,7 +179,7 @@ def formal_warning(sheet: Sheet, ref: str, formal: dt.date, bypass: str) -> None
     sheet.row(
         ref, "formal warning", formal, **restrictions(rng, sheet.spoc),
         Officer=rng.choice(OFFICERS), **{"Decided by": rng.choice(MANAGERS),
-        "Review date": sheet.day(add_months(formal, 6) - dt.timedelta(days=3)),
+        "Review date": sheet.day(add_months(formal, 6) - dt.timedelta(days=7)),
         "Letter sent": sheet.day(formal + dt.timedelta(days=2)), "Bypass reason": bypass},
     )  # fmt: skip
 
@@ -192,7 +192,7 @@ def later(sheet: Sheet, ref: str, formal: dt.date) -> None:
         held = formal + dt.timedelta(days=rng.randrange(30, (today - formal).days - 5))
         sheet.row(ref, "review", held, Outcome=rng.choice(["continue", "Continue "]),
                   Reasons="No evident change.", Officer=rng.choice(OFFICERS),
-                  **{"Review date": sheet.day(add_months(held, 6) - dt.timedelta(days=3)),
+                  **{"Review date": sheet.day(add_months(held, 6) - dt.timedelta(days=7)),
                      "Letter sent": sheet.day(held + dt.timedelta(days=1))})  # fmt: skip
     elif what < 0.45 and formal + dt.timedelta(days=20) < today:
         sheet.row(ref, "appeal", formal + dt.timedelta(days=7), Outcome="upheld",
@@ -206,7 +206,7 @@ def later(sheet: Sheet, ref: str, formal: dt.date) -> None:
         sheet.row(
             ref, "contact refused", refused, **restrictions(rng, sheet.spoc),
             Officer=rng.choice(OFFICERS), **{"Decided by": rng.choice(MANAGERS),
-            "Review date": sheet.day(add_months(refused, 6) - dt.timedelta(days=3)),
+            "Review date": sheet.day(add_months(refused, 6) - dt.timedelta(days=7)),
             "Letter sent": sheet.day(refused + dt.timedelta(days=2))},
         )  # fmt: skip
 

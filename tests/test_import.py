@@ -161,7 +161,7 @@ def test_only_administrators_import(reg: Reg, tmp_path: Path) -> None:
     path = sheet(tmp_path / "one.csv", [INCIDENT])
     result = reg.run("officer", "import", str(path))
     assert result.code == 1
-    assert "the role case_officer may not import records" in result.err
+    assert "the role case officer may not import records" in result.err
 
 
 def test_an_imported_decision_is_the_importers_attestation(reg: Reg, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.e2e
 FOUNDING = """
 git config --global user.name "Morgan Manager"
 git config --global user.email morgan@council.example
-ucbr keys new --out ~/.config/ucbr/identity.key
+ucbr keys new --no-passphrase --out ~/.config/ucbr/identity.key
 ucbr init ./register --council "Exampleshire District Council"
 cd register
 ucbr staff add morgan --name "Morgan Manager" --email morgan@council.example --role manager \\

@@ -313,9 +313,9 @@ def issue_letter(
         refuse_property_letter()
     if not preview and not session.reg.cfg.privacy_notice_set:
         raise Refused(
-            "letters point the person to the council's privacy notice, and none is set: "
-            "`ucbr settings set privacy_notice_url URL` (a manager, head of service or IG "
-            "officer); --preview shows a letter meanwhile"
+            "letters point the person to the council's privacy notice, and none is set: ask a "
+            "manager, head of service or IG officer to set privacy_notice_url; --preview shows "
+            "a letter meanwhile"
         )
     with session.reg.locked():
         previous, case = session.reg.load_case(case_id, session.ring)

@@ -76,8 +76,8 @@ def _check_setup(reg: Register, ring: Keyring, report: Report) -> None:
     if not reg.cfg.privacy_notice_set:
         report.add(
             POLICY_FILE,
-            "no privacy notice is set, so letters cannot be issued: "
-            "`ucbr settings set privacy_notice_url URL`",
+            "no privacy notice is set, so letters cannot be issued: a manager, head of service "
+            "or IG officer sets it (settings set privacy_notice_url URL)",
         )
     if not drivers_installed(reg.root):
         report.add(
