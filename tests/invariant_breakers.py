@@ -80,7 +80,9 @@ def _removed() -> Broken:
 
 def _adjustments() -> Broken:
     case, _ = registered_case()
-    early = Adjustment(kind="no_written", recorded_by="officer", recorded_on=TODAY)
+    early = Adjustment(
+        kind="no_written", recorded_by="officer", recorded_on=TODAY - dt.timedelta(days=1)
+    )
     return None, case.model_copy(update={"adjustments": (early,)}), "add-incident"
 
 

@@ -56,5 +56,6 @@ def test_check_flags_special_category_held_without_condition(reg: Reg) -> None:
     messages = [p["message"] for p in problems if "special-category" in p["message"]]
     assert result.code == 5
     assert messages == [
-        f"{held.id}: special-category risk sexual_offender recorded without a stated condition"
+        f"{held.id}: special-category risk sexual_offender recorded without a stated condition "
+        "[special-category-condition]"
     ]

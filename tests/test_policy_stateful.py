@@ -13,6 +13,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from tests.policy_helpers import (
     CFG,
     ROLES,
+    STAFF,
     TODAY,
     case_with_warnings,
     ctx,
@@ -23,7 +24,8 @@ from tests.policy_helpers import (
     registered_case,
     serious_incident,
 )
-from ucbr.domain import policy, views
+from ucbr.domain import invariants, policy, views
+from ucbr.domain.invariants import Facts
 from ucbr.domain.model import (
     BEHAVIOURS,
     LADDER,
@@ -447,6 +449,15 @@ class RegisterMachine(RuleBasedStateMachine):
         assert views.entry_of(self.case).on_register == in_force
         assert views.schedule_of(self.case, CFG).on_register == in_force
         assert (views.entry_of(self.case).person is not None) == in_force
+
+    @invariant()
+    def the_policy_writes_no_record_that_breaks_an_invariant(self) -> None:
+        """The registry of invariants holds of every record the policy writes, so the
+        write path, `check` and the audit never refuse what the policy allows."""
+        facts = Facts(CFG, STAFF)
+        assert invariants.judge_all(invariants.CASE, None, self.case, facts) == []
+        if self.prop is not None:
+            assert invariants.judge_all(invariants.PROPERTY, None, self.prop, facts) == []
 
     @invariant()
     def no_step_skipped_without_serious_incident(self) -> None:

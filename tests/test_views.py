@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from tests.policy_helpers import (
     CFG,
     PERSON,
+    STAFF,
     TODAY,
     case_with_warnings,
     ctx,
@@ -20,10 +21,11 @@ from tests.policy_helpers import (
     proposed_property,
     registered_case,
 )
-from ucbr.domain import policy, views
+from ucbr.domain import invariants, policy, views
 from ucbr.domain.dates import working_day_from, working_days_after
 from ucbr.domain.faults import LETTER_GRACE_DAYS, case_problems, property_problems
-from ucbr.domain.model import Decision, LetterIssued, Person, Restriction
+from ucbr.domain.invariants import Facts
+from ucbr.domain.model import Case, Decision, LetterIssued, Person, Restriction
 from ucbr.domain.problems import Problem
 
 LIFT = policy.ReviewRequest(
@@ -248,17 +250,26 @@ def test_problem_step_skipped_without_serious_incident() -> None:
         policy="0123456789ab",
     )
     case = case.model_copy(update={"decisions": (hand_made,)})
-    assert messages(case_problems(case, CFG, TODAY)) == [
-        f"{case.id}: decision {hand_made.id} (formal_written_warning) skipped verbal_warning "
-        "without relying on an incident of violence or a serious threat"
+
+    def ladder(found: Case) -> list[str]:
+        judged = invariants.judge_all(invariants.CASE, None, found, Facts(CFG, STAFF))
+        return [m for m in judged if m.endswith("[ladder-followed]")]
+
+    assert ladder(case) == [
+        f"decision {hand_made.id} (formal_written_warning): step 1 (verbal_warning) has not "
+        "been given; steps 1 and 2 are bypassed only in the case of violence or serious "
+        "threats: name the incident you rely on (--bypass) and why (--bypass-reason) "
+        "[ladder-followed]"
     ]
     flagged = case.incidents[0].model_copy(update={"serious": True})
-    bypass = hand_made.model_copy(update={"bypass_incident": incident.id})
+    bypass = hand_made.model_copy(
+        update={"bypass_incident": incident.id, "bypass_reason": "Threatened staff."}
+    )
     still = case.model_copy(update={"incidents": (flagged,), "decisions": (bypass,)})
-    assert len(case_problems(still, CFG, TODAY)) == 1  # abuse flagged serious is not violence
+    assert len(ladder(still)) == 1  # abuse flagged serious is not violence
     violent = flagged.model_copy(update={"behaviours": ("physically_aggressive",)})
     fixed = case.model_copy(update={"incidents": (violent,), "decisions": (bypass,)})
-    assert messages(case_problems(fixed, CFG, TODAY)) == []
+    assert ladder(fixed) == []
 
 
 def test_problem_no_appeal_route_offered() -> None:

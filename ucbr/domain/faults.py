@@ -1,8 +1,9 @@
-"""The faults the Ombudsman finds, as the record shows them: for ``check`` and merges.
+"""The faults time makes, as the record shows them: for ``check`` and merges.
 
-Each finding is a ``Problem`` naming the case or property, with ids and dates only.
-Unlike the derived sections, these depend on the day: a review is overdue only after
-its date.
+Each finding is a ``Problem`` naming the case or property, with ids and dates only. Only
+what depends on the day is here: a review overdue, a letter owed too long, a restriction
+past its end. Every rule a record must keep whatever the day is an invariant, written
+once in ``ucbr.domain.invariants``.
 """
 
 from __future__ import annotations
@@ -10,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 
 from ucbr.domain.ids import file_path
-from ucbr.domain.model import LADDER, SPECIAL_CATEGORY_RISKS, Case, PropertyRisk
+from ucbr.domain.model import Case, PropertyRisk
 from ucbr.domain.policy.adjustments import unjustified
-from ucbr.domain.policy.ladder import is_serious
 from ucbr.domain.problems import Problem
 from ucbr.domain.settings import PolicyConfig
 from ucbr.domain.staff import StaffDirectory
@@ -23,7 +23,6 @@ from ucbr.domain.views import (
     letters_owed,
     next_review,
     on_register,
-    review_limit,
 )
 
 # Days a letter may take to go out before `check` calls it missing.
@@ -34,19 +33,6 @@ def _overdue(case: Case, today: dt.date) -> list[str]:
     due = next_review(case)
     if on_register(case) and due is not None and due < today:
         return [f"{case.id}: restriction review overdue since {due} ({(today - due).days} days)"]
-    return []
-
-
-def _review_too_far(case: Case, cfg: PolicyConfig) -> list[str]:
-    current, due = decision_in_force(case), next_review(case)
-    if current is None or due is None or current.approved_on is None:
-        return []
-    dates = [r.date for r in case.reviews if r.decision == current.id] or [current.approved_on]
-    latest = review_limit(max(dates), cfg)
-    if due > latest:
-        return [
-            f"{case.id}: next review {due} is later than the policy's interval allows ({latest})"
-        ]
     return []
 
 
@@ -92,44 +78,11 @@ def _no_appeal_route(case: Case) -> list[str]:
     return problems
 
 
-def _skipped_steps(case: Case) -> list[str]:
-    serious = {i.id for i in case.incidents if is_serious(i)}
-    problems = []
-    for index, decision in enumerate(case.decisions):
-        target = LADDER.index(decision.step)
-        if decision.status == "rejected" or target == 0:
-            continue
-        before = [
-            LADDER.index(e.step)
-            for e in case.decisions[:index]
-            if e.status not in ("rejected", "proposed")
-        ]
-        if max(before, default=-1) >= target - 1:
-            continue
-        if target <= 2 and decision.bypass_incident in serious:
-            continue
-        missing = LADDER[max(before, default=-1) + 1]
-        problems.append(
-            f"{case.id}: decision {decision.id} ({decision.step}) skipped {missing} "
-            "without relying on an incident of violence or a serious threat"
-        )
-    return problems
-
-
-def _departed_contacts(case: Case, staff: StaffDirectory) -> list[str]:
-    """A single point of contact who has left would leave frontline staff chasing no one."""
-    current = decision_in_force(case)
-    return [
-        f"{case.id}: the single point of contact {r.staff} is not staff"
-        for r in (current.restrictions if current else ())
-        if r.staff is not None and staff.by_id(r.staff) is None
-    ]
-
-
 def _adjustment_conflicts(case: Case) -> list[str]:
-    """A restriction in force that stops the person reaching us the way a recorded
-    adjustment needs, with no recorded reason: "ensure that you are not prevented from
-    accessing essential services"."""
+    """An adjustment recorded since the restriction in force was decided, that it stops
+    the person using, with no recorded reason: a review is owed ("ensure that you are not
+    prevented from accessing essential services"). One known when it was decided is the
+    ``adjustments-bind`` invariant's."""
     current = decision_in_force(case)
     if current is None or not on_register(case):
         return []
@@ -137,6 +90,7 @@ def _adjustment_conflicts(case: Case) -> list[str]:
         f"{case.id}: {conflict.line()}; no reason is recorded for it: review decision "
         f"{current.id} (vary it, or continue with --justify)"
         for conflict in unjustified(case, current)
+        if conflict.adjustment.recorded_on >= current.proposed_on
     ]
 
 
@@ -159,15 +113,13 @@ def case_problems(
     case: Case, cfg: PolicyConfig, today: dt.date, staff: StaffDirectory | None = None
 ) -> list[Problem]:
     """The Ombudsman's fault patterns that this case's record shows, one problem each."""
+    del cfg, staff  # the rules that read them are invariants (ucbr.domain.invariants)
     messages = [
         *_overdue(case, today),
-        *_review_too_far(case, cfg),
         *_letters_missing(case, today),
-        *_skipped_steps(case),
         *_no_appeal_route(case),
         *_adjustment_conflicts(case),
         *_restrictions_ended(case, today),
-        *(_departed_contacts(case, staff) if staff is not None else []),
     ]
     return [Problem(file_path(case.id), message, id=case.id) for message in messages]
 
@@ -182,25 +134,9 @@ def property_problems(prop: PropertyRisk, cfg: PolicyConfig, today: dt.date) -> 
 
 
 def _property_messages(prop: PropertyRisk, cfg: PolicyConfig, today: dt.date) -> list[str]:
-    problems = []
-    if prop.decision.status == "approved":
-        if prop.next_review is None:
-            problems.append(f"{prop.id}: property risk in force with no review date")
-        elif prop.next_review < today:
-            days = (today - prop.next_review).days
-            problems.append(
-                f"{prop.id}: property review overdue since {prop.next_review} ({days} days)"
-            )
-        elif prop.decision.approved_on is not None:
-            dates = [r.date for r in prop.reviews] or [prop.decision.approved_on]
-            latest = review_limit(max(dates), cfg)
-            if prop.next_review > latest:
-                problems.append(
-                    f"{prop.id}: next review {prop.next_review} is later than the interval allows"
-                )
-    special = sorted(set(prop.risks) & SPECIAL_CATEGORY_RISKS)
-    if special and not prop.condition:
-        problems.append(
-            f"{prop.id}: special-category risk {special[0]} recorded without a stated condition"
-        )
-    return problems
+    """A property review gone past its date (the rest are invariants)."""
+    del cfg
+    due = prop.next_review
+    if prop.decision.status == "approved" and due is not None and due < today:
+        return [f"{prop.id}: property review overdue since {due} ({(today - due).days} days)"]
+    return []

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from ucbr.domain import policy
+from ucbr.domain import invariants, policy
 from ucbr.domain.ids import file_path, new_id, parse_file_id
 from ucbr.domain.letters import refuse_property_letter
 from ucbr.domain.model import (
@@ -49,8 +49,19 @@ def save(
     action: Action,
     approves: str | None = None,
 ) -> str:
-    """Seal a record's three sections and commit the file: one action, one commit."""
+    """Seal a record's three sections and commit the file: one action, one commit.
+
+    The record is judged first by every invariant (``ucbr.domain.invariants``), as the
+    audit will judge the commit: whatever the change breaks that was not already broken
+    refuses the command, and nothing is written."""
     reg = session.reg
+    before = None
+    if previous is not None and "record" in previous.plain:
+        before = reg.section(previous, "record", type(record))
+    facts = invariants.Facts(reg.cfg, reg.staff, action, session.actor)
+    broken = invariants.record_problems(before, record, facts)
+    if broken:
+        raise Refused(f"refused: {record.id}: {broken[0]}")
     text = reg.render(record.id, sections_of(record, reg.cfg), previous)
     message = session.message(action, record.id, approves=approves)
     return session.commit({file_path(record.id): text}, message)

@@ -15,6 +15,7 @@ from functools import partial
 
 from pydantic import BaseModel
 
+from ucbr.domain import invariants
 from ucbr.domain.faults import case_problems, property_problems
 from ucbr.domain.ids import file_path
 from ucbr.domain.model import Case, PropertyRisk
@@ -168,6 +169,13 @@ def _check_agreement(
 def _check_policy(
     record: Case | PropertyRisk, reg: Register, today: dt.date, report: Report
 ) -> None:
+    """The invariants every record keeps, as it stands, and the faults time has made."""
+    facts = invariants.Facts(reg.cfg, reg.staff)
+    path = file_path(record.id)
+    report.problems.extend(
+        Problem(path, f"{record.id}: {message}", id=record.id)
+        for message in invariants.record_problems(None, record, facts)
+    )
     if isinstance(record, Case):
         report.problems.extend(case_problems(record, reg.cfg, today, reg.staff))
     else:

@@ -27,7 +27,7 @@ from ucbr.domain.policy.ladder import (
     check_warning_letter_sent,
     relied_on,
 )
-from ucbr.domain.policy.restrictions import check_contacts, check_restriction, check_together
+from ucbr.domain.policy.restrictions import check_restriction, check_together, reads_the_entry
 from ucbr.domain.policy.terms import EscalationRequest, missing_terms, warning_terms
 from ucbr.domain.views import decision_in_force, given, predecessor, review_limit, varied_by
 from ucbr.errors import Refused
@@ -217,9 +217,12 @@ def _single_point_of_contact(before: Case | None, case: Case, facts: Facts) -> I
     for decision in case.decisions:
         if decision.status not in ("proposed", "approved"):
             continue
-        found = _holds(check_contacts, decision.restrictions, facts.staff)
-        if found is not None:
-            yield f"decision {decision.id}: {found}"
+        for restriction in decision.restrictions:
+            if not reads_the_entry(restriction, facts.staff):
+                yield (
+                    f"decision {decision.id}: the single point of contact {restriction.staff} "
+                    "is not a member of staff who reads the register entry"
+                )
 
 
 def _six_monthly(before: Case | None, case: Case, facts: Facts) -> Iterator[str]:
@@ -269,7 +272,8 @@ def _adjustments_bind(before: Case | None, case: Case, facts: Facts) -> Iterator
     for decision in case.decisions:
         if not given(decision) or decision.approved_on is None or _imported(decision):
             continue
-        known = [a for a in case.adjustments if a.recorded_on <= decision.proposed_on]
+        # A day is the finest grain the record has: one recorded the same day may be later.
+        known = [a for a in case.adjustments if a.recorded_on < decision.proposed_on]
         covered = {j.adjustment for j in decision.justifications}
         for conflict in conflicts(decision.restrictions, known):
             if conflict.adjustment.kind not in covered:
@@ -340,9 +344,9 @@ def _special_category(
 
     special = sorted(set(prop.risks) & SPECIAL_CATEGORY_RISKS)
     if special and blank(prop.condition):
-        yield f"{prop.id}: special-category risk {special[0]} recorded without a stated condition"
+        yield f"special-category risk {special[0]} recorded without a stated condition"
     if "other" in prop.risks and blank(prop.other_risk):
-        yield f"{prop.id}: an other risk is recorded without saying what it is"
+        yield "an other risk is recorded without saying what it is"
 
 
 def _property_reviewed(
@@ -351,11 +355,11 @@ def _property_reviewed(
     if prop.decision.status != "approved":
         return
     if prop.next_review is None:
-        yield f"{prop.id}: property risk in force with no review date"
+        yield "property risk in force with no review date"
     elif facts.cfg is not None and prop.decision.approved_on is not None:
         dates = [r.date for r in prop.reviews] or [prop.decision.approved_on]
         if prop.next_review > review_limit(max(dates), facts.cfg):
-            yield f"{prop.id}: next review {prop.next_review} is later than the interval allows"
+            yield f"next review {prop.next_review} is later than the interval allows"
 
 
 CASE: tuple[Invariant[Case], ...] = (

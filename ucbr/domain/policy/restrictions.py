@@ -88,13 +88,19 @@ def check_together(restrictions: tuple[Restriction, ...]) -> None:
         raise refuse("a designated e-mail address contradicts contact only by another channel")
 
 
+def reads_the_entry(restriction: Restriction, staff: StaffDirectory) -> bool:
+    """Whether a restriction's single point of contact (if it has one) is a member of
+    staff who reads the register entry: anyone but a service account."""
+    if restriction.kind != "single_point_of_contact" or restriction.staff is None:
+        return True
+    member = staff.by_id(restriction.staff)
+    return member is not None and member.role != "scheduler"
+
+
 def check_contacts(restrictions: tuple[Restriction, ...], staff: StaffDirectory) -> None:
     """A single point of contact is a member of staff who reads the register entry."""
     for restriction in restrictions:
-        if restriction.kind != "single_point_of_contact" or restriction.staff is None:
-            continue
-        member = staff.by_id(restriction.staff)
-        if member is None or member.role == "scheduler":
+        if not reads_the_entry(restriction, staff):
             # The id is not echoed: whatever was typed in its place stays out of logs.
             raise refuse(
                 "the single point of contact (--spoc) is not a member of staff "
