@@ -18,6 +18,7 @@ from ucbr.domain.values import (
     ItemId,
     PolicyHash,
     PropertyId,
+    Salt,
     ShortText,
     StaffId,
     Strict,
@@ -306,6 +307,8 @@ class Case(Strict):
     opened_on: dt.date
     # Why this is a new case although an existing one looked like the same person.
     not_a_duplicate: Text | None = None
+    # The key of the commitment its commit carries; new at every write (none before it was).
+    salt: Salt | None = None
 
 
 class PropertyDecision(Strict):
@@ -353,3 +356,5 @@ class PropertyRisk(Strict):
     # Why this is a new property risk although an existing one looked like the same home.
     not_a_duplicate: Text | None = None
     policy: PolicyHash
+    # The key of the commitment its commit carries; new at every write (none before it was).
+    salt: Salt | None = None

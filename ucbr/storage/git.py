@@ -20,6 +20,8 @@ TRAILER_KEYS = (
     "Ucbr-Date",
     "Ucbr-Approves",
     "Ucbr-Staff",
+    "Ucbr-Record",
+    "Ucbr-Manifest",
 )
 
 
