@@ -37,6 +37,7 @@ COMMAND_OF = {
     "retention": "retention",
     "sar": "sar",
     "settings": "settings set",
+    "evidence": "evidence",
 }
 # Write commands that are not one action of their own.
 ALSO_WRITES = ("settings template", "sync", "clone", "keys new")
