@@ -15,6 +15,7 @@ from typing import Any
 
 from ucbr.domain import commitment
 from ucbr.domain.fields import SALT, flatten, item_key
+from ucbr.domain.transitions import RESEALING
 from ucbr.errors import UcbrError
 from ucbr.services.audit.rings import Rings
 from ucbr.services.audit.snapshots import Snapshots, parent_of
@@ -65,7 +66,20 @@ def read_history(
         except (UcbrError, UnicodeDecodeError):
             data = None
         found.records[commit.sha] = data if isinstance(data, dict) else None
+    _carried_back(found, changed)
     return found
+
+
+def _carried_back(history: CaseHistory, changed: list[Commit]) -> None:
+    """A revision sealed to tier keys the caller never held is read from the re-sealing that
+    followed it (``staff remove``, ``keys rotate``): the audit holds that a re-seal changes
+    nothing the record says, and the verifier checks the result against the commitment."""
+    following: dict[str, Any] | None = None
+    for commit in reversed(changed):
+        if history.records.get(commit.sha) is None:
+            history.records[commit.sha] = following
+        resealed = commit.action in RESEALING
+        following = history.records.get(commit.sha) if resealed else None
 
 
 def member_at(history: CaseHistory, commit: Commit) -> tuple[str | None, str | None]:

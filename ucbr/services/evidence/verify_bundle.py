@@ -2,10 +2,9 @@
 
     python3 -I -S verify.py BUNDLE [--root SHA256:…] [--export DIR]
 
-Exit 0: all proven; 1: a check failed, the bundle is not what the register holds; 3: proven
-but for what is listed as not proven. ``--root``: the register's root key as the council
-publishes it; ``--export DIR``: the chain as a git repository, for ``git verify-commit``.
-"""
+Exit 0: all proven; 1: a check failed; 3: proven but for what is listed as not proven.
+``--root``: the root key as the council publishes it; ``--export DIR``: the chain as a git
+repository and its signers, for ``git log`` and ``git verify-commit``."""
 
 from __future__ import annotations
 
@@ -29,8 +28,7 @@ STAFF_ACTIONS = {"init", "staff-add", "staff-remove", "keys-rotate"}
 # Actions that change a case record: each commits to it once the register does so.
 RECORD_ACTIONS = {"add-incident", "escalate", "approve", "reject", "adjustment", "review",
                   "appeal-lodge", "appeal-decide", "letter", "foi", "import"}  # fmt: skip
-# What each row of the chronology gives from its commit's trailers.
-ROW_TRAILERS = {"officer": "Ucbr-Officer", "action": "Ucbr-Action", "policy": "Ucbr-Policy",
+ROW_FROM_TRAILERS = {"officer": "Ucbr-Officer", "action": "Ucbr-Action", "policy": "Ucbr-Policy",
                 "approves": "Ucbr-Approves", "policy_date": "Ucbr-Date"}  # fmt: skip
 TRAILER = re.compile(r"^(Ucbr-[A-Za-z]+): (.*)$")
 KEY = re.compile(r"^([a-z_]+):(?: (.*))?$")
@@ -50,7 +48,7 @@ class Bundle:
         self.proven: list[str] = []
 
     def fail(self, message: str) -> None:
-        """Say that a check failed (``ok``: note one that passed, said if none fails)."""
+        """Say a check failed (``ok``: note one passed, said if none fails)."""
         self.failed.append(message)
         print(f"FAIL {message}")
 
@@ -65,9 +63,8 @@ def read_objects(bundle: Bundle) -> None:
         end = data.index(b"\n", pos)
         oid, kind, size = data[pos:end].decode().split(" ")
         body, pos = data[end + 1 : end + 1 + int(size)], end + 2 + int(size)
-        made = hashlib.new("sha1" if len(oid) == 40 else "sha256", f"{kind} {len(body)}\0".encode())
-        made.update(body)
-        if made.hexdigest() != oid:
+        algorithm = "sha1" if len(oid) == 40 else "sha256"
+        if hashlib.new(algorithm, f"{kind} {size}\0".encode() + body).hexdigest() != oid:
             bundle.fail(f"object {oid[:7]} is not what its id names: it was changed")
         bundle.objects[oid] = (kind, body)
 
@@ -75,8 +72,7 @@ def read_objects(bundle: Bundle) -> None:
 def commit_of(body: bytes) -> Commit:
     """A commit's tree, parents, author, trailers, and the payload its signature signs."""
     header, _, message = body.partition(b"\n\n")
-    kept: list[bytes] = []
-    signature: list[bytes] = []
+    kept, signature = [], []  # type: list[bytes], list[bytes]
     for line in header.split(b"\n"):
         if line.startswith(b"gpgsig ") or (signature and line.startswith(b" ")):
             signature.append(line.split(b" ", 1)[1])
@@ -121,9 +117,8 @@ def chain_of(bundle: Bundle) -> Chain:
             bundle.fail(f"commit {here[:7]} is a merge, which ucbr never makes")
         here = next(iter(commits[here]["parents"]), None)
     if here is not None:
-        bundle.fail(
-            f"commit {here[:7]}, parent of {order[-1][0][:7]}, is missing: the chain is broken"
-        )
+        child = order[-1][0][:7]
+        bundle.fail(f"commit {here[:7]}, parent of {child}, is missing: the chain is broken")
     if order:
         (first, start), (last, end) = order[-1], order[0]
         bundle.ok(f"chain: {len(order)} commits, {first[:7]} ({start['date']}) to {last[:7]} "
@@ -204,12 +199,11 @@ def signed_by(commit: Commit, member: dict[str, Any]) -> bool:
 def check_signers(bundle: Bundle, chain: Chain, wanted: set[str]) -> str:
     """Each commit of ``wanted``, and each that changed the staff directory (an
     administrator's), signed by its author's key as listed at its parent; the root key."""
-    root, parent, changes = "", None, 0
+    root, parent, changes = "", None, []
     for oid, commit in chain:
         before, after = (ucbr_file(bundle, c, "staff.yaml") for c in (parent, commit))
         action = trailer(commit, "Ucbr-Action") or "(none)"
         changed = parent is not None and before != after
-        changes += int(changed)
         if changed and action not in STAFF_ACTIONS:
             bundle.fail(f"{oid[:7]} changed the staff directory in a {action}")
         if (changed or oid in wanted) and parent is not None:
@@ -230,9 +224,13 @@ def check_signers(bundle: Bundle, chain: Chain, wanted: set[str]) -> str:
             elif changed and member["role"] not in ADMIN:
                 bundle.fail(f"{oid[:7]}: {member['id']}, a {member['role']}, changed the staff")
             commit["member"] = member or {}
+            if changed:
+                who = f"{trailer(commit, 'Ucbr-Staff')} by {(member or {}).get('id')}"
+                changes.append(f"     {commit['date']}  {oid[:7]}  {action} of {who}")
         parent = commit
-    bundle.ok(f"staff keys: {changes} changes, each signed by an administrator in force; the "
-              f"first member's key, the root: {root}")  # fmt: skip
+    bundle.ok(f"staff keys: the root (the first member's) is {root}; each change of staff "
+              "signed by an administrator in force:")  # fmt: skip
+    bundle.proven.extend(changes)
     return root
 
 
@@ -264,8 +262,9 @@ def flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return [(prefix, data)]
 
 
-def check_rows(bundle: Bundle, chain: Chain, report: dict[str, Any]) -> None:
-    """Every commit on the case, in the chronology as it says, its record as committed to."""
+def check_rows(bundle: Bundle, chain: Chain, report: dict[str, Any]) -> list[list[Any]]:
+    """Every commit on the case, in the chronology as it says, its record as committed to;
+    the fields of the latest revision committed to (none where it cannot be shown)."""
     case, tip = report["case"], chain[-1][0]
     at = {oid: n for n, (oid, _) in enumerate(chain)}
     rows = [(o, c) for o, c in chain if case in trailers(c, "Ucbr-Case") and o != tip]
@@ -273,21 +272,22 @@ def check_rows(bundle: Bundle, chain: Chain, report: dict[str, Any]) -> None:
         bundle.fail("the chronology is not every commit on the case, in order")
     first = next((n for n, (_, c) in enumerate(chain) if trailer(c, "Ucbr-Record")), len(chain))
     revisions = {r["commit"]: r["leaves"] for r in report["revisions"]}
+    latest: list[list[Any]] = []
     for row, (oid, commit) in zip(report["chronology"], rows, strict=False):
         records = trailers(commit, "Ucbr-Record")
         made = [v.split(":", 1)[1] for v in records if v.startswith(case + ":")]
         member = commit.get("member", {})
-        says = {key: trailer(commit, name) for key, name in ROW_TRAILERS.items()} | {
+        says = {key: trailer(commit, name) for key, name in ROW_FROM_TRAILERS.items()} | {
             "date": commit["date"], "record": made[0] if made else None,
             "name": member.get("name"), "role": member.get("role")}  # fmt: skip
-        wrong = [key for key, value in says.items() if row.get(key) != value]
-        if wrong:
+        if wrong := [key for key, value in says.items() if row.get(key) != value]:
             bundle.fail(f"the chronology's {', '.join(wrong)} of {oid[:7]} is not the commit's")
         parent = chain[at[oid] - 1][1] if at[oid] else None
         held = [ucbr_file(bundle, c, "policy.yaml") for c in (commit, parent)]
         policies = [hashlib.sha256(bundle.objects[b][1]).hexdigest()[:12] for b in held if b]
         if says["policy"] not in policies:
             bundle.fail(f"{oid[:7]}: its Ucbr-Policy is not the hash of the policy in force")
+        latest = revisions.get(oid, []) if made else latest
         if made and oid in revisions:
             if not hmac.compare_digest(commitment(revisions.pop(oid)), made[0]):
                 bundle.fail(f"the record at {oid[:7]} is not the record its commit committed to")
@@ -299,20 +299,21 @@ def check_rows(bundle: Bundle, chain: Chain, report: dict[str, Any]) -> None:
             bundle.fail(f"{oid[:7]} changed the record without committing to it")
         elif says["action"] in RECORD_ACTIONS:
             bundle.partial.append(f"not proven: {oid[:7]}, made before records were committed to")
-    for oid in revisions:
+    for oid in revisions:  # left over: not a commit on the case with a commitment
         bundle.fail(f"a revision at {oid[:7]}, which commits to no record of the case")
     bundle.ok(f"case {case}: {len(rows)} commits, each signed by its officer's key in force, "
               f"under the policy whose hash it names; {len(report['revisions'])} revisions of the "
               "record, each as its commit committed to")  # fmt: skip
+    return latest
 
 
-def check_record(bundle: Bundle, report: dict[str, Any]) -> None:
-    """The record the report shows is the last revision; each letter's file is what it says."""
-    last = report["revisions"][-1]["leaves"] if report["revisions"] else []
+def check_record(bundle: Bundle, report: dict[str, Any], last: list[list[Any]]) -> None:
+    """The record the report shows is the latest revision; each letter is what it says."""
     shown = [(leaf[0], leaf[1] if len(leaf) == 3 else f"[redacted: {leaf[3]}]") for leaf in last]
     if not last:
-        bundle.partial.append("not proven: the record shown, since no commit committed to it")
-    elif flatten(report["record"]) != shown:
+        return bundle.partial.append("not proven: the record shown and its letters (no record "
+                                     "committed to, or not the latest)")  # fmt: skip
+    if flatten(report["record"]) != shown:
         bundle.fail("the record the report shows is not the last revision committed to")
     recorded = {leaf[0]: leaf[1] for leaf in last}
     ids = {value for path, value in recorded.items() if re.match(r"^letters\[[^]]+\]\.id$", path)}
@@ -358,8 +359,7 @@ def verify(folder: Path, root: str | None = None, target: Path | None = None) ->
     founder = check_signers(bundle, chain, wanted | {chain[-1][0]})
     if root is not None and founder != root:
         bundle.fail(f"the register's root key is {founder or 'unknown'}, not {root}")
-    check_rows(bundle, chain, report)
-    check_record(bundle, report)
+    check_record(bundle, report, check_rows(bundle, chain, report))
     tip, raw = chain[-1][1], (folder / "manifest.json").read_bytes()
     if trailer(tip, "Ucbr-Manifest") != hashlib.sha256(raw).hexdigest():
         bundle.fail("manifest.json is not the manifest the bundle's own commit signed")
