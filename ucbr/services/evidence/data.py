@@ -139,11 +139,15 @@ To verify, in this folder (no ucbr, no council key, nothing installed):
 
     python3 -I -S verify.py . --root ROOT
 
-where ROOT is the fingerprint of the register's root key as the council publishes it
-(this bundle's chain starts from {data["verification"]["root"]}). Exit 0: every commit on
-the case is signed by its officer's key in force, in one unbroken chain ending with this
-bundle's own commit, and every revision of the record, every letter marked as issued and
-every file listed is exactly what those commits committed to. Exit 1: something is not.
-`python3 verify.py . --export DIR` writes the chain as a git repository, for `git log`
-and `git verify-commit`.
+where ROOT is the fingerprint of the register's root key as the council publishes it. This
+bundle's chain starts from the key
+
+    {data["verification"]["root"]}
+
+Exit 0: every commit on the case is signed by its officer's key in force, in one unbroken
+chain ending with this bundle's own commit, and every revision of the record, every letter
+marked as issued and every file listed is what those commits committed to. Exit 1: something
+is not; each FAIL line says what. Exit 3: proven but for what is listed as not proven.
+`python3 verify.py . --export DIR` writes the chain as a git repository, for `git log` and
+`git verify-commit`.
 """

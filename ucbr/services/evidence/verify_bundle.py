@@ -47,13 +47,11 @@ class Bundle:
         self.staff: dict[str, list[dict[str, Any]]] = {}
         self.proven: list[str] = []
 
-    def fail(self, message: str) -> None:
-        """Say a check failed (``ok``: note one passed, said if none fails)."""
+    def fail(self, message: str) -> int:
+        """Say a check failed; exit 1. (``proven``: what passed, said if nothing failed.)"""
         self.failed.append(message)
         print(f"FAIL {message}")
-
-    def ok(self, message: str) -> None:  # noqa: D102
-        self.proven.append(f"ok   {message}")
+        return 1
 
 
 def read_objects(bundle: Bundle) -> None:
@@ -121,8 +119,8 @@ def chain_of(bundle: Bundle) -> Chain:
         bundle.fail(f"commit {here[:7]}, parent of {child}, is missing: the chain is broken")
     if order:
         (first, start), (last, end) = order[-1], order[0]
-        bundle.ok(f"chain: {len(order)} commits, {first[:7]} ({start['date']}) to {last[:7]} "
-                  f"({end['date']}), each naming the one before it by its hash")  # fmt: skip
+        said = f"{first[:7]} ({start['date']}) to {last[:7]} ({end['date']})"
+        bundle.proven.append(f"ok   chain: {len(order)} commits, {said}, each naming its parent")
     return order[::-1]
 
 
@@ -175,7 +173,6 @@ def members_of(bundle: Bundle, blob: str | None) -> list[dict[str, Any]]:
                         member[key] = scalar(found[2]) if found[2] else []
                 bundle.staff[blob].append(member)
         except (ValueError, UnicodeDecodeError):
-            bundle.staff[blob] = []
             bundle.fail(f"staff directory {blob[:7]} is missing or not in the form ucbr writes")
     return bundle.staff.get(blob or "", [])
 
@@ -228,8 +225,8 @@ def check_signers(bundle: Bundle, chain: Chain, wanted: set[str]) -> str:
                 who = f"{trailer(commit, 'Ucbr-Staff')} by {(member or {}).get('id')}"
                 changes.append(f"     {commit['date']}  {oid[:7]}  {action} of {who}")
         parent = commit
-    bundle.ok(f"staff keys: the root (the first member's) is {root}; each change of staff "
-              "signed by an administrator in force:")  # fmt: skip
+    bundle.proven.append(f"ok   staff keys: the root (the first member's) is {root}; each "
+                         "change of staff signed by an administrator in force:")  # fmt: skip
     bundle.proven.extend(changes)
     return root
 
@@ -301,9 +298,9 @@ def check_rows(bundle: Bundle, chain: Chain, report: dict[str, Any]) -> list[lis
             bundle.partial.append(f"not proven: {oid[:7]}, made before records were committed to")
     for oid in revisions:  # left over: not a commit on the case with a commitment
         bundle.fail(f"a revision at {oid[:7]}, which commits to no record of the case")
-    bundle.ok(f"case {case}: {len(rows)} commits, each signed by its officer's key in force, "
-              f"under the policy whose hash it names; {len(report['revisions'])} revisions of the "
-              "record, each as its commit committed to")  # fmt: skip
+    bundle.proven.append(f"ok   case {case}: {len(rows)} commits, each signed by its officer's "
+                         f"key in force, under the policy it names; {len(report['revisions'])} "
+                         "revisions of the record, each as its commit committed to")  # fmt: skip
     return latest
 
 
@@ -327,21 +324,24 @@ def check_record(bundle: Bundle, report: dict[str, Any], last: list[list[Any]]) 
         if same != bool(letter["identical"]):
             bundle.fail(f"letter {letter['id']}: the file is not what the report says of it")
     issued = sum(bool(letter["identical"]) for letter in report["letters"])
-    bundle.ok(f"letters: {issued} of {len(report['letters'])} in the bundle as issued")
+    bundle.proven.append(
+        f"ok   letters: {issued} of {len(report['letters'])} in the bundle as issued"
+    )
 
 
-def export(bundle: Bundle, target: Path) -> None:
-    """The chain as a bare git repository, and every signing key it lists, for git itself."""
-    subprocess.run(["git", "init", "-q", "--bare", str(target / "chain.git")], check=True)
+def export(bundle: Bundle, target: Path, tip: str) -> None:
+    """The chain as a bare git repository (its branch ``evidence`` at the bundle's own commit),
+    and every signing key its staff directories list, for git itself."""
+    repo = target / "chain.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "evidence", str(repo)], check=True)
+    (repo / "refs" / "heads" / "evidence").write_text(f"{tip}\n")
     for oid, (kind, body) in bundle.objects.items():
-        path = target / "chain.git" / "objects" / oid[:2] / oid[2:]
+        path = repo / "objects" / oid[:2] / oid[2:]
         path.parent.mkdir(exist_ok=True)
         path.write_bytes(zlib.compress(f"{kind} {len(body)}\0".encode() + body))
-    members = [m for found in bundle.staff.values() for m in found if m.get("signing_key")]
-    listed = {(m["email"], " ".join(m["signing_key"].split()[:2])) for m in members}
-    (target / "allowed_signers").write_text(
-        "".join(f'{email} namespaces="git" {key}\n' for email, key in sorted(listed))
-    )
+    keys = {f'{m["email"]} namespaces="git" {" ".join(m["signing_key"].split()[:2])}\n'
+            for found in bundle.staff.values() for m in found if m.get("signing_key")}  # fmt: skip
+    (target / "allowed_signers").write_text("".join(sorted(keys)))
 
 
 def verify(folder: Path, root: str | None = None, target: Path | None = None) -> int:
@@ -353,8 +353,7 @@ def verify(folder: Path, root: str | None = None, target: Path | None = None) ->
     read_objects(bundle)
     chain = chain_of(bundle)
     if not chain:
-        bundle.fail("the bundle holds no commits")
-        return 1
+        return bundle.fail("the bundle holds no commits")
     wanted = {o for o, c in chain if report["case"] in trailers(c, "Ucbr-Case")}
     founder = check_signers(bundle, chain, wanted | {chain[-1][0]})
     if root is not None and founder != root:
@@ -370,13 +369,13 @@ def verify(folder: Path, root: str | None = None, target: Path | None = None) ->
         held = folder / item["name"]
         if not held.is_file() or hashlib.sha256(held.read_bytes()).hexdigest() != item["sha256"]:
             bundle.fail(f"{item['name']} is not the file the manifest lists")
-    bundle.ok(f"files: {len(listed)} as manifest.json lists them, whose hash the bundle's own "
-              f"commit signed ({trailer(tip, 'Ucbr-Officer')}, {tip['date']})")  # fmt: skip
+    maker = f"signed by {trailer(tip, 'Ucbr-Officer')} on {tip['date']} in the bundle's own commit"
+    bundle.proven.append(f"ok   files: {len(listed)} as manifest.json lists them, {maker}")
     if target is not None:
-        export(bundle, target)
-    rows = [f"     {r['date']}  {r['commit'][:7]}  {r['action']} by {r['officer']}"
-            for r in report["chronology"]]  # fmt: skip
-    print("\n".join([*([] if bundle.failed else bundle.proven + rows), *bundle.partial]))
+        export(bundle, target, chain[-1][0])
+    shown = [] if bundle.failed else [*bundle.proven, *(f"     {r['date']}  {r['commit'][:7]}  "
+             f"{r['action']} by {r['officer']}" for r in report["chronology"])]  # fmt: skip
+    sys.stdout.writelines(f"{line}\n" for line in shown + bundle.partial)
     verdict = "FAILED" if bundle.failed else "proven in part" if bundle.partial else "verified"
     print(f"{verdict}: {report['case']}, {len(chain)} commits to {chain[-1][0][:7]}")
     return 1 if bundle.failed else 3 if bundle.partial else 0
