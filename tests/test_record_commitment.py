@@ -19,6 +19,9 @@ from tests.test_sync import incident, server_and_clones, ucbr_on_path
 from ucbr.cli import main
 from ucbr.domain import commitment
 from ucbr.domain.fields import flatten
+from ucbr.domain.staff import StaffDirectory, StaffMember
+from ucbr.services.evidence import verify_bundle
+from ucbr.storage.yamlio import dump_plain
 
 DEMO = Path(__file__).resolve().parent.parent / "register"
 
@@ -194,3 +197,71 @@ def test_records_made_before_commitments_stay_readable_and_gain_one(tmp_path: Pa
         env["UCBR_IDENTITY_FILE"] = str(tmp_path / "keys" / "demo-ig.txt")
     with patched_env(env):
         assert main(["audit"]) == 0
+
+
+@given(RECORDS, st.data())
+def test_the_verifier_names_fields_and_proves_commitments_as_ucbr_does(
+    record: dict[str, Any], data: st.DataObject
+) -> None:
+    """The bundle's script, which cannot import ucbr, flattens a record into the same fields
+    and recomputes the same commitment from any disclosure of it."""
+    assert verify_bundle.flatten(record) == list(flatten(record).items())
+    paths = list(flatten(record))
+    withheld = data.draw(st.lists(st.sampled_from(paths), unique=True)) if paths else []
+    disclosed = commitment.disclose(record, dict.fromkeys(withheld, "third party"))
+    assert verify_bundle.commitment(disclosed) == commitment.commitment(record)
+
+
+PLAIN_TEXT = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1
+)
+REAL_TEXT = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyzéøABCXYZ '-.,():@&#!?/0123"),
+                    min_size=1, max_size=90)  # fmt: skip
+
+
+def staff_read_by_the_verifier(names: list[str], emails: list[str]) -> list[dict[str, Any]] | None:
+    """A staff directory as ucbr writes it, read by the bundle's script; None if refused."""
+    members = []
+    for n, (name, email) in enumerate(zip(names, emails, strict=True)):
+        try:
+            members.append(StaffMember(
+                id=f"staff{n}", name=name, email=email, role="case_officer",
+                recipients=[f"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{n:032d} {name}"],
+                signing_key=f"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{n:032d} {name}",
+                job_title=name,
+            ))  # fmt: skip
+        except ValueError:
+            return None  # not a member the staff directory can hold
+    text = dump_plain(StaffDirectory(staff=members).model_dump(mode="json", exclude_none=True))
+    bundle = verify_bundle.Bundle(Path("."))
+    bundle.objects["blob"] = ("blob", text.encode())
+    found = verify_bundle.members_of(bundle, "blob")
+    assert found == [] or not bundle.failed
+    expected = [m.model_dump(mode="json", exclude_none=True) for m in members]
+    if bundle.failed:
+        return None
+    assert found == expected
+    return found
+
+
+@given(st.lists(st.tuples(PLAIN_TEXT, PLAIN_TEXT), min_size=1, max_size=3))
+def test_the_verifier_reads_a_staff_directory_exactly_or_not_at_all(
+    people: list[tuple[str, str]],
+) -> None:
+    """Whatever names and e-mails an administrator types, the script reads the staff
+    directory exactly as ucbr does, or refuses it (the bundle then fails): it never
+    misreads whose key is whose."""
+    staff_read_by_the_verifier([p[0] for p in people], [p[1] for p in people])
+
+
+@given(st.lists(st.tuples(REAL_TEXT, REAL_TEXT), min_size=1, max_size=3))
+def test_the_verifier_reads_the_staff_directories_councils_write(
+    people: list[tuple[str, str]],
+) -> None:
+    """Names and e-mails of letters, accents, spaces and punctuation, long enough to fold
+    over lines: the script reads them all."""
+    names, emails = [p[0] for p in people], [p[1] for p in people]
+    read = staff_read_by_the_verifier(names, emails)
+    assert read is not None or any(
+        not n.strip() or not e.strip() for n, e in zip(names, emails, strict=True)
+    )

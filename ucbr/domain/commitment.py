@@ -11,7 +11,7 @@ value) is committed on its own, so one field can be withheld from a disclosure (
 party's name) while every other field still proves itself::
 
     leaf key   = HMAC-SHA256(salt, "ucbr-leaf" NUL path)
-    leaf hash  = HMAC-SHA256(leaf key, canonical JSON of the value)
+    leaf hash  = SHA-256(leaf key || canonical JSON of the value)
     commitment = SHA-256("ucbr-record-1" NUL canonical JSON of [[path, leaf hash], ...])
 
 in the record's own field order. A disclosure gives, for each field, either its value and
@@ -55,12 +55,12 @@ def leaves(record: Mapping[str, Any]) -> list[tuple[str, Any]]:
 
 def leaf_key(salt: str, path: str) -> bytes:
     """The key that opens one field of one revision."""
-    return hmac.new(bytes.fromhex(salt), b"ucbr-leaf\0" + path.encode(), hashlib.sha256).digest()
+    return hmac.digest(bytes.fromhex(salt), b"ucbr-leaf\0" + path.encode(), "sha256")
 
 
 def leaf_hash(key: bytes, value: Any) -> str:
-    """One field's hash, under its key."""
-    return hmac.new(key, canonical(value), hashlib.sha256).hexdigest()
+    """One field's hash, under its key: a commitment to the value that only the key opens."""
+    return hashlib.sha256(key + canonical(value)).hexdigest()
 
 
 def root(hashes: Sequence[tuple[str, str]]) -> str:
@@ -74,7 +74,13 @@ def commitment(record: Mapping[str, Any]) -> str | None:
     salt = record.get(SALT)
     if not isinstance(salt, str):
         return None
-    return root([(p, leaf_hash(leaf_key(salt, p), v)) for p, v in leaves(record)])
+    keyed = hmac.new(bytes.fromhex(salt), b"ucbr-leaf\0", "sha256")  # leaf_key, done once
+    hashes = []
+    for path, value in leaves(record):
+        key = keyed.copy()
+        key.update(path.encode())
+        hashes.append((path, leaf_hash(key.digest(), value)))
+    return root(hashes)
 
 
 def trailer_value(file_id: str, record: Mapping[str, Any]) -> str | None:

@@ -100,22 +100,25 @@ def item_key(item: object) -> str | None:
 def flatten(data: object, prefix: str = "") -> dict[str, Any]:
     """One entry per field; lists of items keyed by id, lists of plain values kept whole; a
     record's salt left out."""
+    flat: dict[str, Any] = {}
+    _flatten_into(data, prefix, flat)
+    return flat
+
+
+def _flatten_into(data: object, prefix: str, flat: dict[str, Any]) -> None:
     if isinstance(data, Mapping):
-        flat: dict[str, Any] = {}
         for key, value in data.items():
             if key == SALT and not prefix:
                 continue
-            flat.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
-        return flat
-    if isinstance(data, list) and data and all(isinstance(i, Mapping) for i in data):
+            _flatten_into(value, f"{prefix}.{key}" if prefix else str(key), flat)
+    elif isinstance(data, list) and data and all(isinstance(i, Mapping) for i in data):
         keys = [item_key(i) for i in data]
         if None in keys or len(set(keys)) != len(keys):
             keys = [str(n) for n in range(len(data))]
-        flat = {}
         for key, item in zip(keys, data, strict=True):
-            flat.update(flatten(item, f"{prefix}[{key}]"))
-        return flat
-    return {prefix: data}
+            _flatten_into(item, f"{prefix}[{key}]", flat)
+    else:
+        flat[prefix] = data
 
 
 def is_personal(path: str) -> bool:

@@ -144,7 +144,7 @@ def scalar(text: str) -> str:
     """A scalar as ucbr writes YAML: plain or single-quoted; any other form is refused."""
     if len(text) > 1 and text[0] == text[-1] == "'":
         return text[1:-1].replace("''", "'")
-    if not text or text[0] in "\"'|>&*!{[#%@`":
+    if not text or text[0] in " \"'|>&*!{[#%@`" or text[:2] in ("- ", "? ", ": "):
         raise ValueError("a form of YAML ucbr does not write")
     return text
 
@@ -154,6 +154,7 @@ def members_of(bundle: Bundle, blob: str | None) -> list[dict[str, Any]]:
     if blob is not None and blob not in bundle.staff:
         kind, body = bundle.objects.get(blob, ("", b""))
         bundle.staff[blob] = []
+        members: list[dict[str, Any]] = []
         try:
             text = body.decode() if kind == "blob" else ""
             blocks = [] if text == "staff: []\n" else text.split("\n- ")
@@ -171,7 +172,8 @@ def members_of(bundle: Bundle, blob: str | None) -> list[dict[str, Any]]:
                     else:
                         key = found[1]
                         member[key] = scalar(found[2]) if found[2] else []
-                bundle.staff[blob].append(member)
+                members.append(member)
+            bundle.staff[blob] = members
         except (ValueError, UnicodeDecodeError):
             bundle.fail(f"staff directory {blob[:7]} is missing or not in the form ucbr writes")
     return bundle.staff.get(blob or "", [])
@@ -194,8 +196,7 @@ def signed_by(commit: Commit, member: dict[str, Any]) -> bool:
 
 
 def check_signers(bundle: Bundle, chain: Chain, wanted: set[str]) -> str:
-    """Each commit of ``wanted``, and each that changed the staff directory (an
-    administrator's), signed by its author's key as listed at its parent; the root key."""
+    """Each wanted commit and change of staff signed by its author's key in force; the root."""
     root, parent, changes = "", None, []
     for oid, commit in chain:
         before, after = (ucbr_file(bundle, c, "staff.yaml") for c in (parent, commit))
@@ -236,7 +237,7 @@ def commitment(leaves: list[list[Any]]) -> str:
     pairs = []
     for leaf in leaves:
         value = json.dumps(leaf[1], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        made = hmac.new(bytes.fromhex(leaf[2]), value.encode(), hashlib.sha256).hexdigest()
+        made = hashlib.sha256(bytes.fromhex(leaf[2]) + value.encode()).hexdigest()
         pairs.append([leaf[0], str(leaf[2]) if len(leaf) == 4 else made])
     body = json.dumps(pairs, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(b"ucbr-record-1\0" + body.encode()).hexdigest()
