@@ -41,6 +41,7 @@ table.facts th { width: 30%; background: #f3f3f3; }
 .mono { font-family: "DejaVu Sans Mono", monospace; font-size: 7.5pt; }
 .note { border-left: 2pt solid #555; padding: 1mm 0 1mm 3mm; margin: 2mm 0; }
 .none { color: #555; font-style: italic; }
+.keep { break-inside: avoid; }
 """
 
 
@@ -286,10 +287,10 @@ def _letters(data: Data) -> str:
             "Date|12",
             "Letter|14",
             "Kind|15",
-            "Form|7",
+            "Form|8",
             "About|14",
             "Issued by|15",
-            "In this bundle|23",
+            "In this bundle|22",
         ],
         rows,
     )
@@ -322,7 +323,7 @@ def _findings(data: Data) -> str:
 
 def _verification(data: Data) -> str:
     chain = data["verification"]
-    return "<h2>12. How to verify this bundle</h2>" + facts(
+    return "<div class='keep'><h2>12. How to verify this bundle</h2>" + facts(
         [
             ("Commits in the chain", esc(chain["commits"])),
             ("From", f"{day(chain['first_date'])}, "
@@ -333,7 +334,7 @@ def _verification(data: Data) -> str:
             ("To verify", "<span class='mono'>python3 -I -S verify.py</span> in this folder "
              "(needs only Python 3, git and ssh-keygen); exit 0: every check passed"),
         ]
-    )  # fmt: skip
+    ) + "</div>"  # fmt: skip
 
 
 PARTS: tuple[Callable[[Data], str], ...] = (
