@@ -216,7 +216,7 @@ def incident_with_representative(made: Made) -> list[str]:
 def test_third_parties_and_other_customers_never_appear(made: Made) -> None:
     """A representative's name and the other customer a not-a-duplicate reason names are
     withheld, field by field, and still proven; no file of the bundle (the chain included)
-    holds anything of the other customer's case but its random id."""
+    holds anything of the other customer's case but its random id, nor any record's salt."""
     texts = {p.name: p.read_bytes() for p in made.bundle.rglob("*") if p.is_file()}
     pdf = subprocess.run(
         ["pdftotext", str(made.bundle / "report.pdf"), "-"], capture_output=True, check=True
@@ -230,6 +230,8 @@ def test_third_parties_and_other_customers_never_appear(made: Made) -> None:
         "not_a_duplicate": "another person",
     }
     assert report["record"]["not_a_duplicate"] == "[redacted: another person]"
+    salt = json.loads(made.reg.ok("ig", "show", made.ladder.case, "--json"))["record"]["salt"]
+    assert not any(salt.encode() in body for body in texts.values())  # keys only, never it
     assert b"[redacted: third party]" in pdf.replace(b"\n", b" ")
 
 
