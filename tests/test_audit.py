@@ -220,6 +220,9 @@ def test_only_a_manager_or_head_of_service_approves(reg: Reg) -> None:
     assert code == 6
     assert problem_lines(report) == [
         f"{sha} cases/{case}.yaml: officer is a case officer, who may not approve",
+        # The message no longer carries the commitment to the record the commit stored.
+        f"{sha} cases/{case}.yaml: changed {case} without the Ucbr-Record trailer that commits"
+        " to it",
         # The record it holds is not an approval either: a new case, which approve never makes.
         f"{sha} cases/{case}.yaml: a approve cannot create a case record",
     ]
@@ -241,6 +244,8 @@ def test_trailers_must_be_well_formed_and_hold_no_narrative(reg: Reg) -> None:
         "the Ucbr-Note trailer holds more than an id",
         # With no officer named, the incident's reporter is not the commit's officer.
         f"incidents[{incident}].reported_by names officer, but the commit is by ",
+        # The message written by hand no longer commits to the record it stored.
+        f"changed {case} without the Ucbr-Record trailer that commits to it",
     }
 
 

@@ -38,6 +38,7 @@ COMMAND_OF = {
     "sar": "sar",
     "settings": "settings set",
     "import": "import",
+    "evidence": "evidence",
 }
 # Write commands that are not one action of their own.
 ALSO_WRITES = ("settings template", "sync", "clone", "keys new")

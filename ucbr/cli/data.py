@@ -1,4 +1,5 @@
-"""Data protection for the IG officer: retention, subject access and statistics."""
+"""Data protection for the IG officer: retention, subject access, evidence bundles and
+statistics."""
 
 from __future__ import annotations
 
@@ -72,6 +73,52 @@ def sar_cmd(
     for path in export.files:
         ui.out(str(path))
     ui.err(f"ucbr: disclosure recorded in commit {export.commit[:12]}")
+
+
+@app.command("evidence")
+def evidence_cmd(
+    ctx: typer.Context,
+    case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
+    out: Annotated[Path, typer.Option("--out", help="A new folder outside the register.")],
+    redact: Annotated[
+        Optional[list[str]],  # noqa: UP045 - typer reads the annotation at run time
+        typer.Option(
+            "--redact",
+            metavar="FIELD",
+            help="Withhold one more field that names a third party, as `ucbr history` names "
+            "it (incidents[I-…].summary); again for more.",
+        ),
+    ] = None,
+    letters: Annotated[
+        Optional[Path],  # noqa: UP045 - typer reads the annotation at run time
+        typer.Option("--letters", help="A folder of the letters as sent, to include by hash."),
+    ] = None,
+    json: Json = False,
+) -> None:
+    """An evidence bundle for the Ombudsman or a court, verifiable without ucbr."""
+    from ucbr.services import evidence  # the PDF engine loads only for a bundle
+
+    opts = options(ctx)
+    bundle = evidence.produce(
+        opts.session(), opts.identities(), case_id, out, tuple(redact or ()), letters
+    )
+    if json:
+        ui.print_json(
+            {
+                "folder": str(bundle.folder),
+                "files": [str(p) for p in bundle.files],
+                "letters": {r.letter.id: r.identical for r in bundle.letters},
+                "commit": bundle.commit,
+            }
+        )
+        return
+    for path in bundle.files:
+        ui.out(str(path))
+    same = sum(r.identical for r in bundle.letters)
+    ui.err(
+        f"ucbr: {same} of {len(bundle.letters)} letters as issued; the bundle verifies "
+        f"(verify.py); disclosure recorded in commit {bundle.commit[:12]}"
+    )
 
 
 @app.command("stats")

@@ -37,6 +37,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "retention": ("ucbr retention", "ucbr retention --apply"),
     "sar": (f"ucbr sar {CASE} --out ~/sar-2026-11-29",),
+    "evidence": (f"ucbr evidence {CASE} --out ~/ombudsman-2026-11-29",),
     "stats": ("ucbr stats", "ucbr stats --json"),
     "letter": (
         f"ucbr letter {CASE} --kind formal-warning --out ~/letters/formal-warning.pdf",

@@ -51,6 +51,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "Subject access: everything held about the person, as PDF and JSON, with a manifest.",
     ),
     (
+        "evidence",
+        "data",
+        "An evidence bundle for the Ombudsman or a court, verifiable without ucbr.",
+    ),
+    (
         "stats",
         "data",
         "Counts safe to publish: no personal data, and counts of 1 or 2 shown as <3.",
@@ -128,7 +133,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Managers and heads of service", ("approve", "reject", "staff", "settings")),
     (
         "Information governance",
-        ("audit", "history", "check", "sar", "retention", "stats", "foi"),
+        ("audit", "history", "check", "sar", "evidence", "retention", "stats", "foi"),
     ),
     ("The morning job (cron or CI)", ("review-due", "list", "sync")),
     ("Setting up", ("init", "clone", "import", "keys", "server", "git", "schema", "cache")),

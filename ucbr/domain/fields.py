@@ -14,6 +14,9 @@ from collections.abc import Mapping
 from typing import Any
 
 MASK = "•••"
+# A record's commitment salt (``ucbr.domain.commitment``): renewed at every write, it is no
+# field anyone reads, so no diff, history or judgement of a change sees it.
+SALT = "salt"
 # Fields whose values are ids, dates, codes and flags: shown as they are. Every other
 # value (names, contact details, narratives, premises, topics, guidance, references) is
 # masked, so a field added to the models later is masked until someone decides otherwise.
@@ -95,21 +98,27 @@ def item_key(item: object) -> str | None:
 
 
 def flatten(data: object, prefix: str = "") -> dict[str, Any]:
-    """One entry per field; lists of items keyed by id, lists of plain values kept whole."""
+    """One entry per field; lists of items keyed by id, lists of plain values kept whole; a
+    record's salt left out."""
+    flat: dict[str, Any] = {}
+    _flatten_into(data, prefix, flat)
+    return flat
+
+
+def _flatten_into(data: object, prefix: str, flat: dict[str, Any]) -> None:
     if isinstance(data, Mapping):
-        flat: dict[str, Any] = {}
         for key, value in data.items():
-            flat.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
-        return flat
-    if isinstance(data, list) and data and all(isinstance(i, Mapping) for i in data):
+            if key == SALT and not prefix:
+                continue
+            _flatten_into(value, f"{prefix}.{key}" if prefix else str(key), flat)
+    elif isinstance(data, list) and data and all(isinstance(i, Mapping) for i in data):
         keys = [item_key(i) for i in data]
         if None in keys or len(set(keys)) != len(keys):
             keys = [str(n) for n in range(len(data))]
-        flat = {}
         for key, item in zip(keys, data, strict=True):
-            flat.update(flatten(item, f"{prefix}[{key}]"))
-        return flat
-    return {prefix: data}
+            _flatten_into(item, f"{prefix}[{key}]", flat)
+    else:
+        flat[prefix] = data
 
 
 def is_personal(path: str) -> bool:

@@ -19,6 +19,7 @@ from ucbr.domain.values import (
     ItemId,
     PolicyHash,
     PropertyId,
+    Salt,
     Sha256,
     ShortText,
     StaffId,
@@ -343,6 +344,8 @@ class Case(Strict):
     # Why this is a new case although an existing one looked like the same person.
     not_a_duplicate: Text | None = None
     imported: CaseImport | None = None
+    # The key of the commitment its commit carries; new at every write (none before it was).
+    salt: Salt | None = None
 
 
 class PropertyDecision(Strict):
@@ -391,3 +394,5 @@ class PropertyRisk(Strict):
     # Why this is a new property risk although an existing one looked like the same home.
     not_a_duplicate: Text | None = None
     policy: PolicyHash
+    # The key of the commitment its commit carries; new at every write (none before it was).
+    salt: Salt | None = None

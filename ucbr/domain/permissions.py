@@ -35,6 +35,7 @@ Action = Literal[
     "sar",
     "settings",
     "import",
+    "evidence",
 ]
 ACTIONS: tuple[Action, ...] = get_args(Action)
 
@@ -76,6 +77,10 @@ WHO_MAY: dict[Action, frozenset[Role]] = {
     # Records brought in whole from another system (a council's old spreadsheet, or a
     # generated register): new files only, signed by an administrator, listed by the audit.
     "import": ADMINISTRATORS,
+    # An evidence bundle for the Ombudsman or a court: whoever reads whole records may make
+    # one, since nothing in it rests on who made it (the verifier checks every fact against
+    # the commits of the officers who made them); each is a disclosure the audit lists.
+    "evidence": CASEWORK,
 }
 
 # What each action is, in words a refusal can use: "the role frontline may not <doing>".
@@ -102,6 +107,7 @@ DOING: dict[Action, str] = {
     "sar": "answer a subject access request",
     "settings": "change the register's settings",
     "import": "import records",
+    "evidence": "produce an evidence bundle",
 }
 
 

@@ -77,6 +77,8 @@ ItemId = Annotated[str, StringConstraints(pattern=r"^[DRALF]-[0-9A-HJKMNP-TV-Z]{
 Uprn = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,12}$")]
 PolicyHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+# 32 random bytes as hex: the key of a record's commitment (``ucbr.domain.commitment``).
+Salt = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
 class Strict(BaseModel):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from ucbr.domain import invariants, policy
+from ucbr.domain import commitment, invariants, policy
 from ucbr.domain.ids import file_path, new_id, parse_file_id
 from ucbr.domain.letters import refuse_property_letter
 from ucbr.domain.model import (
@@ -49,7 +49,8 @@ def save(
     action: Action,
     approves: str | None = None,
 ) -> str:
-    """Seal a record's three sections and commit the file: one action, one commit.
+    """Seal a record's three sections and commit the file: one action, one commit, which
+    commits to the record under a new salt (``ucbr.domain.commitment``).
 
     The record is judged first by every invariant (``ucbr.domain.invariants``), as the
     audit will judge the commit: whatever the change breaks that was not already broken
@@ -62,8 +63,13 @@ def save(
     broken = invariants.record_problems(before, record, facts)
     if broken:
         raise Refused(f"refused: {record.id}: {broken[0]}")
+    record = record.model_copy(update={"salt": commitment.new_salt()})
     text = reg.render(record.id, sections_of(record, reg.cfg), previous)
-    message = session.message(action, record.id, approves=approves)
+    committed = commitment.trailer_value(
+        record.id, record.model_dump(mode="json", exclude_none=True)
+    )
+    extra = [(commitment.TRAILER, committed)] if committed else []
+    message = session.message(action, record.id, approves=approves, extra=extra)
     return session.commit({file_path(record.id): text}, message)
 
 

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -143,11 +145,29 @@ def unbroken(html: str, reference: str) -> str:
 
 
 def html_to_pdf(html: str) -> bytes:
-    """A PDF of self-contained HTML; no URL is ever fetched."""
+    """A PDF of self-contained HTML; no URL is ever fetched. The same HTML gives the same
+    bytes (with the same PDF engine and fonts), so a letter can be made again and compared
+    with the hash recorded when it was issued."""
     import weasyprint  # slow to import, and only PDF output needs it
 
     no_fetching = weasyprint.urls.URLFetcher(allowed_protocols=())
-    return bytes(weasyprint.HTML(string=html, url_fetcher=no_fetching).write_pdf())
+    with _fonts_undated():
+        return bytes(weasyprint.HTML(string=html, url_fetcher=no_fetching).write_pdf())
+
+
+@contextmanager
+def _fonts_undated() -> Iterator[None]:
+    """The fonts a PDF embeds are stamped with the moment they were subset, unless
+    SOURCE_DATE_EPOCH (the reproducible-builds convention) gives the moment to use."""
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = "0"
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
 def render_letter(

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from ucbr.domain.commitment import new_salt
 from ucbr.domain.faults import case_problems, property_problems
 from ucbr.domain.fields import item_key
 from ucbr.domain.model import Case, PropertyRisk
@@ -52,7 +53,10 @@ def merge_property(base: PropertyRisk, ours: PropertyRisk, theirs: PropertyRisk)
 def _merge_record(base: R, ours: R, theirs: R, model: type[R]) -> R:
     if not base.id == ours.id == theirs.id:
         raise MergeConflict(f"{ours.id}: the versions being merged are of different files")
-    merged = merge_value(_dump(base), _dump(ours), _dump(theirs), "")
+    # Each side's salt is its own revision's; the merged record is a new revision, whose
+    # salt the driver draws (and ``sync`` commits to it again).
+    sides = [_dump(r.model_copy(update={"salt": None})) for r in (base, ours, theirs)]
+    merged = merge_value(sides[0], sides[1], sides[2], "")
     try:
         return model.model_validate(merged)
     except ValidationError as exc:
@@ -226,6 +230,7 @@ def _merged_text(
     else:  # pragma: no cover - the envelope kind decides the model
         raise MergeConflict(f"{previous.id}: the versions being merged are of different kinds")
     _no_new_problems(found, before)
+    merged = merged.model_copy(update={"salt": new_salt()})
     return reg.render(previous.id, sections_of(merged, reg.cfg), previous)
 
 

@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ucbr.domain import commitment
 from ucbr.domain.staff import SECTION_KEY
 from ucbr.errors import Refused
 from ucbr.services.audit.rings import Rings
@@ -66,22 +67,53 @@ def _resealed(text: str, path: str, rings: Rings, at: Keyring, public: dict[str,
     return envelope.render(replace(env, sections=sections), text)
 
 
+def recommitted(reg: Register, rings: Rings, commits: list[Commit]) -> dict[str, str]:
+    """New messages for the commits whose ``Ucbr-Record`` trailer no longer commits to the
+    record they hold: after a rebase, the merge driver's record is not the one committed to.
+    A record the caller's keys cannot open is left alone (only a casework key merges)."""
+    specs = [f"{c.sha}:{p}" for c in commits for p in c.files if p.startswith(RECORD_DIRS)]
+    blobs = gitlog.read_blobs(reg.root, specs)
+    messages: dict[str, str] = {}
+    for commit in commits:
+        message = git.out(reg.root, "log", "-1", "--format=%B", commit.sha) + "\n"
+        for path in commit.files:
+            raw = blobs.get(f"{commit.sha}:{path}")
+            file_id = Path(path).stem
+            made = commitment.claimed(commit.trailer_all(commitment.TRAILER), file_id)
+            if raw is None or not made:
+                continue
+            env = envelope.parse(raw.decode(), path)
+            record = rings.open(rings.at({}, commit.sha), "record", env.sections["record"])
+            value = commitment.trailer_value(file_id, record) if record is not None else None
+            if value is not None and value != f"{file_id}:{made[0]}":
+                old = f"{commitment.TRAILER}: {file_id}:{made[0]}\n"
+                message = message.replace(old, f"{commitment.TRAILER}: {value}\n")
+                messages[commit.sha] = message
+    return messages
+
+
 def reseal(
     reg: Register,
     identities: list[Identity],
     commits: list[Commit],
     signer: git.Signer,
     made_at: str,
+    messages: dict[str, str] | None = None,
 ) -> int:
     """Make ``commits`` again on top of their parent, each record sealed to the tier keys in
-    force; returns how many files were sealed again. HEAD must be the last of them, and
-    ``made_at`` the commit they were first made on (whose tier keys sealed them)."""
+    force and each message as ``messages`` gives it (``recommitted``); returns how many files
+    were sealed again. HEAD must be the last of them, and ``made_at`` the commit they were
+    first made on (whose tier keys sealed them)."""
     fresh = Register(reg.root)  # the tier keys as they are now, after the pull
     current = fresh.keyring(identities)
     public: dict[str, str] = {tier: key for tier, key in fresh.public_tiers().items()}
     rings = Rings(reg.root, identities, current)
     base = commits[0].parents[0]
-    messages = {c.sha: git.out(reg.root, "log", "-1", "--format=%B", c.sha) + "\n" for c in commits}
+    texts = {
+        c.sha: (messages or {}).get(c.sha)
+        or git.out(reg.root, "log", "-1", "--format=%B", c.sha) + "\n"
+        for c in commits
+    }
     git.run(reg.root, "reset", "-q", "--hard", base)
     sealed = 0
     at = rings.at({}, made_at)
@@ -104,5 +136,5 @@ def reseal(
             "GIT_AUTHOR_EMAIL": commit.author_email,
             "GIT_AUTHOR_DATE": commit.date.isoformat(),
         }
-        git.commit(reg.root, commit.files, messages[commit.sha], signer, {**os.environ, **env})
+        git.commit(reg.root, commit.files, texts[commit.sha], signer, {**os.environ, **env})
     return sealed

@@ -20,7 +20,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,18 +28,22 @@ from typing import Any
 from ucbr.domain import views
 from ucbr.domain.model import Case
 from ucbr.domain.permissions import ADMINISTRATORS as STAFF_ADMIN_ROLES
+from ucbr.domain.problems import Problem
 from ucbr.domain.staff import StaffDirectory
 from ucbr.domain.words import STEP_NAMES, long_date
 from ucbr.errors import Refused
 from ucbr.services.session import Session
-from ucbr.storage import gitlog
+from ucbr.storage import git, gitlog
 from ucbr.storage.envelope import relpath
 from ucbr.storage.private import create_private_file, outside_register
 from ucbr.storage.store import Register
 from ucbr.storage.yamlio import dump_plain, load_strict
 
 DISCLOSURES = ".ucbr/disclosures.yaml"
-DISCLOSURES_HEADER = "# Subject access disclosures: case id, date, who, and whether redacted.\n"
+DISCLOSURES_HEADER = (
+    "# Disclosures: subject access exports and evidence bundles (kind: evidence): case id,\n"
+    "# date, who, what was redacted, and the SHA-256 of the manifest given.\n"
+)
 STAFF_MARK = "[redacted: staff]"
 THIRD_PARTY_MARK = "[redacted: third party]"
 # Fields that hold a staff id, and fields that name someone other than the person.
@@ -229,14 +233,15 @@ def render_pdf(data: dict[str, Any]) -> bytes:
 # --- writing and recording ----------------------------------------------------------------------
 
 
-def _check_unused(folder: Path) -> None:
+def check_unused(folder: Path) -> None:
+    """Refuse a folder that exists and is not empty: an export never mixes with other files."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise Refused(f"{folder} already exists and is not empty; give a new folder")
 
 
-def _new_folder(folder: Path) -> bool:
+def new_folder(folder: Path) -> bool:
     """Make the folder 0700; True when it was made here. An existing one must be empty."""
-    _check_unused(folder)
+    check_unused(folder)
     if folder.exists():
         os.chmod(folder, 0o700)
         return False
@@ -271,7 +276,7 @@ def disclose(session: Session, case_id: str, out: Path, redact: bool = True) -> 
             "only an IG officer, manager or head of service may answer a subject access request"
         )
     folder = outside_register(session.reg.root, out)
-    _check_unused(folder)  # before the slow part, so a mistake is told at once
+    check_unused(folder)  # before the slow part, so a mistake is told at once
     _, case = session.reg.load_case(case_id, session.ring)
     data = subject_data(
         case,
@@ -287,7 +292,7 @@ def disclose(session: Session, case_id: str, out: Path, redact: bool = True) -> 
     }
     files["manifest.json"] = _manifest(case.id, session.today, redact, files)
     with session.reg.locked():
-        made = _new_folder(folder)
+        made = new_folder(folder)
         written: list[Path] = []
         try:
             for name, content in files.items():
@@ -312,6 +317,17 @@ def _record(session: Session, case_id: str, redact: bool, manifest_sha: str) -> 
         "redacted": redact,
         "manifest_sha256": manifest_sha,
     }
-    text = DISCLOSURES_HEADER + dump_plain({"disclosures": [*disclosures(session.reg), entry]})
     message = session.message("sar", case_id, extra=[("Ucbr-Redacted", "yes" if redact else "no")])
-    return session.commit({DISCLOSURES: text}, message)
+    return record_disclosure(session, entry, message)
+
+
+def record_disclosure(
+    session: Session,
+    entry: dict[str, Any],
+    message: git.CommitMessage,
+    also: Callable[[str], list[Problem]] | None = None,
+) -> str:
+    """Add one disclosure to ``.ucbr/disclosures.yaml``, in a commit of its own (undone if
+    ``also`` finds a problem with it)."""
+    text = DISCLOSURES_HEADER + dump_plain({"disclosures": [*disclosures(session.reg), entry]})
+    return session.commit({DISCLOSURES: text}, message, also)

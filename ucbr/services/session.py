@@ -98,9 +98,17 @@ class Session:
             extra=extra,
         )
 
-    def commit(self, files: Mapping[str, str | bytes | None], message: git.CommitMessage) -> str:
+    def commit(
+        self,
+        files: Mapping[str, str | bytes | None],
+        message: git.CommitMessage,
+        also: Callable[[str], list[Problem]] | None = None,
+    ) -> str:
         """Write and commit ``files`` as this officer, signed; undone if the audit would
-        find a problem with the commit."""
-        return self.reg.commit_files(
-            files, message, self.signer, lambda sha: self.check(self.reg, self.ring, sha)
-        )
+        find a problem with the commit, or ``also`` one with what was made of it."""
+
+        def judged(sha: str) -> list[Problem]:
+            found = self.check(self.reg, self.ring, sha)
+            return found or (also(sha) if also is not None else [])
+
+        return self.reg.commit_files(files, message, self.signer, judged)

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from ucbr.errors import IntegrityError, Refused
 from ucbr.services.admin import install_drivers
+from ucbr.services.audit.rings import Rings
 from ucbr.services.audit.root import ROOT_CONFIG, founder_problems
-from ucbr.services.reseal import needs_reseal, reseal
+from ucbr.services.reseal import needs_reseal, recommitted, reseal
 from ucbr.services.trust import verify_to
 from ucbr.storage import git, gitlog
 from ucbr.storage.store import Register
@@ -107,8 +108,10 @@ def sync(
         mine = gitlog.log(root, rev=f"{upstream}..HEAD")
         try:
             current = Register(root).keyring(identities)
-            if mine and before is not None and needs_reseal(reg, current, mine):
-                reseal(reg, identities, mine, signer, before)
+            # A record the merge driver merged is not the one its commit committed to.
+            messages = recommitted(reg, Rings(root, identities, current), mine) if mine else {}
+            if mine and before is not None and (messages or needs_reseal(reg, current, mine)):
+                reseal(reg, identities, mine, signer, before, messages)
         except BaseException:
             _restore(root, before)
             raise

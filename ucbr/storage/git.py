@@ -21,6 +21,8 @@ TRAILER_KEYS = (
     "Ucbr-Approves",
     "Ucbr-Staff",
     "Ucbr-Source",  # an import: the SHA-256 of the file it read
+    "Ucbr-Record",
+    "Ucbr-Manifest",
 )
 
 

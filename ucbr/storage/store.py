@@ -178,13 +178,13 @@ class Register:
             raise Refused(git.unknown_author(self.root, email))
         return member
 
-    def committed_templates(self) -> dict[str, str]:
-        """The council's letter templates as committed at HEAD: name -> source.
+    def committed_templates(self, rev: str = "HEAD") -> dict[str, str]:
+        """The council's letter templates as committed at HEAD (or ``rev``): name -> source.
 
         Read from git, not the working tree: an uncommitted edit is not used, and a link
         (say, to a private key) is refused rather than followed.
         """
-        listed = git.run(self.root, "ls-tree", "-z", "HEAD", "--", f"{TEMPLATES_DIR}/").stdout
+        listed = git.run(self.root, "ls-tree", "-z", rev, "--", f"{TEMPLATES_DIR}/").stdout
         entries = [item.decode(errors="replace") for item in listed.split(b"\0") if item]
         blobs: dict[str, str] = {}
         for entry in entries:

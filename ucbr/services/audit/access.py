@@ -33,6 +33,7 @@ MAY_CHANGE: dict[str, tuple[str, ...]] = {
     "settings": (".ucbr/policy.yaml", ".ucbr/templates/*"),
     "retention": (*_RECORDS, ".ucbr/tombstones.yaml"),
     "sar": (".ucbr/disclosures.yaml",),
+    "evidence": (".ucbr/disclosures.yaml",),
     "import": _RECORDS,
 }
 

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ucbr.domain import commitment
+from ucbr.domain.commitment import TRAILER
 from ucbr.domain.model import Case, PropertyRisk
 from ucbr.domain.problems import Problem
 from ucbr.domain.transitions import transition_problems
@@ -109,6 +111,9 @@ def _check_one(
         _frontline_check(commit, snaps, existed, sections, problem)
         return
     report.judged += 1
+    file_id = path.rsplit("/", 1)[-1].removesuffix(".yaml")
+    for message in commitment.problems(commit.trailer_all(TRAILER), file_id, before, after):
+        problem(message)
     day = policy_date(commit)
     if day is None:
         return
