@@ -113,7 +113,8 @@ def build(demo: Demo) -> str:
     first = "demo-manager"
     demo.ucbr(first, "2027-01-04", "init", str(demo.root), "--council",
               "West Exampleshire District Council", "--council-email",
-              "customer.relations@example.gov.uk")  # fmt: skip
+              "customer.relations@example.gov.uk", "--privacy-url",
+              "https://www.example.gov.uk/privacy/ucbr")  # fmt: skip
     for who, (role, name, post) in STAFF.items():
         key = subprocess.run(["ssh-keygen", "-y", "-f", str(demo.keys / f"{who}.txt")],
                              capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip

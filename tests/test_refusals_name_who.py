@@ -23,7 +23,7 @@ RUNS = {
     "staff add": WHO_MAY["staff-add"], "server init": ANY_KEY, "clone": ANY_KEY,
     "init": ANY_KEY, "sync": ANY_KEY, "audit": ANY_KEY, "lookup": ANY_KEY, "show": ANY_KEY,
     "keys new": ANY_KEY, "property": ANY_KEY, "server": ANY_KEY, "import": WHO_MAY["import"],
-    "letter": WHO_MAY["letter"],
+    "letter": WHO_MAY["letter"], "history": WHO_MAY["evidence"],
 }  # fmt: skip
 # Every message that names a command, by module and command: who reads it. A new message
 # naming a command is added here, once someone has checked its reader may run it.
@@ -51,6 +51,8 @@ READERS = {
     ("domain/policy/properties.py", "property review"): WHO_MAY["property-add"],
     ("domain/policy/approval.py", "staff add"): WHO_MAY["approve"],
     ("domain/policy/continuation.py", "staff add"): WHO_MAY["approve"],
+    ("cli/data.py", "history"): WHO_MAY["evidence"],  # evidence's help: the same readers
+    ("services/evidence/__init__.py", "history"): WHO_MAY["evidence"],
     ("domain/policy/ladder.py", "letter"): WHO_MAY["escalate"],  # step 3 waits for it
     ("domain/policy/appeals.py", "staff add"): WHO_MAY["appeal-decide"],
     ("domain/policy/incidents.py", "add-incident"): CASEWORK,  # frontline are told to ask
