@@ -26,10 +26,11 @@ from ucbr.errors import IntegrityError, UcbrError
 from ucbr.services.admin import drivers_installed
 from ucbr.storage import cache as section_cache
 from ucbr.storage import envelope
+from ucbr.storage.agefile import section_problem
 from ucbr.storage.reader import Opened, SectionReader
 from ucbr.storage.scan import stray_problems
 from ucbr.storage.store import Register, recipients_file
-from ucbr.storage.vault import Keyring, stanza_count
+from ucbr.storage.vault import Keyring
 from ucbr.storage.workers import run_chunks
 
 
@@ -116,12 +117,9 @@ def _check_file(reader: SectionReader, file_id: str, today: dt.date, report: Rep
         report.add(path, _message(exc, path), integrity=True)
         return
     for name, armored in env.sections.items():
-        if stanza_count(armored) != 1:
-            report.add(
-                path,
-                f"the {name} section is not encrypted to exactly its 1 tier key(s)",
-                integrity=True,
-            )
+        sealed = section_problem(armored)
+        if sealed is not None:
+            report.add(path, f"the {name} section {sealed}", integrity=True)
     sections: dict[str, BaseModel] = {}
     for name, section in opened.items():
         try:

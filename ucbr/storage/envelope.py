@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from ucbr.domain.model import FORMAT_VERSION
 from ucbr.domain.staff import SECTIONS
 from ucbr.errors import IntegrityError
-from ucbr.storage.vault import ARMOR_BEGIN, ARMOR_END
+from ucbr.storage.agefile import ARMOR_BEGIN, ARMOR_END, too_large
 from ucbr.storage.yamlio import load_strict, rt_dump, rt_load
 
 HEADER = (
@@ -68,6 +68,7 @@ def _armored(value: object, name: str, where: str) -> str:
 
 def parse(text: str, where: str) -> Envelope:
     """Check a file's envelope strictly: the right keys, and nothing but ciphertext in it."""
+    _bounded(text, where)
     data = load_strict(text, where)
     if not isinstance(data, dict) or set(data) != {"ucbr", "kind", "id", "sections"}:
         raise IntegrityError(f"{where}: expected exactly the keys ucbr, kind, id, sections")
@@ -93,6 +94,7 @@ def parse_fast(text: str, where: str, file_id: str) -> Envelope:
     and id by construction; only the armor lines remain to be checked. Any other file is
     parsed strictly.
     """
+    _bounded(text, where)
     sections: dict[str, str] = {}
     for name in SECTIONS:
         armored = fast_section(text, name)
@@ -105,6 +107,14 @@ def parse_fast(text: str, where: str, file_id: str) -> Envelope:
     for section, armor in sections.items():
         _armored(armor, section, where)
     return env
+
+
+def _bounded(text: str, where: str) -> None:
+    """Refuse a file over the size bound before reading it (armor is ASCII: a character a
+    byte, so a text within the bound in characters and made of armor is within it in bytes)."""
+    problem = too_large(len(text))
+    if problem is not None:
+        raise IntegrityError(f"{where}: {problem}")
 
 
 def fast_section(text: str, name: str) -> str | None:
