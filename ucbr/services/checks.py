@@ -24,6 +24,7 @@ from ucbr.domain.staff import SECTIONS, TIERS
 from ucbr.domain.views import sections_of
 from ucbr.errors import IntegrityError, UcbrError
 from ucbr.services.admin import drivers_installed
+from ucbr.services.rules import standing_problems
 from ucbr.storage import cache as section_cache
 from ucbr.storage import envelope
 from ucbr.storage.agefile import section_problem
@@ -74,6 +75,8 @@ def check_register(reg: Register, ring: Keyring, today: dt.date) -> Report:
 
 
 def _check_setup(reg: Register, ring: Keyring, report: Report) -> None:
+    for path, message in standing_problems(reg):
+        report.add(path, message, integrity=True)
     if not drivers_installed(reg.root):
         report.add(
             ".git/config",

@@ -19,6 +19,8 @@ from ucbr.domain.ids import new_id
 from ucbr.domain.permissions import Action
 from ucbr.domain.problems import Problem
 from ucbr.domain.staff import StaffMember
+from ucbr.errors import Refused
+from ucbr.services.rules import planned_problems
 from ucbr.storage import git
 from ucbr.storage.store import Register
 from ucbr.storage.vault import Keyring
@@ -99,8 +101,14 @@ class Session:
         )
 
     def commit(self, files: Mapping[str, str | bytes | None], message: git.CommitMessage) -> str:
-        """Write and commit ``files`` as this officer, signed; undone if the audit would
-        find a problem with the commit."""
+        """Write and commit ``files`` as this officer, signed: refused, with nothing written,
+        when they break an invariant of the register's own files; undone if the audit
+        would find a problem with the commit."""
+        problems = planned_problems(
+            self.reg, self.ring, files, message.action, self.actor, self.today
+        )
+        if problems:
+            raise Refused(f"this change breaks a rule of the register: {problems[0]}")
         return self.reg.commit_files(
             files, message, self.signer, lambda sha: self.check(self.reg, self.ring, sha)
         )
