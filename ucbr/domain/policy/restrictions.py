@@ -14,6 +14,7 @@ import datetime as dt
 
 from ucbr.domain.model import Restriction
 from ucbr.domain.policy.base import Ctx, refuse
+from ucbr.domain.staff import SERVICE_ROLES
 from ucbr.domain.views import review_limit
 
 # The details each kind takes, and those it cannot do without.
@@ -89,7 +90,7 @@ def check_contacts(restrictions: tuple[Restriction, ...], ctx: Ctx) -> None:
         if restriction.kind != "single_point_of_contact" or restriction.staff is None:
             continue
         member = ctx.staff.by_id(restriction.staff)
-        if member is None or member.role == "scheduler":
+        if member is None or member.role in SERVICE_ROLES:
             # The id is not echoed: whatever was typed in its place stays out of logs.
             raise refuse(
                 "the single point of contact (--spoc) is not a member of staff "
