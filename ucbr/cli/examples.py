@@ -83,7 +83,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         f"ucbr foi record {CASE} --request-ref FOI-2026-0412 --received 2026-11-20 "
         '--decision s14-1 --reasons "The same request, the fifth time this month."',
     ),
-    "server install-hook": ("ucbr server install-hook /srv/git/ucbr.git",),
+    "server install-hook": (
+        "ucbr server install-hook /srv/git/ucbr.git",
+        "ucbr server install-hook /srv/git/ucbr.git --audit-key /etc/ucbr/audit.key",
+    ),
     "settings show": ("ucbr settings show",),
     "cache clear": ("ucbr cache clear",),
     "settings set": (
