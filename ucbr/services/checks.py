@@ -17,9 +17,10 @@ from pydantic import BaseModel
 
 from ucbr.domain.faults import case_problems, property_problems
 from ucbr.domain.ids import file_path
+from ucbr.domain.invariants import PUBLISHED, Facts, Published, judge_all
 from ucbr.domain.model import Case, PropertyRisk
 from ucbr.domain.problems import Problem, exit_code_of
-from ucbr.domain.sections import Schedule
+from ucbr.domain.sections import CaseEntry, PropertyEntry, Schedule
 from ucbr.domain.staff import SECTIONS, TIERS
 from ucbr.domain.views import sections_of
 from ucbr.errors import IntegrityError, UcbrError
@@ -135,6 +136,7 @@ def _check_file(reader: SectionReader, file_id: str, today: dt.date, report: Rep
         _check_policy(record, reader.reg, today, report)
     elif isinstance(schedule := sections.get("schedule"), Schedule):
         _check_schedule(schedule, today, report, path)
+        _check_published(schedule, sections.get("entry"), reader.reg, report, path)
 
 
 def _check_schedule(schedule: Schedule, today: dt.date, report: Report, path: str) -> None:
@@ -143,6 +145,16 @@ def _check_schedule(schedule: Schedule, today: dt.date, report: Report, path: st
         if item.what in ("restriction_review", "property_review") and item.due < today:
             what = item.what.replace("_", " ")
             report.add(path, f"{schedule.id}: {what} overdue since {item.due.isoformat()}")
+
+
+def _check_published(
+    schedule: Schedule, entry: BaseModel | None, reg: Register, report: Report, path: str
+) -> None:
+    """What a key that cannot read the record can check: the schedule and entry agree."""
+    if isinstance(entry, (CaseEntry, PropertyEntry)):
+        facts = Facts(reg.cfg, reg.staff)
+        for message in judge_all(PUBLISHED, None, Published(schedule, entry), facts):
+            report.add(path, message, integrity=True)
 
 
 def _check_agreement(
