@@ -22,8 +22,8 @@ from ucbr.domain.sections import CaseEntry, PropertyEntry, Schedule
 from ucbr.domain.views import on_register
 
 FRONTLINE_CREATES = (
-    "A frontline officer's key cannot read records, so they may only report incidents on new "
-    "cases, which put no one on the register, and propose nothing for a property."
+    "A frontline officer's key cannot read records, so what they create puts no one on the "
+    "register and no property risk in force."
 )
 SECTIONS_AGREE = (
     "The schedule and the register entry are derived from the same record, so they say the "
