@@ -26,10 +26,15 @@ ARMOR_END = "-----END AGE ENCRYPTED FILE-----"
 # policy's fields allow (hundreds of incidents at 4,000 characters each) is well under it.
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_FILE_WORDS = "4 MiB"
-_VERSION = b"age-encryption.org/v1"
-_ARG = re.compile(rb"[\x21-\x7e]+")  # a stanza argument: visible ASCII, at least one
-_B64_LINE = re.compile(rb"[A-Za-z0-9+/]*")
-_COLUMNS = 64
+# The header, as age's format defines it: the version line; stanzas, each "-> " and its
+# arguments (visible ASCII) then a body of base64 lines, every one of 64 columns but the
+# last, which is shorter (and may be empty); then the MAC line.
+_HEADER = re.compile(
+    rb"age-encryption\.org/v1\n"
+    rb"((?:-> [\x21-\x7e]+(?: [\x21-\x7e]+)*\n(?:[A-Za-z0-9+/]{64}\n)*[A-Za-z0-9+/]{0,63}\n)*)"
+    rb"--- [A-Za-z0-9+/]{43}\n"
+)
+_STANZA_TYPE = re.compile(rb"^-> ([\x21-\x7e]+)", re.MULTILINE)
 # A payload is a 16-byte nonce and at least one chunk, which carries a 16-byte tag.
 _SHORTEST_PAYLOAD = 32
 SECTION_STANZA = "X25519"
@@ -61,33 +66,11 @@ def dearmor(armored: str) -> bytes | None:
 def header_stanzas(raw: bytes) -> list[str] | None:
     """The type of each recipient stanza of a binary age file (grease left out), in order;
     None when the file is not a well-formed age file."""
-    end = raw.find(b"\n--- ")
-    if end < 0:
+    header = _HEADER.match(raw)
+    if header is None or len(raw) - header.end() < _SHORTEST_PAYLOAD:
         return None
-    mac_end = raw.find(b"\n", end + 5)
-    if mac_end < 0 or mac_end - (end + 5) != 43 or len(raw) - (mac_end + 1) < _SHORTEST_PAYLOAD:
-        return None
-    lines = raw[:end].split(b"\n")
-    if lines[0] != _VERSION:
-        return None
-    found: list[str] = []
-    body_open = False
-    for line in lines[1:]:
-        if line.startswith(b"-> "):
-            if body_open:
-                return None  # the stanza before had no final short line
-            args = line[3:].split(b" ")
-            if not all(_ARG.fullmatch(arg) for arg in args):
-                return None
-            kind = args[0].decode()
-            if not kind.endswith("-grease"):
-                found.append(kind)
-            body_open = True
-        elif body_open and len(line) <= _COLUMNS and _B64_LINE.fullmatch(line):
-            body_open = len(line) == _COLUMNS  # a full line: the body goes on
-        else:
-            return None
-    return None if body_open else found
+    kinds = (kind.decode() for kind in _STANZA_TYPE.findall(header.group(1)))
+    return [kind for kind in kinds if not kind.endswith("-grease")]
 
 
 def section_problem(armored: str) -> str | None:

@@ -86,11 +86,14 @@ def _in_force(entry: CaseEntry | PropertyEntry) -> bool:
     return entry.on_register if isinstance(entry, CaseEntry) else entry.in_force
 
 
-def _off_register(entry: CaseEntry | PropertyEntry) -> CaseEntry | PropertyEntry:
-    """The entry of a file that is not on the register: its id, and nothing else."""
-    if isinstance(entry, CaseEntry):
-        return CaseEntry(id=entry.id, on_register=False)
-    return PropertyEntry(id=entry.id, in_force=False)
+def _shows_details(entry: CaseEntry | PropertyEntry) -> bool:
+    """Whether an entry holds anything but its id and whether it is on the register."""
+    fields = type(entry).model_fields
+    return any(
+        getattr(entry, name) != info.default
+        for name, info in fields.items()
+        if name not in ("id", "on_register", "in_force")
+    )
 
 
 def _sections_agree(before: Published | None, now: Published, facts: Facts) -> Iterator[str]:
@@ -102,7 +105,7 @@ def _sections_agree(before: Published | None, now: Published, facts: Facts) -> I
         return
     if schedule.on_register != _in_force(entry):
         yield "the schedule and the entry disagree on whether it is on the register"
-    elif not _in_force(entry) and entry != _off_register(entry):
+    elif not _in_force(entry) and _shows_details(entry):
         yield "the entry shows details of a file that is not on the register"
     elif schedule.next_review != entry.review_date:
         yield "the schedule and the entry disagree on the review date"
