@@ -7,8 +7,9 @@ GitLab or Gitea all run such hooks) and sets it to refuse rewritten or deleted h
 checks that need no key (trailers, the author's role and key at the parent, the
 signature, the policy date, what the commit may change, links and plaintext), checks
 the first administrator against the root of trust pinned in the server's git config, and
-refuses commits whose date is far from the moment they are received. It holds no key:
-records are judged by the officers' clones (``ucbr.services.trust``) and ``ucbr audit``.
+refuses commits whose date is far from the moment they are received. Without a key,
+records are judged by the officers' clones (``ucbr.services.trust``) and ``ucbr audit``;
+given an auditor's key, the hook judges them too (``ucbr.services.serverkey``).
 """
 
 from __future__ import annotations
