@@ -81,7 +81,7 @@ def parse(text: str, where: str) -> Envelope:
     if not isinstance(sections, dict) or set(sections) != set(SECTIONS):
         raise IntegrityError(f"{where}: expected the sections schedule, entry and record")
     file_id = str(data["id"])
-    armored = {name: _armored(sections[name], name, where) for name in SECTIONS}
+    armored: dict[str, str] = {name: _armored(sections[name], name, where) for name in SECTIONS}
     for name, armor in armored.items():
         problem = section_problem(armor)
         if problem is not None:
