@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.regkit import Reg, on_register, patched_env
-from tests.trust.forgery import record_of, sealed
+from tests.trust.forgery import record_of, sealed, stranger
 from tests.trust.test_attacks import forge, trailers
 from tests.trust.test_fail_closed import _lifted
 from tests.trust.test_rules_from_history import _rewrapped, _staff_text
@@ -150,3 +150,27 @@ def test_honest_work_breaks_no_invariant(reg: Reg) -> None:
     assert reg.run("ig", "audit").code == 0
     assert reg.run("front", "audit").code == 0
     assert reg.run("front", "check").code in (0, 5)
+
+
+def test_public_tier_keys_renewed_without_their_tier_keys_are_reported(reg: Reg) -> None:
+    """A removal by hand that publishes new public tier keys but keeps the old tier keys
+    (the leaver still opens them) passes the keyless rule, and is reported by a casework
+    audit: each tier key is not the key its public file names."""
+    directory = _directory_of(reg)
+    kept = StaffDirectory(staff=[m for m in directory.staff if m.id != "officer2"])
+    files = {".ucbr/staff.yaml": _staff_text(kept), **_rewrapped(reg, "mgr", kept)}
+    for tier in ("scheduler", "frontline", "casework"):
+        files[f".ucbr/recipients/{tier}.txt"] = f"{stranger()}\n"
+    message = trailers(reg, "staff-remove", "mgr") + "Ucbr-Staff: officer2\n"
+    sha = forge(reg, "mgr", message, files)
+    audited = reg.run("ig", "audit")
+    assert audited.code == 6 and "[leaver-loses-access]" not in audited.out
+    assert (
+        f"{sha} .ucbr/tiers/casework.age: the casework tier key is not the key "
+        ".ucbr/recipients/casework.txt names"
+    ) in audited.out
+
+
+def _directory_of(reg: Reg) -> StaffDirectory:
+    with patched_env(reg.env("mgr")):
+        return Register.open(reg.root).staff

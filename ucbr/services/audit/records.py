@@ -35,8 +35,10 @@ from ucbr.services.audit.rings import Rings
 from ucbr.services.audit.snapshots import Snapshots, parent_of
 from ucbr.storage import envelope, gitlog
 from ucbr.storage.gitlog import Commit
+from ucbr.storage.store import recipients_file, tier_key_file
 from ucbr.storage.vault import Keyring, decrypt_section
 
+TIER_FILES = (".ucbr/tiers/", ".ucbr/recipients/")
 RECORD_MODELS: dict[str, type[Case] | type[PropertyRisk]] = {
     "case": Case,
     "property": PropertyRisk,
@@ -87,10 +89,31 @@ def check_records(commits: Sequence[Commit], snaps: Snapshots, rings: Rings) -> 
     for commit in commits:
         if not commit.trailers or commit.is_merge:
             continue  # reported already, as a hand edit or a merge
+        if any(path.startswith(TIER_FILES) for path in commit.files):
+            _check_tier_keys(commit, rings, blobs, report)
         for path in commit.files:
             if path.startswith(RECORD_DIRS):
                 _check_one(commit, path, snaps, rings, blobs, report)
     return report
+
+
+def _check_tier_keys(
+    commit: Commit, rings: Rings, blobs: dict[str, bytes | None], report: RecordReport
+) -> None:
+    """Each tier key the caller opens at a commit that changed tier keys is the key its
+    public file names: otherwise what is sealed to the one cannot be opened with the other."""
+    rings.proven(blobs, commit.sha)  # reads the commit's public tier keys into ``blobs``
+    for tier, key in rings.at(blobs, commit.sha).tiers.items():
+        public = blobs.get(f"{commit.sha}:{recipients_file(tier)}") or b""
+        if str(key.to_public()) not in public.decode(errors="replace").split():
+            report.problems.append(
+                Problem(
+                    tier_key_file(tier),
+                    f"the {tier} tier key is not the key {recipients_file(tier)} names",
+                    severity="integrity",
+                    commit=commit.short,
+                )
+            )
 
 
 def _revision(
