@@ -121,10 +121,16 @@ def test_attack_the_servers_audit_key_refuses_a_record_sealed_to_a_stranger(reg:
 
 
 def test_the_hook_refuses_a_record_change_its_audit_key_cannot_judge(reg: Reg) -> None:
-    """Once the auditor is removed, the hook's key no longer holds the casework tier: it
-    refuses every record change rather than let one through unjudged."""
-    _server, olive, _otto = server_with_audit_key(reg)
+    """A leaver's removal, every record sealed again to new tier keys, is judged and taken;
+    once the auditor itself is removed, the hook's key no longer holds the casework tier:
+    it refuses every record change rather than let one through unjudged."""
+    server, olive, _otto = server_with_audit_key(reg)
     with ucbr_on_path():
+        olive.new_case("officer")
+        olive.ok("officer", "sync")
+        olive.ok("mgr", "staff", "remove", "officer2")
+        assert olive.ok("mgr", "sync").startswith("synced:")
+        assert server_main(reg, server) == olive.git("rev-parse", "HEAD").strip()
         olive.ok("mgr", "staff", "remove", "gate")
         olive.new_case("officer")
         pushed = push(olive, "officer")
