@@ -203,7 +203,8 @@ def restrict(
     case, _ = policy.escalate(case, req, w.ctx("officer", day))
     if approve_on is None:
         return case
-    case, decision = policy.approve(case, w.ctx(w.rng.choice(("mgr", "head")), approve_on))
+    # Approved by the manager, who imports the register: an import attests only its importer.
+    case, decision = policy.approve(case, w.ctx("mgr", approve_on))
     if w.rng.random() < 0.97:  # a few letters are never sent: a fault `check` should find
         kind = "contact-refused" if decision.step == "contact_refused" else "formal-warning"
         case = letter(w, case, kind, approve_on + w.days(0, 3), decision.id)

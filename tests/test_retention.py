@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import given
@@ -34,6 +35,8 @@ from ucbr.storage import git
 from ucbr.storage.envelope import relpath
 from ucbr.storage.store import Register
 from ucbr.storage.yamlio import load_strict
+
+R = TypeVar("R", Case, PropertyRisk)
 
 POLICY = "0123456789ab"
 CFG = PolicyConfig(council="Demo District Council (fictional)")
@@ -187,12 +190,29 @@ def prop(n: int, risks: Sequence[str], approved: str, condition: str | None = No
     )
 
 
-def put(reg: Reg, *records: Case | PropertyRisk, staff_id: str = "ig") -> None:
-    """Import hand-built records into a real register, as an administrator would."""
+def attested(record: R, staff_id: str) -> R:
+    """The record as its importer attests it: every decision in it approved, rejected or
+    decided by the importer (an import may claim no one else acted)."""
+
+    def decided(decision: Any) -> Any:
+        update = {f: staff_id for f in ("approved_by", "rejected_by") if getattr(decision, f)}
+        return decision.model_copy(update=update)
+
+    if isinstance(record, PropertyRisk):
+        return record.model_copy(update={"decision": decided(record.decision)})
+    appeals = [a.model_copy(update={"decided_by": staff_id}) if a.decided_by else a
+               for a in record.appeals]  # fmt: skip
+    decisions = [decided(d) for d in record.decisions]
+    return record.model_copy(update={"decisions": tuple(decisions), "appeals": tuple(appeals)})
+
+
+def put(reg: Reg, *records: Case | PropertyRisk, staff_id: str = "mgr") -> None:
+    """Import hand-built records into a real register, as an administrator would: the
+    decisions they hold are the importer's attestation."""
     with patched_env(reg.env(staff_id)):
         r = Register.open(reg.root)
         files: dict[str, str | bytes | None] = {}
-        for record in records:
+        for record in (attested(record, staff_id) for record in records):
             sections = sections_of(record, r.cfg)
             files[relpath(record.id)] = r.render(record.id, sections, None)
         ids = [record.id for record in records]

@@ -93,7 +93,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "ucbr server init /srv/git/ucbr.git --root ~/.config/ucbr/identity.key.pub",
         f"ucbr server init /srv/git/ucbr.git --root {KEY}",
     ),
-    "server install-hook": ("ucbr server install-hook /srv/git/ucbr.git",),
+    "server install-hook": (
+        "ucbr server install-hook /srv/git/ucbr.git",
+        "ucbr server install-hook /srv/git/ucbr.git --audit-key /etc/ucbr/audit.key",
+    ),
     "settings show": ("ucbr settings show",),
     "cache clear": ("ucbr cache clear",),
     "settings set": (

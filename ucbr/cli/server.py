@@ -47,11 +47,24 @@ def install_hook(
         str | None,
         typer.Option(help="The founding administrator's public key; default: the one it holds."),
     ] = None,
+    audit_key: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            help="The key file of an auditor member: the hook then judges records in full.",
+        ),
+    ] = None,
 ) -> None:
-    """Make the server refuse any push the audit would report, and any rewrite of history."""
-    key = server.install_hook(bare, root)
+    """Make the server refuse any push the audit would report, and any rewrite of history.
+
+    With --audit-key, the key file (0600) of a member with the role auditor, the server's
+    own, the hook also opens and judges every record pushed, as `ucbr audit` does.
+    """
+    key = server.install_hook(bare, root, audit_key)
     ui.out(f"installed the pre-receive hook in {bare.resolve()}")
     ui.out(f"root of trust: {fingerprint(key)}")
+    if audit_key is not None:
+        ui.out("records are judged with the audit key given")
 
 
 @server_app.command("check-push")

@@ -13,7 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ucbr.domain.values import ShortText, StaffId
 
-Role = Literal["frontline", "case_officer", "manager", "head_of_service", "ig_officer", "scheduler"]
+Role = Literal[
+    "frontline", "case_officer", "manager", "head_of_service", "ig_officer", "scheduler", "auditor"
+]
 ROLES: tuple[Role, ...] = (
     "frontline",
     "case_officer",
@@ -21,7 +23,11 @@ ROLES: tuple[Role, ...] = (
     "head_of_service",
     "ig_officer",
     "scheduler",
+    "auditor",
 )
+# Service accounts, not people: the morning job ("scheduler") and the server's audit key
+# ("auditor", which reads records to judge every push and may take no action at all).
+SERVICE_ROLES: frozenset[Role] = frozenset({"scheduler", "auditor"})
 Tier = Literal["scheduler", "frontline", "casework"]
 TIERS: tuple[Tier, ...] = ("scheduler", "frontline", "casework")
 
@@ -39,7 +45,8 @@ def tiers_held(tier: Tier) -> tuple[Tier, ...]:
 
 
 def tier_of(role: Role) -> Tier:
-    """The role decides the tier: scheduler and frontline are their own, the rest casework."""
+    """The role decides the tier: scheduler and frontline are their own, the rest casework
+    (an auditor reads whole records, as the audit must, but takes no action)."""
     if role == "scheduler":
         return "scheduler"
     if role == "frontline":

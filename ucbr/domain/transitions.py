@@ -195,6 +195,8 @@ def transition_problems(
         return [f"a {action} cannot create a {kind} record"]
     if before is not None and rule.only_new_file:
         return [f"a {action} may only create a {kind} record, not change one"]
+    if rule.may == ("*",) and not rule.must_not and not rule.values:
+        return []  # every field may be set, to any value, by anyone (an import)
     old, new = _fields(before or {}), _fields(after)
     problems: list[str] = []
     for path in sorted(set(old) | set(new)):

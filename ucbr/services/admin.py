@@ -11,7 +11,15 @@ import pyrage
 from ucbr.domain.permissions import ADMINISTRATORS as STAFF_ADMIN_ROLES
 from ucbr.domain.provenance import EARLIER_RECORDS
 from ucbr.domain.settings import PolicyConfig, policy_hash
-from ucbr.domain.staff import TIERS, Role, StaffDirectory, StaffMember, Tier, tiers_held
+from ucbr.domain.staff import (
+    SERVICE_ROLES,
+    TIERS,
+    Role,
+    StaffDirectory,
+    StaffMember,
+    Tier,
+    tiers_held,
+)
 from ucbr.domain.views import decision_in_force
 from ucbr.errors import AccessDenied, Refused
 from ucbr.services.session import Session
@@ -137,7 +145,7 @@ def member_keys(
         if not signing_key.startswith("ssh-ed25519 "):
             raise Refused("a signing key is an ssh-ed25519 public key")
         parse_recipient(signing_key)
-    if reg.cfg.require_signed_commits and role != "scheduler" and signing_key is None:
+    if reg.cfg.require_signed_commits and role not in SERVICE_ROLES and signing_key is None:
         raise Refused(
             "this register requires signed commits: give an ssh-ed25519 key "
             "(it both opens the register and signs), or --signing-key"

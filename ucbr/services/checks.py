@@ -18,19 +18,22 @@ from pydantic import BaseModel
 from ucbr.domain import invariants
 from ucbr.domain.faults import case_problems, property_problems
 from ucbr.domain.ids import file_path
+from ucbr.domain.invariants import PUBLISHED, Facts, Published, judge_all
 from ucbr.domain.model import Case, PropertyRisk
 from ucbr.domain.problems import Problem, exit_code_of
-from ucbr.domain.sections import Schedule
+from ucbr.domain.sections import CaseEntry, PropertyEntry, Schedule
 from ucbr.domain.staff import SECTIONS, TIERS
 from ucbr.domain.views import sections_of
 from ucbr.errors import IntegrityError, UcbrError
 from ucbr.services.admin import drivers_installed
+from ucbr.services.rules import standing_problems
 from ucbr.storage import cache as section_cache
 from ucbr.storage import envelope
+from ucbr.storage.agefile import section_problem
 from ucbr.storage.reader import Opened, SectionReader
 from ucbr.storage.scan import stray_problems
 from ucbr.storage.store import POLICY_FILE, Register, recipients_file
-from ucbr.storage.vault import Keyring, stanza_count
+from ucbr.storage.vault import Keyring
 from ucbr.storage.workers import run_chunks
 
 
@@ -80,6 +83,8 @@ def _check_setup(reg: Register, ring: Keyring, report: Report) -> None:
             "no privacy notice is set, so letters cannot be issued: a manager, head of service "
             "or IG officer sets it (settings set privacy_notice_url URL)",
         )
+    for path, message in standing_problems(reg):
+        report.add(path, message, integrity=True)
     if not drivers_installed(reg.root):
         report.add(
             ".git/config",
@@ -123,12 +128,9 @@ def _check_file(reader: SectionReader, file_id: str, today: dt.date, report: Rep
         report.add(path, _message(exc, path), integrity=True)
         return
     for name, armored in env.sections.items():
-        if stanza_count(armored) != 1:
-            report.add(
-                path,
-                f"the {name} section is not encrypted to exactly its 1 tier key(s)",
-                integrity=True,
-            )
+        sealed = section_problem(armored)
+        if sealed is not None:
+            report.add(path, f"the {name} section {sealed}", integrity=True)
     sections: dict[str, BaseModel] = {}
     for name, section in opened.items():
         try:
@@ -141,6 +143,7 @@ def _check_file(reader: SectionReader, file_id: str, today: dt.date, report: Rep
         _check_policy(record, reader.reg, today, report)
     elif isinstance(schedule := sections.get("schedule"), Schedule):
         _check_schedule(schedule, today, report, path)
+        _check_published(schedule, sections.get("entry"), reader.reg, report, path)
 
 
 def _check_schedule(schedule: Schedule, today: dt.date, report: Report, path: str) -> None:
@@ -149,6 +152,16 @@ def _check_schedule(schedule: Schedule, today: dt.date, report: Report, path: st
         if item.what in ("restriction_review", "property_review") and item.due < today:
             what = item.what.replace("_", " ")
             report.add(path, f"{schedule.id}: {what} overdue since {item.due.isoformat()}")
+
+
+def _check_published(
+    schedule: Schedule, entry: BaseModel | None, reg: Register, report: Report, path: str
+) -> None:
+    """What a key that cannot read the record can check: the schedule and entry agree."""
+    if isinstance(entry, (CaseEntry, PropertyEntry)):
+        facts = Facts(reg.cfg, reg.staff)
+        for message in judge_all(PUBLISHED, None, Published(schedule, entry), facts):
+            report.add(path, message, integrity=True)
 
 
 def _check_agreement(

@@ -29,7 +29,7 @@ from ucbr.domain import views
 from ucbr.domain.model import Case
 from ucbr.domain.permissions import ADMINISTRATORS as STAFF_ADMIN_ROLES
 from ucbr.domain.problems import Problem
-from ucbr.domain.staff import StaffDirectory
+from ucbr.domain.staff import SERVICE_ROLES, StaffDirectory
 from ucbr.domain.words import STEP_NAMES, long_date
 from ucbr.errors import Refused
 from ucbr.services.session import Session
@@ -123,7 +123,7 @@ def _staff_pattern(staff: StaffDirectory) -> re.Pattern[str] | None:
     for member in staff.staff:
         words += [rf"(?i:{re.escape(member.name)})", rf"(?i:{re.escape(member.email)})"]
         words.append(rf"\({re.escape(member.id)}\)")  # as plain.py names a single point of contact
-        if member.role != "scheduler":  # a service account's name is not a person's
+        if member.role not in SERVICE_ROLES:  # a service account's name is not a person's
             words += [rf"\b{re.escape(p)}\b" for p in member.name.split() if len(p) >= 3]
         if re.search(r"[0-9._-]", member.id):  # ids like "j.smith" or "officer2", never plain words
             words.append(rf"(?<![\w.-]){re.escape(member.id)}(?![\w-])")

@@ -7,8 +7,9 @@ GitLab or Gitea all run such hooks) and sets it to refuse rewritten or deleted h
 checks that need no key (trailers, the author's role and key at the parent, the
 signature, the policy date, what the commit may change, links and plaintext), checks
 the first administrator against the root of trust pinned in the server's git config, and
-refuses commits whose date is far from the moment they are received. It holds no key:
-records are judged by the officers' clones (``ucbr.services.trust``) and ``ucbr audit``.
+refuses commits whose date is far from the moment they are received. Without a key,
+records are judged by the officers' clones (``ucbr.services.trust``) and ``ucbr audit``;
+given an auditor's key, the hook judges them too (``ucbr.services.serverkey``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ucbr.domain.problems import Problem
 from ucbr.errors import Refused
 from ucbr.services.audit.root import ROOT_CONFIG, founder, founder_problems, key_of, root_key
 from ucbr.services.clock import now
+from ucbr.services.serverkey import IDENTITY_CONFIG, install_identity, server_rings, unjudged
 from ucbr.services.trust import judge
 from ucbr.storage import git, gitlog
 
@@ -37,9 +39,11 @@ exec {python} -m ucbr server check-push
 """
 
 
-def install_hook(bare: Path, given: str | None) -> str:
+def install_hook(bare: Path, given: str | None, identity: Path | None = None) -> str:
     """Install the pre-receive hook into the bare repository ``bare``; returns the root of
-    trust it will hold pushes to (given, or the first administrator already in it)."""
+    trust it will hold pushes to (given, or the first administrator already in it). With
+    ``identity``, the audit key of an auditor, the hook judges records in full; without
+    one, it judges everything but records (``ucbr.services.serverkey``)."""
     bare = bare.resolve()
     if git.run(bare, "rev-parse", "--is-bare-repository", check=False).stdout.strip() != b"true":
         raise Refused(f"{bare} is not a bare git repository (the council's server copy)")
@@ -48,6 +52,10 @@ def install_hook(bare: Path, given: str | None) -> str:
         raise Refused("give --root: the founding administrator's public key (ssh-ed25519 …)")
     if git.head(bare) is not None and founder_problems(bare, gitlog.log(bare), key):
         raise Refused("the repository's first administrator is not the root of trust given")
+    if identity is not None:
+        install_identity(bare, identity)
+    else:
+        git.run(bare, "config", "--unset-all", IDENTITY_CONFIG, check=False)
     git.run(bare, "config", ROOT_CONFIG, key)
     git.run(bare, "config", "receive.denyNonFastForwards", "true")
     git.run(bare, "config", "receive.denyDeletes", "true")
@@ -70,6 +78,7 @@ def check_push(bare: Path, updates: Iterable[str]) -> list[Problem]:
     """The problems of a push (git's ``old new ref`` lines); empty when it may be taken."""
     problems: list[Problem] = []
     received = now()
+    rings = server_rings(bare)
     for line in updates:
         _old, new, ref = line.split()
         if new == ZERO:
@@ -80,7 +89,8 @@ def check_push(bare: Path, updates: Iterable[str]) -> list[Problem]:
         if not shas:
             continue
         commits = [gitlog.log(bare, rev=sha, limit=1)[0] for sha in shas]
-        problems.extend(judge(bare, commits, None))
+        problems.extend(judge(bare, commits, rings))
+        problems.extend(unjudged(commits, rings) if rings is not None else [])
         problems.extend(_date_problems(commits, received))
         # A founding commit may arrive only with the first push, and must be the root's.
         problems.extend(founder_problems(bare, commits, None))

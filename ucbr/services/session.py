@@ -19,6 +19,8 @@ from ucbr.domain.ids import new_id
 from ucbr.domain.permissions import Action
 from ucbr.domain.problems import Problem
 from ucbr.domain.staff import StaffMember
+from ucbr.errors import Refused
+from ucbr.services.rules import planned_problems
 from ucbr.storage import git
 from ucbr.storage.store import Register
 from ucbr.storage.vault import Keyring
@@ -104,8 +106,14 @@ class Session:
         message: git.CommitMessage,
         also: Callable[[str], list[Problem]] | None = None,
     ) -> str:
-        """Write and commit ``files`` as this officer, signed; undone if the audit would
-        find a problem with the commit, or ``also`` one with what was made of it."""
+        """Write and commit ``files`` as this officer, signed: refused, with nothing written,
+        when they break an invariant of the register's own files; undone if the audit
+        would find a problem with the commit, or ``also`` one with what was made of it."""
+        problems = planned_problems(
+            self.reg, self.ring, files, message.action, self.actor, self.today
+        )
+        if problems:
+            raise Refused(f"this change breaks a rule of the register: {problems[0]}")
 
         def judged(sha: str) -> list[Problem]:
             found = self.check(self.reg, self.ring, sha)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from ucbr.domain.model import FORMAT_VERSION
 from ucbr.domain.staff import SECTIONS
 from ucbr.errors import IntegrityError
-from ucbr.storage.vault import ARMOR_BEGIN, ARMOR_END
+from ucbr.storage.agefile import ARMOR_BEGIN, ARMOR_END, section_problem, too_large
 from ucbr.storage.yamlio import load_strict, rt_dump, rt_load
 
 HEADER = (
@@ -67,7 +67,9 @@ def _armored(value: object, name: str, where: str) -> str:
 
 
 def parse(text: str, where: str) -> Envelope:
-    """Check a file's envelope strictly: the right keys, and nothing but ciphertext in it."""
+    """Check a file's envelope strictly: the right keys, nothing but ciphertext in it, and
+    each section a well-formed age file sealed to exactly one key."""
+    _bounded(text, where)
     data = load_strict(text, where)
     if not isinstance(data, dict) or set(data) != {"ucbr", "kind", "id", "sections"}:
         raise IntegrityError(f"{where}: expected exactly the keys ucbr, kind, id, sections")
@@ -79,20 +81,23 @@ def parse(text: str, where: str) -> Envelope:
     if not isinstance(sections, dict) or set(sections) != set(SECTIONS):
         raise IntegrityError(f"{where}: expected the sections schedule, entry and record")
     file_id = str(data["id"])
-    return Envelope(
-        kind=str(data["kind"]),
-        id=file_id,
-        sections={name: _armored(sections[name], name, where) for name in SECTIONS},
-    )
+    armored: dict[str, str] = {name: _armored(sections[name], name, where) for name in SECTIONS}
+    for name, armor in armored.items():
+        problem = section_problem(armor)
+        if problem is not None:
+            raise IntegrityError(f"{where}: section {name} {problem}")
+    return Envelope(kind=str(data["kind"]), id=file_id, sections=armored)
 
 
 def parse_fast(text: str, where: str, file_id: str) -> Envelope:
     """``parse``, without a YAML parse when the file is exactly what ``render`` writes for it.
 
     A file equal to the rendering of its own sections has the right keys, version, kind
-    and id by construction; only the armor lines remain to be checked. Any other file is
-    parsed strictly.
+    and id by construction; only the armor lines remain to be checked (each section's age
+    file is checked by whoever decrypts it, and by ``sealed.file_problem``). Any other
+    file is parsed strictly.
     """
+    _bounded(text, where)
     sections: dict[str, str] = {}
     for name in SECTIONS:
         armored = fast_section(text, name)
@@ -105,6 +110,14 @@ def parse_fast(text: str, where: str, file_id: str) -> Envelope:
     for section, armor in sections.items():
         _armored(armor, section, where)
     return env
+
+
+def _bounded(text: str, where: str) -> None:
+    """Refuse a file over the size bound before reading it (armor is ASCII: a character a
+    byte, so a text within the bound in characters and made of armor is within it in bytes)."""
+    problem = too_large(len(text))
+    if problem is not None:
+        raise IntegrityError(f"{where}: {problem}")
 
 
 def fast_section(text: str, name: str) -> str | None:

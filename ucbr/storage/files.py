@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from ucbr.domain.explain import plain_errors
 from ucbr.errors import IntegrityError, NotFound
+from ucbr.storage.agefile import MAX_FILE_BYTES, too_large
 from ucbr.storage.yamlio import dump_plain
 
 M = TypeVar("M", bound=BaseModel)
@@ -42,7 +43,8 @@ def encode(model: BaseModel) -> bytes:
 
 def read_register_file(path: Path | str, where: str, file_id: str) -> bytes:
     """A case or property file's bytes, never through a link: ``NotFound`` when there is no
-    such file, ``IntegrityError`` when it is a link, a folder or cannot be read."""
+    such file, ``IntegrityError`` when it is a link, a folder, larger than a register file
+    may be, or cannot be read."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     except FileNotFoundError:
@@ -54,9 +56,13 @@ def read_register_file(path: Path | str, where: str, file_id: str) -> bytes:
         raise IntegrityError(f"{where}: cannot be read ({reason})") from None
     with os.fdopen(fd, "rb") as fh:
         try:
-            return fh.read()
+            raw = fh.read(MAX_FILE_BYTES + 1)
         except IsADirectoryError:
             raise IntegrityError(f"{where}: is not a file") from None
+    problem = too_large(len(raw))
+    if problem is not None:
+        raise IntegrityError(f"{where}: {problem}")
+    return raw
 
 
 def register_text(raw: bytes, where: str) -> str:

@@ -25,6 +25,9 @@ import pyrage
 
 from ucbr.domain.staff import SECTION_KEY, TIERS, Tier
 from ucbr.errors import AccessDenied, IntegrityError, Refused
+from ucbr.storage.agefile import ARMOR_BEGIN as ARMOR_BEGIN
+from ucbr.storage.agefile import ARMOR_END as ARMOR_END
+from ucbr.storage.agefile import dearmor, header_stanzas, section_problem, tier_key_problem
 from ucbr.storage.private import create_private_file
 from ucbr.storage.sshkeys import is_locked, public_key_of
 
@@ -33,8 +36,6 @@ Identity: TypeAlias = Union[pyrage.x25519.Identity, pyrage.ssh.Identity]  # noqa
 Recipient: TypeAlias = Union[pyrage.x25519.Recipient, pyrage.ssh.Recipient]  # noqa: UP007
 # The start of an age identity line (bech32 "AGE-SECRET-KEY-" then "1" and the key).
 SECRET_KEY_PREFIX = "AGE-SECRET-KEY-"
-ARMOR_BEGIN = "-----BEGIN AGE ENCRYPTED FILE-----"
-ARMOR_END = "-----END AGE ENCRYPTED FILE-----"
 
 
 def parse_recipient(text: str) -> Recipient:
@@ -134,28 +135,6 @@ def encrypt(plaintext: bytes, recipients: Sequence[Recipient]) -> str:
     return armored.decode()
 
 
-def dearmor(armored: str) -> bytes | None:
-    """The binary age file inside canonical armor (as age writes it), or None.
-
-    pyrage reads armor itself, but a fifth slower than this; anything not in canonical
-    form (64-column lines, exact padding) is left to pyrage, which says what is wrong.
-    """
-    text = armored.strip()
-    head, tail = len(ARMOR_BEGIN) + 1, len(ARMOR_END) + 1
-    if not (text.startswith(ARMOR_BEGIN + "\n") and text.endswith("\n" + ARMOR_END)):
-        return None
-    body = text[head:-tail]
-    joined = body.replace("\n", "")
-    # Canonical: a newline after every 64 characters, and after none of the others.
-    if not joined or body.count("\n") != (len(joined) - 1) // 64 or body[64::65].strip("\n"):
-        return None
-    try:
-        raw = base64.b64decode(joined, validate=True)
-    except ValueError:
-        return None
-    return raw if base64.b64encode(raw) == joined.encode() else None
-
-
 def decrypt(armored: str, identities: Sequence[Identity]) -> bytes | None:
     """The plaintext, or None when none of ``identities`` is a recipient."""
     try:
@@ -164,6 +143,24 @@ def decrypt(armored: str, identities: Sequence[Identity]) -> bytes | None:
         if "No matching keys" in str(exc):
             return None
         raise IntegrityError("a section is corrupted and will not decrypt") from None
+    return plain
+
+
+def decrypt_section(
+    armored: str, identities: Sequence[Identity], where: str = "a section"
+) -> bytes | None:
+    """A section's plaintext, or None when none of ``identities`` is its recipient; an
+    ``IntegrityError`` when it is not a well-formed age file sealed to exactly one key."""
+    raw = dearmor(armored)
+    kinds = header_stanzas(raw) if raw is not None else None
+    if kinds != ["X25519"]:
+        raise IntegrityError(f"{where} {section_problem(armored) or 'is not a sealed section'}")
+    try:
+        plain: bytes = pyrage.decrypt(raw, list(identities))
+    except pyrage.DecryptError as exc:
+        if "No matching keys" in str(exc):
+            return None
+        raise IntegrityError(f"{where} is corrupted and will not decrypt") from None
     return plain
 
 
@@ -229,7 +226,7 @@ class Keyring:
 
     def open(self, section: str, armored: str) -> bytes:
         """Decrypt a section; an ``IntegrityError`` when it is not sealed to its tier key."""
-        plain = decrypt(armored, self.identities_for(section))
+        plain = decrypt_section(armored, self.identities_for(section), f"a {section} section")
         if plain is None:
             raise IntegrityError(f"a {section} section is not encrypted to its tier keys")
         return plain
@@ -250,6 +247,9 @@ def unlock(wrapped: Mapping[Tier, str], identities: Sequence[Identity]) -> Keyri
         armored = wrapped.get(tier)
         if not armored:
             continue
+        problem = tier_key_problem(armored)
+        if problem is not None:
+            raise IntegrityError(f"the {tier} tier key {problem}")
         plain = decrypt(armored, identities)
         if plain is not None:
             ring.tiers[tier] = parse_tier_key(plain)

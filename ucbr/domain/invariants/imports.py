@@ -1,4 +1,11 @@
-"""The invariants of records brought in by ``ucbr import``: what an import may claim."""
+"""The invariants of records brought in by ``ucbr import``: what an import may claim.
+
+An imported record is the importing administrator's attestation of what the council's
+old system held. It may carry decisions, but it cannot make anyone else their author
+after the fact: every decision it records as approved, rejected or decided is recorded
+as approved, rejected or decided by the importer, whose signed commit vouches for it;
+everyone else it names is earlier-records, with the sheet's names kept as data.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ucbr.domain.invariants.base import Facts, Invariant
-from ucbr.domain.model import Case
+from ucbr.domain.model import Case, PropertyRisk
 from ucbr.domain.provenance import EARLIER_RECORDS
 
 # The fields that say who reported, proposed, recorded, lodged, reviewed or sent an item.
@@ -19,6 +26,11 @@ IMPORT_NAMES_NO_OFFICER = (
 IMPORT_MARKED = (
     "A case an import brings in says so, naming the administrator who imported it, and every "
     "item in it keeps the row it came from."
+)
+IMPORTER_ATTESTS = (
+    "An import may record a decision as approved, rejected or decided only by the officer "
+    "who imports it: an imported approval is the importer's attestation, never a claim that "
+    "someone else acted."
 )
 ONLY_IMPORTS_ARE_IMPORTED = (
     "Only an import marks an item as brought in from earlier records: what any other action "
@@ -71,8 +83,47 @@ def _only_imports(before: Case | None, case: Case, facts: Facts) -> Iterator[str
         yield f"a {facts.action} changed how {case.id} says it was imported"
 
 
+def _case_deciders(case: Case) -> Iterator[tuple[str, str]]:
+    for decision in case.decisions:
+        for who in (decision.approved_by, decision.rejected_by):
+            if who is not None:
+                yield f"decision {decision.id}", who
+    for review in case.reviews:
+        for who in (review.approved_by, review.rejected_by):
+            if who is not None:
+                yield f"review {review.id}", who
+    for appeal in case.appeals:
+        if appeal.decided_by is not None:
+            yield f"appeal {appeal.id}", appeal.decided_by
+
+
+def _property_deciders(prop: PropertyRisk) -> Iterator[tuple[str, str]]:
+    for decision in (prop.decision, *([prop.proposal.decision] if prop.proposal else [])):
+        for who in (decision.approved_by, decision.rejected_by):
+            if who is not None:
+                yield f"property risk {prop.id}", who
+
+
+def _importer_attests(
+    before: Case | PropertyRisk | None, record: Case | PropertyRisk, facts: Facts
+) -> Iterator[str]:
+    del before
+    if facts.action != "import" or facts.actor is None:
+        return
+    found = _case_deciders(record) if isinstance(record, Case) else _property_deciders(record)
+    for what, who in found:
+        if who != facts.actor.id:
+            yield f"the import records {what} as decided by {who}, not by its importer"
+
+
 CASE: tuple[Invariant[Case], ...] = (
+    Invariant("import-attests-only-its-importer", IMPORTER_ATTESTS, "case", _importer_attests),
     Invariant("import-names-no-officer", IMPORT_NAMES_NO_OFFICER, "case", _names_no_officer),
     Invariant("import-marked", IMPORT_MARKED, "case", _marked),
     Invariant("only-imports-are-imported", ONLY_IMPORTS_ARE_IMPORTED, "case", _only_imports),
+)
+PROPERTY: tuple[Invariant[PropertyRisk], ...] = (
+    Invariant(
+        "import-attests-only-its-importer-property", IMPORTER_ATTESTS, "property", _importer_attests
+    ),
 )

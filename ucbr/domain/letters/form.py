@@ -26,6 +26,7 @@ ROLE_TITLES = {
     "head_of_service": "Head of Service",
     "ig_officer": "Information Governance Officer",
     "scheduler": "",
+    "auditor": "",
 }
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 
 from ucbr.domain.model import Restriction
 from ucbr.domain.policy.base import Ctx, refuse
-from ucbr.domain.staff import StaffDirectory
+from ucbr.domain.staff import SERVICE_ROLES, StaffDirectory
 from ucbr.domain.views import review_limit
 
 # The details each kind takes, and those it cannot do without.
@@ -94,7 +94,7 @@ def reads_the_entry(restriction: Restriction, staff: StaffDirectory) -> bool:
     if restriction.kind != "single_point_of_contact" or restriction.staff is None:
         return True
     member = staff.by_id(restriction.staff)
-    return member is not None and member.role != "scheduler"
+    return member is not None and member.role not in SERVICE_ROLES
 
 
 def check_contacts(restrictions: tuple[Restriction, ...], staff: StaffDirectory) -> None:

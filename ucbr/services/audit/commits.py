@@ -21,6 +21,7 @@ from ucbr.services.audit.access import (
     directory_problems,
     path_problems,
 )
+from ucbr.services.audit.rules import register_problems
 from ucbr.services.audit.signatures import Signature, signature_problem, signatures
 from ucbr.services.audit.snapshots import Snapshots, parent_of
 from ucbr.storage.gitlog import Commit
@@ -77,6 +78,7 @@ def check_commit(
             *clock_problems(commit),
             *path_problems(commit),
             *directory_problems(commit, snaps),
+            *register_problems(commit, snaps),
         ]
         for message in messages:
             problem(where(commit), message)

@@ -11,20 +11,19 @@ import re
 from pathlib import Path
 
 from ucbr.domain.problems import Problem
-from ucbr.errors import Refused, UcbrError
-from ucbr.storage import envelope, gitlog
+from ucbr.errors import Refused
+from ucbr.storage import gitlog
+from ucbr.storage.sealed import file_problem
 from ucbr.storage.store import POLICY_FILE, STAFF_FILE
-from ucbr.storage.vault import ARMOR_BEGIN, ARMOR_END, parse_recipient
+from ucbr.storage.vault import parse_recipient
 
 RECORD_DIRS = ("cases/", "properties/")
-_ARMOR_BODY = re.compile(r"^[A-Za-z0-9+/=]*$")
 # Keys that hold personal data in a record; seen outside an age section, they are plaintext.
 _PERSONAL = re.compile(
     r"^\s*-?\s*(name|aliases|address|postcode|email|emails|phone|phones|date_of_birth"
     r"|summary|person)\s*:",
     re.MULTILINE,
 )
-_HEADER_LINES = frozenset(envelope.HEADER.splitlines())
 
 
 def scan_plaintext(root: Path) -> list[Problem]:
@@ -42,33 +41,19 @@ def scan_plaintext(root: Path) -> list[Problem]:
 
 def blob_problem(path: str, data: bytes) -> str | None:
     """What is wrong with one stored file version at ``path``, or None."""
+    problem = file_problem(path, data)
+    if problem is not None or path.startswith((*RECORD_DIRS, ".ucbr/tiers/")):
+        return problem
     try:
         text = data.decode()
     except UnicodeDecodeError:
-        return "is not text" if path.startswith((*RECORD_DIRS, ".ucbr/")) else None
-    if path.startswith(RECORD_DIRS):
-        return _record_problem(path, text)
+        return "is not text" if path.startswith(".ucbr/") else None
     if path.startswith(".ucbr/recipients/"):
         return _recipients_problem(text)
-    if path.startswith(".ucbr/tiers/"):
-        return _armor_problem(text)
     if path in (STAFF_FILE, POLICY_FILE, ".gitattributes", ".gitignore"):
         return None
     if _PERSONAL.search(text):
         return "holds personal-data-shaped fields outside an age section"
-    return None
-
-
-def _record_problem(path: str, text: str) -> str | None:
-    try:
-        env = envelope.parse(text, path)
-    except UcbrError as exc:
-        return f"is not sealed: {str(exc).removeprefix(f'{path}: ')}"
-    if envelope.relpath(env.id) != path:
-        return "holds a file whose id is not its name"
-    comments = {ln for ln in text.splitlines() if ln.lstrip().startswith("#")}
-    if comments - _HEADER_LINES:
-        return "holds a comment ucbr did not write"
     return None
 
 
@@ -84,13 +69,4 @@ def _recipients_problem(text: str) -> str | None:
         except Refused:
             pass
         return "holds something other than comments and age public keys"
-    return None
-
-
-def _armor_problem(text: str) -> str | None:
-    lines = text.strip().splitlines()
-    if len(lines) < 3 or lines[0] != ARMOR_BEGIN or lines[-1] != ARMOR_END:
-        return "is not an armored age file"
-    if not all(_ARMOR_BODY.match(ln) for ln in lines[1:-1]):
-        return "holds text outside the age armor"
     return None
