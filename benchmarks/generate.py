@@ -27,6 +27,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from ucbr.domain import policy
+from ucbr.domain.attest import attest
 from ucbr.domain.dates import add_months
 from ucbr.domain.ids import CROCKFORD
 from ucbr.domain.model import BEHAVIOURS, Case, LetterIssued, Person, PropertyRisk, Restriction
@@ -177,13 +178,14 @@ def restrictions(w: World) -> tuple[Restriction, ...]:
 # --- the ladder ---------------------------------------------------------------------------
 
 
-def warn(w: World, case: Case, day: dt.date, to: str) -> Case:
+def warn(w: World, case: Case, day: dt.date, to: str, sent: bool = False) -> Case:
     case, inc = incident(w, case, day)
     note = "Told the caller the behaviour was unacceptable." if to == "verbal_warning" else None
     req = policy.EscalationRequest(incidents=(inc,), note=note)
     case, decision = policy.escalate(case, req, w.ctx("officer", day))
-    if to == "informal_written_warning" and w.rng.random() < 0.95:
-        # Step 2's letter, sent within a few days; a few never are, for `check` to find.
+    if to == "informal_written_warning" and (sent or w.rng.random() < 0.95):
+        # Step 2's letter, sent within a few days; a few never are, for `check` to find
+        # (but always before step 3, which follows only once it has gone).
         case = letter(w, case, "informal-warning", day + w.days(0, 3), decision.id)
     return case
 
@@ -244,7 +246,7 @@ def warned_up_to_formal(w: World, case: Case, formal_on: dt.date) -> Case:
     informal_on = formal_on - w.days(20, 60)
     verbal_on = informal_on - w.days(20, 60)
     case = warn(w, case, verbal_on, "verbal_warning")
-    return warn(w, case, informal_on, "informal_written_warning")
+    return warn(w, case, informal_on, "informal_written_warning", sent=True)
 
 
 def formal(w: World, case: Case, proposed_on: dt.date, due: dt.date) -> Case:
@@ -359,6 +361,9 @@ def build_property(w: World, property_id: str) -> PropertyRisk:
 
 # --- writing ---------------------------------------------------------------------------------
 
+# What the generated register is imported from: no file, so a name for it, hashed.
+SOURCE = hashlib.sha256(b"ucbr benchmark: a generated register").hexdigest()
+
 
 def write_chunk(root: str, today: str, seed: int, ids: list[str]) -> list[str]:
     """Build, encrypt and write the files of ``ids``; returns their paths in the register."""
@@ -367,7 +372,8 @@ def write_chunk(root: str, today: str, seed: int, ids: list[str]) -> list[str]:
     w = World(reg.cfg, reg.policy_hash, staff, dt.date.fromisoformat(today), random.Random(seed))
     files: dict[str, str] = {}
     for file_id in ids:
-        record = build_case(w, file_id) if file_id.startswith("C-") else build_property(w, file_id)
+        built = build_case(w, file_id) if file_id.startswith("C-") else build_property(w, file_id)
+        record = attest(built, "mgr", w.today, SOURCE)  # an import, attested by the manager
         sections = sections_of(record, reg.cfg)
         files[relpath(file_id)] = reg.render(file_id, sections, None)
     # write_file syncs each file to disk; threads overlap those waits.
@@ -453,9 +459,8 @@ def make_staff(root: Path, keys: Path, today: dt.date) -> None:
 def commit_all(root: Path, ids: list[str], keys: Path, today: dt.date) -> None:
     """Commit every generated file as one import by the manager, signed with their key."""
     reg = Register.open(root)
-    source = hashlib.sha256(" ".join(ids).encode()).hexdigest()  # what it was made from
     message = git.CommitMessage("import", "", officer="mgr", policy=reg.policy_hash, day=today,
-                                ids=ids, extra=[("Ucbr-Source", source)])  # fmt: skip
+                                ids=ids, extra=[("Ucbr-Source", SOURCE)])  # fmt: skip
     signer = git.Signer(key_file=(keys / "mgr.txt").resolve())
     with acting_as("mgr"):
         # The folders, not 10,000 paths: a command line that long would pass ARG_MAX.

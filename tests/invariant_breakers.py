@@ -1,7 +1,8 @@
 """One broken record per invariant: a sound record from the policy, with one rule broken.
 
 Each breaker returns (before, after, action): the record as it was, as a hand-made change
-left it, and the action that change claims. ``tests/test_invariants.py`` shows each is
+left it, and the action that change claims; ``ACTORS`` names who makes it, where that is
+not the manager. ``tests/test_invariants.py`` shows each is
 refused on write, flagged by ``check`` and reported by the audit; a new invariant with no
 breaker here fails that test.
 """
@@ -138,6 +139,23 @@ def _only_imports() -> Broken:
     return registered_case()[0], case.model_copy(update={"incidents": marked}), "add-incident"
 
 
+def _import_attests() -> Broken:
+    case, _ = registered_case()  # approved by the manager, imported by another
+    return None, case, "import"
+
+
+def _import_attests_property() -> Broken:
+    return None, policy.approve_property(proposed_property(), ctx("manager")), "import"
+
+
+def _frontline_case() -> Broken:
+    return None, registered_case()[0], "add-incident"
+
+
+def _frontline_property() -> Broken:
+    return None, policy.approve_property(proposed_property(), ctx("manager")), "property-add"
+
+
 def _property_four_eyes() -> Broken:
     prop = policy.approve_property(proposed_property(), ctx("manager"))
     forged = prop.model_copy(
@@ -176,8 +194,19 @@ BREAKERS: dict[str, Callable[[], Broken]] = {
     "import-names-no-officer": _import_names,
     "import-marked": _import_marked,
     "only-imports-are-imported": _only_imports,
+    "import-attests-only-its-importer": _import_attests,
+    "import-attests-only-its-importer-property": _import_attests_property,
+    "frontline-creates-off-register": _frontline_case,
+    "frontline-creates-no-property-risk": _frontline_property,
     "property-four-eyes": _property_four_eyes,
     "property-approver": _property_approver,
     "special-category-condition": _special_category,
     "property-reviewed": _property_reviewed,
+}
+# Who makes the breaking change, where it is not the manager.
+ACTORS: dict[str, str] = {
+    "import-attests-only-its-importer": "head",
+    "import-attests-only-its-importer-property": "head",
+    "frontline-creates-off-register": "front",
+    "frontline-creates-no-property-risk": "front",
 }

@@ -130,12 +130,17 @@ def test_an_import_attests_only_its_importer() -> None:
     """An imported decision approved by anyone but the importer is a claim nobody made;
     approved by the importer, it is their attestation; only imports are judged."""
     case, _ = registered_case()  # approved by "manager"
-    assert record_problems(None, case, facts("import", "head")) == [
+
+    def attests(action: str, who: str) -> list[str]:
+        found = record_problems(None, case, facts(action, who))
+        return [m for m in found if m.endswith("[import-attests-only-its-importer]")]
+
+    assert attests("import", "head") == [
         f"the import records decision {case.decisions[-1].id} as decided by manager, not by "
         "its importer [import-attests-only-its-importer]"
     ]
-    assert record_problems(None, case, facts("import", "manager")) == []
-    assert record_problems(None, case, facts("add-incident", "head")) == []
+    assert attests("import", "manager") == []
+    assert attests("add-incident", "head") == []
     prop = policy.approve_property(proposed_property(), ctx("manager"))
     assert (
         "[import-attests-only-its-importer-property]"

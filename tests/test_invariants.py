@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.invariant_breakers import BREAKERS
+from tests.invariant_breakers import ACTORS, BREAKERS
 from tests.policy_helpers import CFG, STAFF, proposed_property, registered_case, staff
 from ucbr.domain import invariants
 from ucbr.domain.invariants import Facts, record_problems
@@ -25,7 +25,8 @@ def test_each_invariant_catches_its_breach(name: str) -> None:
     """The record each breaker makes breaks exactly the invariant it is named for (and the
     message names it)."""
     before, after, action = BREAKERS[name]()
-    found = record_problems(before, after, Facts(CFG, STAFF, action, staff("manager")))
+    actor = staff(ACTORS.get(name, "manager"))
+    found = record_problems(before, after, Facts(CFG, STAFF, action, actor))
     assert any(message.endswith(f"[{name}]") for message in found), found
 
 

@@ -51,6 +51,7 @@ READERS = {
     ("domain/policy/properties.py", "property review"): WHO_MAY["property-add"],
     ("domain/policy/approval.py", "staff add"): WHO_MAY["approve"],
     ("domain/policy/continuation.py", "staff add"): WHO_MAY["approve"],
+    ("services/serverkey.py", "staff add"): WHO_MAY["staff-add"],  # whoever runs the server
     ("cli/data.py", "history"): WHO_MAY["evidence"],  # evidence's help: the same readers
     ("services/evidence/__init__.py", "history"): WHO_MAY["evidence"],
     ("domain/policy/ladder.py", "letter"): WHO_MAY["escalate"],  # step 3 waits for it

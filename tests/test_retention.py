@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.regkit import Reg, patched_env
+from ucbr.domain.attest import attest
 from ucbr.domain.model import (
     Appeal,
     Case,
@@ -191,19 +192,8 @@ def prop(n: int, risks: Sequence[str], approved: str, condition: str | None = No
 
 
 def attested(record: R, staff_id: str) -> R:
-    """The record as its importer attests it: every decision in it approved, rejected or
-    decided by the importer (an import may claim no one else acted)."""
-
-    def decided(decision: Any) -> Any:
-        update = {f: staff_id for f in ("approved_by", "rejected_by") if getattr(decision, f)}
-        return decision.model_copy(update=update)
-
-    if isinstance(record, PropertyRisk):
-        return record.model_copy(update={"decision": decided(record.decision)})
-    appeals = [a.model_copy(update={"decided_by": staff_id}) if a.decided_by else a
-               for a in record.appeals]  # fmt: skip
-    decisions = [decided(d) for d in record.decisions]
-    return record.model_copy(update={"decisions": tuple(decisions), "appeals": tuple(appeals)})
+    """The record as its importer attests it (``ucbr.domain.attest``)."""
+    return attest(record, staff_id, dt.date(2026, 11, 28), "0" * 64)
 
 
 def put(reg: Reg, *records: Case | PropertyRisk, staff_id: str = "mgr") -> None:

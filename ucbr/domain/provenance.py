@@ -23,7 +23,7 @@ EARLIER_RECORDS = "earlier-records"
 class Earlier(Strict):
     """An item ``ucbr import`` brought in: its row, and who the earlier records say acted."""
 
-    row: int = Field(ge=1)
+    row: int | None = Field(default=None, ge=1)  # None: not from a sheet (another system)
     officer: ShortText | None = None  # who reported, gave, recorded, reviewed or sent it
     approver: ShortText | None = None  # who approved the decision, or decided the appeal
 

@@ -90,7 +90,9 @@ def _holds(rule: Callable[..., object], *args: object) -> str | None:
 
 
 def _imported(item: object) -> bool:
-    """An item brought in by ``ucbr import``: an attestation, judged by its own rules."""
+    """An item brought in by ``ucbr import``: the importer's attestation of what was done
+    before ucbr, judged by the import's own rules (``invariants.imports``), not by the
+    rules of how ucbr's commands make decisions."""
     return getattr(item, "imported", None) is not None
 
 
@@ -185,6 +187,8 @@ def _ladder(before: Case | None, case: Case, facts: Facts) -> Iterator[str]:
     for decision in case.decisions:
         if decision.variation_of is not None or decision.status == "rejected":
             continue
+        if _imported(decision):
+            continue
         then = as_it_stood(case, decision)
         found = _holds(_replay, then, decision)
         if found is not None:
@@ -194,6 +198,8 @@ def _ladder(before: Case | None, case: Case, facts: Facts) -> Iterator[str]:
 def _terms(before: Case | None, case: Case, facts: Facts) -> Iterator[str]:
     """A restricting decision carries every term; a warning carries none."""
     for decision in case.decisions:
+        if _imported(decision):
+            continue
         req = _request(decision)
         if decision.step in RESTRICTING_STEPS:
             missing = missing_terms(req, decision.scope)
@@ -244,10 +250,10 @@ def _removed_on_significant_change(before: Case | None, case: Case, facts: Facts
     """Lifting, or ending a restriction at review, needs a significant change; refusing
     contact ends none. A restriction past its own end date is not removed by dropping it."""
     for review in case.reviews:
-        if review.outcome == "lift" and not review.significant_change:
+        if review.outcome == "lift" and not review.significant_change and not _imported(review):
             yield f"review {review.id} lifted the restriction with no significant change"
     for decision in case.decisions:
-        if decision.status == "rejected":
+        if decision.status == "rejected" or _imported(decision):
             continue
         earlier = predecessor(case, decision)
         if earlier is None and decision.status == "proposed":
