@@ -200,7 +200,7 @@ def test_the_bundle_is_a_disclosure_the_audit_lists(made: Made) -> None:
         "withheld": [
             f"incidents[{row}].by_representative" for row in incident_with_representative(made)
         ]
-        + ["not_a_duplicate"],
+        + ["not_a_duplicate", "person.representatives"],
         "manifest_sha256": manifest,
     }
     audited = reg.run("ig", "audit")
@@ -228,6 +228,7 @@ def test_third_parties_and_other_customers_never_appear(made: Made) -> None:
     assert withheld == {
         f"incidents[{incident_with_representative(made)[0]}].by_representative": "third party",
         "not_a_duplicate": "another person",
+        "person.representatives": "third party",
     }
     assert report["record"]["not_a_duplicate"] == "[redacted: another person]"
     salt = json.loads(made.reg.ok("ig", "show", made.ladder.case, "--json"))["record"]["salt"]

@@ -357,7 +357,7 @@ def adjustments(
     from ucbr.domain.views import decision_in_force
 
     case = casework.add_adjustment(options(ctx).session(), case_id, add, note)
-    warn_free_text(ctx, note=note)
+    warn_free_text(ctx, health_fields=frozenset({"note"}), note=note)
     report(
         ctx, json, f"{case.id}: adjustment recorded: {ui.words(add)}", case=case.id, adjustment=add
     )

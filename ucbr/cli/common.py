@@ -273,7 +273,11 @@ def parse_date(value: str, what: str) -> dt.date:
         raise Refused(str(exc)) from None
 
 
-def warn_free_text(ctx: typer.Context, **texts: str | None) -> None:
+def warn_free_text(
+    ctx: typer.Context,
+    health_fields: frozenset[str] = frozenset({"condition"}),
+    **texts: str | None,
+) -> None:
     """Warn (on stderr, without echoing it) when free text holds identifiers.
 
     Summaries and notes are narratives; e-mails, phones, NI numbers and postcodes have
@@ -285,7 +289,10 @@ def warn_free_text(ctx: typer.Context, **texts: str | None) -> None:
 
     public = options(ctx).register().cfg.public_details()
     for field_name, text in texts.items():
-        for warning in screen_free_text(text or "", public):
+        # A property risk's condition and an adjustment's note are where what the register
+        # needs of someone's health is stated, by design.
+        health = field_name not in health_fields
+        for warning in screen_free_text(text or "", public, health=health):
             ui.err(f"ucbr: warning: --{field_name.replace('_', '-')}: {warning}")
 
 

@@ -52,6 +52,9 @@ def _case_lines(entry: CaseEntry, spoc_name: str | None) -> list[str]:
     if entry.adjustments:
         needs = ", ".join(ADJUSTMENT_NAMES.get(a, a) for a in entry.adjustments)
         lines.append(f"  Reasonable adjustments: {needs}")
+    if entry.person is not None and entry.person.representatives:
+        acting = ", ".join(entry.person.representatives)
+        lines.append(f"  Acting for them: {acting}; the restrictions cover their contact too.")
     return lines
 
 

@@ -43,6 +43,11 @@ def describe(hit: Found, today: dt.date) -> str:
     lines = [f"{entry.id}  ({sure} {hit.match.score}%, on {hit.match.matched_on})"]
     if isinstance(entry, PropertyEntry) and hit.possible:
         lines.append("  Check the address: the risk is shown because it may be this one.")
+    if hit.match.matched_on == "representative":
+        lines.append(
+            "  REPRESENTATIVE: this name acts for the person below; the restrictions cover "
+            "contact they make on the person's behalf."
+        )
     lines.extend(entry_lines(entry, today, hit.spoc_name))
     return "\n".join(lines) + "\n"
 

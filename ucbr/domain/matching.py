@@ -49,7 +49,9 @@ __all__ = [
     "shortlist",
 ]
 
-MatchedOn = Literal["name", "alias", "email", "phone", "postcode", "address", "uprn"]
+MatchedOn = Literal[
+    "name", "alias", "representative", "email", "phone", "postcode", "address", "uprn"
+]
 
 # At or above: a match, shown in full. Below, down to POSSIBLE: who it might be.
 SURE = 80
@@ -335,6 +337,8 @@ def _case_candidates(query: Query, entry: CaseEntry) -> Iterable[tuple[int, Matc
     yield words_score(query.name, name_words(person.name)), "name"
     for alias in person.aliases:
         yield words_score(query.name, name_words(alias)), "alias"
+    for acting in person.representatives:
+        yield words_score(query.name, name_words(acting)), "representative"
 
 
 def _property_candidates(query: Query, entry: PropertyEntry) -> Iterable[tuple[int, MatchedOn]]:

@@ -151,7 +151,7 @@ LetterFormat = Literal["pdf", "html", "md"]
 
 
 class Person(Strict):
-    """The person a case is about: their name, other names, and how to recognise them."""
+    """The person a case is about, how to recognise them, and who acts for them."""
 
     name: ShortText
     title: Title | None = None  # "Ms", "Mr", "Dr", "Mx": the letter's salutation uses it
@@ -161,6 +161,8 @@ class Person(Strict):
     postcode: ShortText | None = None
     emails: tuple[ShortText, ...] = ()
     phones: tuple[ShortText, ...] = ()
+    # Those "representing the customer": found by name; the restrictions cover them too.
+    representatives: tuple[ShortText, ...] = ()
 
 
 class Incident(Strict):

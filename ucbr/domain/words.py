@@ -51,6 +51,24 @@ ADJUSTMENT_NAMES = {
 
 
 COUNCIL_WIDE = "council-wide"
+# The behaviours the council expects, by the policy's two categories: what step 2's letter
+# "will be sent to remind you of".
+EXPECTED: dict[str, tuple[str, ...]] = {
+    "A": (
+        "Speak and write to our staff with courtesy: no abusive, offensive, discriminatory or "
+        "threatening language.",
+        "Do not threaten, intimidate or harass anyone who works for us, and do not damage "
+        "council property.",
+        "Do not make inflammatory or disrespectful statements, or allegations you cannot support.",
+    ),
+    "B": (
+        "Contact us about a matter through one route, and give us time to answer.",
+        "Once we have explained what we can and cannot do, accept the answer, or use our "
+        "complaints procedure if you disagree.",
+        "Do not contact several members of staff about the same matter, or send the same "
+        "message again and again.",
+    ),
+}
 
 
 def long_date(day: dt.date) -> str:

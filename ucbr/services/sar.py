@@ -62,7 +62,7 @@ STAFF_FIELDS: frozenset[str] = frozenset(
         "officer",
     }
 )
-THIRD_PARTY_FIELDS: frozenset[str] = frozenset({"by_representative"})
+THIRD_PARTY_FIELDS: frozenset[str] = frozenset({"by_representative", "representatives"})
 HELD = ("incidents", "decisions", "reviews", "appeals", "adjustments", "letters", "foi")
 
 

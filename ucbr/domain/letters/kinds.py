@@ -38,7 +38,7 @@ from ucbr.domain.model import Appeal, Case, Decision, FoiRecord, LetterKind, Rev
 from ucbr.domain.settings import PolicyConfig
 from ucbr.domain.staff import StaffDirectory
 from ucbr.domain.views import decided_on
-from ucbr.domain.words import ADJUSTMENT_NAMES, long_date
+from ucbr.domain.words import ADJUSTMENT_NAMES, EXPECTED, long_date
 
 # --- the letter context, kind by kind ----------------------------------------------
 
@@ -58,7 +58,13 @@ def _verbal_warning(facts: Facts) -> tuple[str | None, Context]:
 
 
 def _informal_warning(facts: Facts) -> tuple[str | None, Context]:
-    return _warning_letter(facts, "informal_written_warning", "informal written warning")
+    """Step 2: "an informal written warning letter will be sent to remind you of our
+    expected behaviours": the letter restates them, for the kinds of behaviour relied on."""
+    about, context = _warning_letter(facts, "informal_written_warning", "informal written warning")
+    decision = warning_given(facts.case, "informal_written_warning", "informal written warning")
+    relied = {i.id: i.category for i in facts.case.incidents}
+    categories = sorted({relied[i] for i in decision.incidents if i in relied} or {"A", "B"})
+    return about, {**context, "expected": [e for c in categories for e in EXPECTED[c]]}
 
 
 NEXT_STEP = {

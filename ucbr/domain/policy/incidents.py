@@ -118,4 +118,11 @@ def record_incident(case: Case, req: IncidentRequest, ctx: Ctx) -> tuple[Case, I
         by_representative=req.by_representative,
         service=req.service,
     )
-    return valid(case.model_copy(update={"incidents": (*case.incidents, incident)})), incident
+    person = case.person
+    acting = req.by_representative.strip() if req.by_representative else None
+    known = {name.casefold() for name in person.representatives}
+    if acting and acting.casefold() not in known:
+        # Found by their own name at lookup; the restrictions cover them too.
+        person = person.model_copy(update={"representatives": (*person.representatives, acting)})
+    update = {"incidents": (*case.incidents, incident), "person": person}
+    return valid(case.model_copy(update=update)), incident

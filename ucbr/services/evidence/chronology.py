@@ -27,6 +27,7 @@ from ucbr.storage.vault import Identity, Keyring
 # Fields that hold someone other than the person: withheld from every revision.
 THIRD_PARTIES: dict[str, str] = {
     "by_representative": "third party",  # who reported or acted for the person
+    "representatives": "third party",  # who acts for the person
     "not_a_duplicate": "another person",  # why this is not someone else's case
 }
 # Fields that name items: withholding one would hide which item a field belongs to.
@@ -129,7 +130,7 @@ def withheld_paths(record: Mapping[str, Any], asked: Sequence[str]) -> dict[str,
     asked for (named as ``ucbr history`` names them)."""
     found: dict[str, str] = {}
     for path in flatten(record):
-        last = path.rsplit(".", 1)[-1]
+        last = path.rsplit(".", 1)[-1].split("[", 1)[0]
         if last in THIRD_PARTIES:
             found[path] = THIRD_PARTIES[last]
         elif path in asked:
