@@ -11,7 +11,7 @@ import typer
 from ucbr.cli import ui
 from ucbr.cli.app import server_app
 from ucbr.services import server
-from ucbr.services.audit.signatures import fingerprint
+from ucbr.services.audit.root import fingerprint_of
 
 
 @server_app.command("install-hook")
@@ -21,13 +21,16 @@ def install_hook(
     ],
     root: Annotated[
         str | None,
-        typer.Option(help="The founding administrator's public key; default: the one it holds."),
+        typer.Option(
+            help="The root of trust: its public key or SHA256: fingerprint; default: the "
+            "one it holds."
+        ),
     ] = None,
 ) -> None:
     """Make the server refuse any push the audit would report, and any rewrite of history."""
     key = server.install_hook(bare, root)
     ui.out(f"installed the pre-receive hook in {bare.resolve()}")
-    ui.out(f"root of trust: {fingerprint(key)}")
+    ui.out(f"root of trust: {fingerprint_of(key)}")
 
 
 @server_app.command("check-push")

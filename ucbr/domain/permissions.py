@@ -35,6 +35,9 @@ Action = Literal[
     "sar",
     "settings",
     "import",
+    "revert",
+    "root-rotate",
+    "re-root",
 ]
 ACTIONS: tuple[Action, ...] = get_args(Action)
 
@@ -76,6 +79,11 @@ WHO_MAY: dict[Action, frozenset[Role]] = {
     # Records brought in whole from another system (a council's old spreadsheet, or a
     # generated register): new files only, signed by an administrator, listed by the audit.
     "import": ADMINISTRATORS,
+    # Undoing a commit the audit reports (a forged record that reached the server).
+    "revert": ADMINISTRATORS,
+    # Statements of the root of trust: made by an administrator, signed with the root key.
+    "root-rotate": ADMINISTRATORS,
+    "re-root": ADMINISTRATORS,
 }
 
 # What each action is, in words a refusal can use: "the role frontline may not <doing>".
@@ -102,6 +110,9 @@ DOING: dict[Action, str] = {
     "sar": "answer a subject access request",
     "settings": "change the register's settings",
     "import": "import records",
+    "revert": "revert a commit",
+    "root-rotate": "hand the root of trust to a new key",
+    "re-root": "re-root the register's history",
 }
 
 

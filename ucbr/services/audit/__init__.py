@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ucbr.domain.problems import Problem, exit_code_of
+from ucbr.services import clock
 from ucbr.services.audit.access import NO_TRAILERS, AccessChange, access_change
 from ucbr.services.audit.commits import check_commit
 from ucbr.services.audit.history import FieldChange, Revision, history
@@ -25,6 +26,7 @@ from ucbr.services.audit.rings import Rings
 from ucbr.services.audit.root import founder_problems
 from ucbr.services.audit.signatures import signatures
 from ucbr.services.audit.snapshots import Snapshots, parent_of
+from ucbr.services.audit.timeline import latest_policy_date, time_problems
 from ucbr.storage import gitlog
 from ucbr.storage.gitlog import Commit
 from ucbr.storage.store import Register
@@ -110,6 +112,8 @@ def audit(
         change = access_change(commit, snaps)
         if change is not None:
             report.access.append(change)
+    before = latest_policy_date(reg.root, parent_of(commits[0])) if commits else None
+    report.problems.extend(time_problems(commits, clock.now(), before))
     report.problems.extend(scan_plaintext(reg.root))
     if rings is not None:
         records = check_records(commits, snaps, rings)
