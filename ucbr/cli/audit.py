@@ -120,6 +120,10 @@ def _print_report(report: auditing.AuditReport) -> None:
             f"{change.action} by {change.officer}" if change.officer != NO_TRAILERS else "hand edit"
         )
         ui.out(f"  {change.date}  {change.commit}  {what}: {_access(change)}")
+    for reverted in report.reverted:
+        found = f": {reverted.problems[0]}" if reverted.problems else ""
+        more = f" (and {len(reverted.problems) - 1} more)" if len(reverted.problems) > 1 else ""
+        ui.out(f"reverted: {reverted.commit} by {reverted.revert}{found}{more}")
     if report.problems:
         ui.err(f"ucbr: {len(report.problems)} problems in history")
 

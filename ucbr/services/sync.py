@@ -20,8 +20,9 @@ from ucbr.errors import IntegrityError, Refused
 from ucbr.services.admin import install_drivers
 from ucbr.services.audit.root import founder, founder_problems, pin_root, root_chain
 from ucbr.services.audit.signatures import fingerprint
+from ucbr.services.chain import descends, remember, server_forward, tier_of
 from ucbr.services.reseal import needs_reseal, reseal
-from ucbr.services.trust import remember, tier_of, verify_to
+from ucbr.services.trust import verify_to
 from ucbr.storage import git, gitlog
 from ucbr.storage.store import Register
 from ucbr.storage.vault import Identity, Keyring
@@ -121,7 +122,10 @@ def sync(
             raise Refused(f"sync stopped, your clone is as it was: {_first_line(fetched.stderr)}")
         tip = git.out(root, "rev-parse", upstream)
         ring = ring or Register(root).keyring(identities)
-        verify_to(reg, identities, ring, tip, server=True)
+        if before is not None and descends(root, tip, before):
+            server_forward(root, tip)  # nothing new from the server: ours goes on top of it
+        else:
+            verify_to(reg, identities, ring, tip, server=True)
         _only_own_work(root, upstream)
         pulled = git.run(root, *signer.options(), "rebase", "-q", upstream, check=False)
         if pulled.returncode != 0:
