@@ -37,6 +37,9 @@ COMMAND_OF = {
     "retention": "retention",
     "sar": "sar",
     "settings": "settings set",
+    "revert": "revert",
+    "root-rotate": "root rotate",
+    "re-root": "root re-root",
 }
 # Write commands that are not one action of their own.
 ALSO_WRITES = ("settings template", "sync", "clone", "keys new")

@@ -162,10 +162,18 @@ def _ring_or_none(ctx: typer.Context) -> Keyring | None:
 
 @git_app.command("merge")
 def git_merge(ctx: typer.Context, base: Path, ours: Path, theirs: Path) -> None:
-    """The merge driver: decrypt three versions, merge by id, validate, re-encrypt into OURS."""
+    """The merge driver: decrypt three versions, merge by id, validate, re-encrypt into OURS.
+
+    The commits it is handed files of are verified first, as every command verifies: a
+    plain `git pull --rebase` never seals a record to the tier keys of an unverified tip.
+    """
+    from ucbr.services.trust import verify_to
+
     opts = options(ctx)
     reg = opts.register()
     ring = opts.keyring(verify=False)
+    for tip in merge.merge_inputs(reg.root):  # nothing unverified is opened, merged or sealed to
+        verify_to(reg, opts.identities(), ring, tip)
     rings = [ring]
     before = git.run(reg.root, "rev-parse", "--verify", "-q", "ORIG_HEAD", check=False)
     if before.returncode == 0:  # a rebase: our side may be sealed to the keys of before it

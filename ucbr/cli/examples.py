@@ -44,7 +44,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "lookup": ('ucbr lookup "Pat Example"', "ucbr lookup 07700900123", 'ucbr lookup "OX28 6AA"'),
     "init": ('ucbr init ~/register --council "Exampleshire District Council"',),
-    "clone": (f"ucbr clone git@git.council.example:ucbr.git ~/register --root {KEY}",),
+    "clone": (
+        f"ucbr clone git@git.council.example:ucbr.git ~/register --root {KEY}",
+        "ucbr clone git@git.council.example:ucbr.git ~/register --root SHA256:3q8Z…",
+    ),
     "sync": ("ucbr sync",),
     "show": (f"ucbr show {CASE}", f"ucbr show {CASE} --json"),
     "list": ("ucbr list", "ucbr list --json"),
@@ -84,6 +87,12 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         '--decision s14-1 --reasons "The same request, the fifth time this month."',
     ),
     "server install-hook": ("ucbr server install-hook /srv/git/ucbr.git",),
+    "revert": ("ucbr revert 4f1c2ab",),
+    "root rotate": ("ucbr root rotate --new-key ~/root-2027.key --root-key ~/root.key",),
+    "root re-root": (
+        "ucbr root re-root --root-key ~/root.key "
+        "--replaces 4f1c2ab9d0e3f5a6b7c8d9e0f1a2b3c4d5e6f7a8",
+    ),
     "settings show": ("ucbr settings show",),
     "cache clear": ("ucbr cache clear",),
     "settings set": (

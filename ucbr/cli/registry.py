@@ -70,7 +70,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "register",
         "Create a new register: a git repository with its policy, staff and tier files.",
     ),
-    ("clone", "register", "Clone a register and install its diff and merge drivers."),
+    (
+        "clone",
+        "register",
+        "Clone a register, install its diff and merge drivers, and pin its root of trust.",
+    ),
     (
         "sync",
         "register",
@@ -82,6 +86,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "check",
         "register",
         "Check every file: format, schemas, agreement, recipients, and the Ombudsman's faults.",
+    ),
+    (
+        "revert",
+        "trust",
+        "Undo a commit the audit reports (a forged record on the server), in a signed commit.",
     ),
     (
         "review-due",
@@ -106,6 +115,7 @@ GROUPS: tuple[tuple[str, str, str], ...] = (
     ("foi", "letters", "Freedom of Information section 14 decisions."),
     ("cache", "cache", "The local cache of decrypted sections, under .git/ucbr/."),
     ("server", "server", "The council's git server as the gate."),
+    ("root", "trust", "The root of trust: hand it to a new key; re-root after a purge."),
     (
         "settings",
         "settings",
@@ -123,10 +133,10 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Managers and heads of service", ("approve", "reject", "staff", "settings")),
     (
         "Information governance",
-        ("audit", "history", "check", "sar", "retention", "stats", "foi"),
+        ("audit", "history", "check", "revert", "sar", "retention", "stats", "foi"),
     ),
     ("The morning job (cron or CI)", ("review-due", "list", "sync")),
-    ("Setting up", ("init", "clone", "keys", "server", "git", "schema", "cache")),
+    ("Setting up", ("init", "clone", "keys", "server", "root", "git", "schema", "cache")),
 )
 
 # The top level's own help and options, as ``ucbr --help`` shows them: (flags, help).
