@@ -81,7 +81,7 @@ def check_commit(
     if not commit.trailers:
         # Every commit is an action: one without trailers was made by hand, whatever it changed.
         problem(where(commit), "changed by hand: the commit has no ucbr trailers")
-        for message in path_problems(commit):
+        for message in path_problems(commit, model_only=True):
             problem(where(commit), message)
     else:
         messages = [

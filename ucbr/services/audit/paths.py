@@ -90,10 +90,11 @@ def _char(char: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def path_problems(commit: Commit) -> list[str]:
-    """Each path the commit changed that is not a register file, or that its action does
-    not change (a ``revert`` changes what the commit it reverts changed)."""
-    action = commit.action or ""
+def path_problems(commit: Commit, model_only: bool = False) -> list[str]:
+    """Each path the commit changed that is not a register file, or (unless
+    ``model_only``) that its action does not change (a ``revert`` changes what the commit
+    it reverts changed)."""
+    action = "revert" if model_only else commit.action or ""
     allowed = MAY_CHANGE.get(action, _RECORDS)
     problems = []
     for path in commit.files:
