@@ -107,7 +107,6 @@ class Demo:
             for old, new in zip(ID.findall(out), ID.findall(answer), strict=True):
                 mapping.setdefault(old, new)
 
-
     def incident(self, who: str, day: str, case: str | None, *args: str) -> tuple[str, str]:
         target = ["--new"] if case is None else [case]
         out = self.run(who, day, "add-incident", *target, *args, "--json")
