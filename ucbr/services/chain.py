@@ -103,8 +103,10 @@ def server_forward(root: Path, tip: str) -> None:
 
 
 def local_forward(root: Path, tip: str, mine: Anchors) -> None:
-    """HEAD moves forward from what was verified, or differs only by its author's own work;
-    and the upstream branch, the server's history, moves only forward."""
+    """HEAD moves forward from the server's history this clone verified (from what it
+    verified itself, when it has verified none of the server's), or differs from it only
+    by its author's own commits; and the upstream branch, the server's, moves only
+    forward."""
     upstream = upstream_of(root)
     if upstream is not None and upstream != tip:
         server_forward(root, upstream)
@@ -113,9 +115,9 @@ def local_forward(root: Path, tip: str, mine: Anchors) -> None:
     anchors_here = [a for a in (base, *known) if a]
     if not anchors_here:
         return
-    if (base is not None and descends(root, base, tip)) or (
-        known and all(descends(root, a, tip) for a in known)
-    ):
+    # Forward from the server's history when this clone has verified some (else from what
+    # it verified itself): descending from an older commit of it is no excuse.
+    if all(descends(root, a, tip) for a in (known or anchors_here)):
         return
     own = author_email(root)
     new = gitlog.log(root, rev=[tip, *(f"^{a}" for a in anchors_here)])

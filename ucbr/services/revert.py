@@ -81,8 +81,11 @@ def _commit_id(reg: Register, named: str) -> str:
     if not named or named.startswith("-") or not all(c in "0123456789abcdef" for c in named):
         raise Refused("give the commit to revert by its id, as `sync` or `ucbr audit` named it")
     proc = git.run(reg.root, "rev-parse", "--verify", "-q", f"{named}^{{commit}}", check=False)
+    if proc.returncode != 0 and upstream_of(reg.root) is not None:
+        git.run(reg.root, "fetch", "-q", check=False)  # on the server, and not yet fetched
+        proc = git.run(reg.root, "rev-parse", "--verify", "-q", f"{named}^{{commit}}", check=False)
     if proc.returncode != 0:
-        raise Refused(f"there is no commit {named} in this clone: `git fetch` first")
+        raise Refused(f"there is no commit {named} in this clone nor on its server")
     return proc.stdout.decode().strip()
 
 

@@ -95,8 +95,9 @@ def reroot(session: Session, replaces: str, root_identity: Path | None, today: d
     head = git.head(session.reg.root) or ""
     previous = statement_at(Snapshots(session.reg.root, [head]), head)
     earlier = previous.rerooted if previous else ()
+    key = " ".join(current.split()[:2])  # the key alone, without its comment
     statement = Statement(
-        current, previous.accepted if previous else None, (*earlier, (replaces, today.isoformat()))
+        key, previous.accepted if previous else None, (*earlier, (replaces, today.isoformat()))
     )
     message = session.message("re-root", "")
     made = session.reg.commit_files(

@@ -38,8 +38,7 @@ from ucbr.services.audit.judging import judge as judge_commits
 from ucbr.services.audit.paths import in_model
 from ucbr.services.audit.plaintext import blob_problem
 from ucbr.services.audit.rings import Rings
-from ucbr.services.audit.root import advance, founder, founder_problems, founding, key_of, pin
-from ucbr.services.audit.root import root_key as pinned_root
+from ucbr.services.audit.root import advance, founder_key, founder_problems, founding, pin
 from ucbr.services.audit.timeline import latest_policy_date
 from ucbr.services.chain import (
     anchors,
@@ -60,22 +59,23 @@ from ucbr.storage.vault import Identity, Keyring
 
 
 def judge(
-    root: Path, commits: Sequence[Commit], rings: Rings | None, founder_key: str | None = None
+    root: Path, commits: Sequence[Commit], rings: Rings | None, founder: str | None = None
 ) -> list[Problem]:
     """Every problem of ``commits`` (oldest first), judged on this machine's clock: each as
-    the audit judges it, and the records they changed as far as ``rings`` open them."""
-    return _judged(root, commits, rings, founder_key)[0]
+    the audit judges it, and the records they changed as far as ``rings`` open them.
+    ``founder``: the founder's key, when not the one pinned."""
+    return _judged(root, commits, rings, founder)[0]
 
 
 def _judged(
-    root: Path, commits: Sequence[Commit], rings: Rings | None, founder_key: str | None
+    root: Path, commits: Sequence[Commit], rings: Rings | None, founder: str | None
 ) -> tuple[list[Problem], dict[str, str]]:
     """The problems of ``commits``, and the reverted ones (reverted id -> revert id)."""
     if not commits:
         return [], {}
     before = latest_policy_date(root, commits[0].parents[0] if commits[0].parents else None)
-    founder_key = founder_key or pinned_root(root)
-    judged = judge_commits(root, commits, rings, clock.now(), founder_key, before)
+    founder = founder or founder_key(root)
+    judged = judge_commits(root, commits, rings, clock.now(), founder, before)
     reverted = {target.sha: revert.sha for target, revert, _ in judged.reverted}
     if judged.snaps is None:  # a file too large to read: nothing else is
         return judged.problems, reverted
@@ -154,13 +154,8 @@ def _refuse_problems(
 ) -> dict[str, str]:
     """Raise at the first problem of ``commits`` (all of history when ``scratch``); else
     the commits among them that stand reverted (reverted id -> revert id)."""
-    founder_key = pinned_root(root)
-    problems: list[Problem] = []
-    if scratch:
-        problems = founder_problems(root, commits, None)
-        found = founder(root, commits)
-        founder_key = founder_key or (key_of(found[1]) if found else None)
-    found_problems, reverted = _judged(root, commits, rings, founder_key)
+    problems = founder_problems(root, commits, None) if scratch else []
+    found_problems, reverted = _judged(root, commits, rings, founder_key(root, commits))
     problems += found_problems
     if problems:
         first = problems[0]

@@ -22,7 +22,7 @@ from ucbr.services.audit.history import FieldChange, Revision, history
 from ucbr.services.audit.judging import judge
 from ucbr.services.audit.plaintext import scan_plaintext
 from ucbr.services.audit.rings import Rings
-from ucbr.services.audit.root import founder, founder_problems, key_of, root_key
+from ucbr.services.audit.root import founder_key, founder_problems
 from ucbr.services.audit.snapshots import parent_of
 from ucbr.services.audit.timeline import latest_policy_date
 from ucbr.storage import gitlog
@@ -112,10 +112,9 @@ def audit(
     report = AuditReport()
     for commit in commits:
         report.count(commit)
-    found = founder(reg.root, commits) if since is None else None
-    founder_key = root or root_key(reg.root) or (key_of(found[1]) if found else None)
+    first_key = founder_key(reg.root, commits if since is None else ())
     before = latest_policy_date(reg.root, parent_of(commits[0])) if commits else None
-    judged = judge(reg.root, commits, rings, clock.now(), founder_key, before)
+    judged = judge(reg.root, commits, rings, clock.now(), first_key, before)
     report.problems.extend(judged.problems)
     report.signatures_verified = judged.signatures_verified
     report.reverted = [

@@ -85,7 +85,9 @@ def judge(
     for problem in time_problems([c for c in commits if c.sha not in skipped], now, before):
         by_commit.get(problem.commit or "", loose).append(problem)
     if rings is not None:
-        records = check_records(commits, snaps, rings)
+        # A revert's records are, byte for byte, as they were before what it reverts:
+        # judged when they were first made, and here by the revert's own shape.
+        records = check_records([c for c in commits if c.action != "revert"], snaps, rings)
         for problem in records.problems:
             by_commit.get(problem.commit or "", loose).append(problem)
         result.records_judged, result.records_unjudged = records.judged, records.unjudged

@@ -83,6 +83,21 @@ def founder(root: Path, commits: Sequence[Commit]) -> tuple[Commit, StaffMember]
     return next(iter(founders(root, commits)), None)
 
 
+def founder_key(root: Path, commits: Sequence[Commit] = ()) -> str | None:
+    """The founder's key, the root before any statement of the root hands it on: from the
+    founding commit among ``commits``, else the one pinned (``ucbr.founding``), else the
+    pinned root of trust itself."""
+    found = founder(root, commits) if commits else None
+    if found is not None:
+        return key_of(found[1])
+    founded = founding(root)
+    if founded is not None:
+        staff = Snapshots(root, [founded]).staff(founded).staff
+        if len(staff) == 1:
+            return key_of(staff[0])
+    return root_key(root)
+
+
 def key_of(member: StaffMember) -> str:
     """The key that stands for a member: their signing key, else their first key."""
     return member.signing_key or member.recipients[0]
