@@ -159,7 +159,11 @@ def sync(
 
 def _only_own_work(root: Path, upstream: str) -> None:
     """Refuse when rebasing would make another officer's commit again: only the syncing
-    officer's own unpushed commits are ever made again, and signed with their key."""
+    officer's own unpushed commits are ever made again, and signed with their key. (On
+    top of the server's history already, nothing is made again.)"""
+    head = git.head(root)
+    if head is None or descends(root, git.out(root, "rev-parse", upstream), head):
+        return
     own = git.author_email(root).lower()
     for commit in gitlog.log(root, rev=f"{upstream}..HEAD"):
         if commit.author_email.lower() != own:
