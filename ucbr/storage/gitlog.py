@@ -203,17 +203,18 @@ def object_sizes(root: Path, specs: Iterable[str]) -> dict[str, tuple[str, int] 
     those that do not exist or are not blobs. Nothing of the content is read."""
     wanted = [spec for spec in dict.fromkeys(specs) if _readable(spec)]
     found: dict[str, tuple[str, int] | None] = {spec: None for spec in wanted}
-    if not wanted:
+    listed = _listed(root, wanted)
+    found.update(listed)
+    rest = [spec for spec in wanted if spec not in listed]
+    if not rest:
         return found
-    names = _object_names(root, wanted)
-    asked = "\n".join(names[spec] for spec in wanted) + "\n"
     out = git.run(
         root,
         "cat-file",
         "--batch-check=%(objectname) %(objecttype) %(objectsize)",
-        input=asked.encode(),
+        input=("\n".join(rest) + "\n").encode(),
     ).stdout.decode(errors="replace")
-    for spec, line in zip(wanted, out.splitlines(), strict=False):
+    for spec, line in zip(rest, out.splitlines(), strict=False):
         parts = line.rsplit(" ", 2)
         if len(parts) == 3 and parts[1] == "blob" and parts[2].isdigit():
             found[spec] = (parts[0], int(parts[2]))
@@ -264,10 +265,10 @@ def oversized(spec: str, size: int) -> str:
 LIST_TREE_FROM = 64
 
 
-def _object_names(root: Path, specs: list[str]) -> dict[str, str]:
-    """What to ask ``cat-file`` for each spec: the blob id where one commit's tree was
-    listed for many of its paths, else the spec itself (git resolves it, or says missing)."""
-    names = {spec: spec for spec in specs}
+def _listed(root: Path, specs: list[str]) -> dict[str, tuple[str, int] | None]:
+    """The blob id and size of each spec of a commit asked for many of its paths, from one
+    listing of its tree (``ls-tree -r -l``); None for a path it does not hold."""
+    found: dict[str, tuple[str, int] | None] = {}
     by_rev: dict[str, list[str]] = {}
     for spec in specs:
         rev, colon, path = spec.partition(":")
@@ -276,19 +277,18 @@ def _object_names(root: Path, specs: list[str]) -> dict[str, str]:
     for rev, group in by_rev.items():
         if len(group) < LIST_TREE_FROM:
             continue
-        proc = git.run(root, "ls-tree", "-r", "-z", rev, check=False)
+        proc = git.run(root, "ls-tree", "-r", "-l", "-z", rev, check=False)
         if proc.returncode != 0:
             continue  # not a commit here: cat-file says each path is missing
-        listed = proc.stdout.decode(errors="surrogateescape")
-        blobs: dict[str, str] = {}
-        for entry in listed.split("\0"):
+        blobs: dict[str, tuple[str, int]] = {}
+        for entry in proc.stdout.decode(errors="surrogateescape").split("\0"):
             info, _, path = entry.partition("\t")
             parts = info.split()
-            if len(parts) == 3 and parts[1] == "blob":
-                blobs[path] = parts[2]
+            if len(parts) == 4 and parts[1] == "blob" and parts[3].isdigit():
+                blobs[path] = (parts[2], int(parts[3]))
         for spec in group:
-            names[spec] = blobs.get(spec.partition(":")[2], spec)
-    return names
+            found[spec] = blobs.get(spec.partition(":")[2])
+    return found
 
 
 def show(root: Path, rev: str, path: str) -> bytes | None:
