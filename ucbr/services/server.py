@@ -25,6 +25,7 @@ from pathlib import Path
 from ucbr.domain.problems import Problem
 from ucbr.errors import Refused
 from ucbr.services import clock
+from ucbr.services.audit.paths import size_problems
 from ucbr.services.audit.root import (
     founder,
     founder_problems,
@@ -95,6 +96,10 @@ def check_push(bare: Path, updates: Iterable[str]) -> list[Problem]:
             problems.append(Problem(ref, refused, severity="integrity"))
             continue
         commits = gitlog.log(bare, rev=[new, "--not", "--all"])
+        oversized = size_problems(bare, commits)
+        if oversized:  # refused from git's object headers: nothing of it is read
+            problems.extend(oversized)
+            continue
         problems.extend(judge(bare, commits, None))
         problems.extend(_date_problems(commits, received))
         # A founding commit may arrive only with the first push, and must be the root's.

@@ -253,10 +253,25 @@ def read_blobs(root: Path, specs: Iterable[str]) -> dict[str, bytes | None]:
     return found
 
 
+def escaped(path: str) -> str:
+    """A path as a message may print it: anything but printable ASCII escaped (``\\x09``),
+    a byte that is not UTF-8 as the byte it was."""
+    return "".join(_escaped_char(c) for c in path)
+
+
+def _escaped_char(char: str) -> str:
+    if char.isascii() and char.isprintable() and char != "\\":
+        return char
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, kept as a surrogate
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def oversized(spec: str, size: int) -> str:
     """The refusal of a file too large for a register, naming it (``REV:path``)."""
     rev, colon, path = spec.partition(":")
-    where = f"{path} at {rev[:7]}" if colon else f"object {spec[:7]}"
+    where = f"{escaped(path)} at {rev[:7]}" if colon else f"object {spec[:7]}"
     return f"{where} is {size} bytes, more than the {MAX_FILE_BYTES} a register file may hold"
 
 

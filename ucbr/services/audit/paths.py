@@ -78,16 +78,7 @@ def in_model(path: str) -> bool:
 
 def shown(path: str) -> str:
     """A path as a problem may print it: anything but plain printable text escaped."""
-    return "".join(_char(c) for c in path)
-
-
-def _char(char: str) -> str:
-    if char.isascii() and char.isprintable() and char != "\\":
-        return char
-    code = ord(char)
-    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, kept as a surrogate
-        return f"\\x{code - 0xDC00:02x}"
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return gitlog.escaped(path)
 
 
 def path_problems(commit: Commit, model_only: bool = False) -> list[str]:
@@ -109,12 +100,12 @@ def path_problems(commit: Commit, model_only: bool = False) -> list[str]:
 def size_problems(root: Path, commits: Sequence[Commit]) -> list[Problem]:
     """Every file the commits stored that is larger than a register file may be, found from
     git's object headers alone: none of it is read."""
-    specs = {f"{c.sha}:{path}": c for c in commits for path in c.files if in_model(path)}
+    specs = {f"{c.sha}:{path}": c for c in commits for path in c.files}
     found = []
     for spec, known in gitlog.object_sizes(root, specs).items():
         if known is not None and known[1] > gitlog.MAX_FILE_BYTES:
             commit = specs[spec]
-            path = spec.split(":", 1)[1]
+            path = shown(spec.split(":", 1)[1])
             found.append(
                 Problem(path, gitlog.oversized(spec, known[1]), severity="integrity",
                         commit=commit.short)
