@@ -20,11 +20,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.regkit import Reg
+from tests.regkit import Reg, patched_env
 from tests.test_sync import server_and_clones, ucbr_on_path
 from tests.trust.test_attacks import forge, refused_after, trailers
 from tests.trust.test_server import push
 from ucbr.storage.gitlog import MAX_FILE_BYTES
+from ucbr.storage.store import Register
 
 pytestmark = pytest.mark.e2e
 
@@ -128,6 +129,56 @@ def test_attack_a_push_that_does_not_descend_from_main_is_refused(reg: Reg) -> N
     olive.git("reset", "-q", "--hard", "HEAD~1")
     pushed = push(olive, "officer", "--force")
     assert pushed.returncode != 0 and "history is never rewritten" in pushed.stderr
+    assert refs_of(reg, server) == before
+
+
+def _resealed(clone: Reg, case: str, how: str) -> str:
+    """The case file with its record section sealed again by hand: to its tier key and a
+    key of the officer's own ("two"), or in armor wrapped at 76 columns ("wrapped")."""
+    from dataclasses import replace
+
+    import pyrage
+
+    from ucbr.storage import envelope
+    from ucbr.storage.vault import encrypt, load_identity_file, parse_recipient
+
+    text = (clone.root / f"cases/{case}.yaml").read_text()
+    env = envelope.parse(text, case)
+    with patched_env(clone.env("officer")):
+        register = Register.open(clone.root)
+        ring = register.keyring(load_identity_file(clone.keys["officer"]))
+        plain = ring.open("record", env.sections["record"])
+        tier = parse_recipient(register.public_tiers()["casework"])
+    if how == "two":
+        extra = pyrage.x25519.Identity.generate().to_public()
+        armored = encrypt(plain, [tier, extra])
+    else:
+        raw = base64.b64encode(pyrage.encrypt(plain, [tier])).decode()
+        body = "\n".join(raw[i : i + 76] for i in range(0, len(raw), 76))
+        armored = f"-----BEGIN AGE ENCRYPTED FILE-----\n{body}\n-----END AGE ENCRYPTED FILE-----\n"
+    sections = {**env.sections, "record": armored}
+    return envelope.render(replace(env, sections=sections), text)
+
+
+def test_attack_a_section_sealed_to_two_keys_or_in_odd_armor_is_refused(reg: Reg) -> None:
+    """A record whose section is sealed to its tier key and to a key of the officer's own
+    (which would read it for ever), or wrapped in armor age does not write: the hook,
+    which holds no key, refuses both from the armor and its stanzas alone."""
+    server, olive, _ = hooked(reg)
+    with ucbr_on_path():
+        case, _ = olive.new_case("officer")
+        olive.ok("officer", "sync")
+    before = refs_of(reg, server)
+    for how, why in (
+        ("two", "its record section is sealed to 2 recipients"),
+        ("wrapped", "its record section is not an age file in well-formed armor"),
+    ):
+        text = _resealed(olive, case, how)
+        sha = forge(olive, "officer", trailers(olive, "add-incident", "officer", case),
+                    {f"cases/{case}.yaml": text})  # fmt: skip
+        pushed = push(olive, "officer")
+        assert pushed.returncode != 0 and f"{sha} cases/{case}.yaml: {why}" in pushed.stderr
+        olive.git("reset", "-q", "--hard", "origin/main")
     assert refs_of(reg, server) == before
 
 

@@ -39,6 +39,7 @@ from ucbr.services.audit.paths import in_model
 from ucbr.services.audit.plaintext import blob_problem
 from ucbr.services.audit.rings import Rings
 from ucbr.services.audit.root import advance, founder_key, founder_problems, founding, pin
+from ucbr.services.audit.sealing import sealing_problem
 from ucbr.services.audit.timeline import latest_policy_date
 from ucbr.services.chain import (
     anchors,
@@ -79,18 +80,21 @@ def _judged(
     reverted = {target.sha: revert.sha for target, revert, _ in judged.reverted}
     if judged.snaps is None:  # a file too large to read: nothing else is
         return judged.problems, reverted
-    return judged.problems + _stored_problems(root, commits), reverted
+    return judged.problems + _stored_problems(root, commits, keyless=rings is None), reverted
 
 
-def _stored_problems(root: Path, commits: Sequence[Commit]) -> list[Problem]:
-    """Plaintext in what the commits stored (the audit reads every version ever stored)."""
+def _stored_problems(root: Path, commits: Sequence[Commit], keyless: bool) -> list[Problem]:
+    """Plaintext in what the commits stored (the audit reads every version ever stored);
+    ``keyless`` (the server's hook, which opens nothing): how each record is sealed too."""
     specs = [f"{c.sha}:{path}" for c in commits for path in c.files if in_model(path)]
     blobs = gitlog.read_blobs(root, specs)
     found = []
     for commit in commits:
         for path in commit.files:
             raw = blobs.get(f"{commit.sha}:{path}")
-            message = blob_problem(path, raw) if raw is not None else None
+            if raw is None:
+                continue
+            message = blob_problem(path, raw) or (sealing_problem(path, raw) if keyless else None)
             if message:
                 found.append(Problem(path, message, severity="integrity", commit=commit.short))
     return found
