@@ -182,6 +182,33 @@ def test_attack_a_section_sealed_to_two_keys_or_in_odd_armor_is_refused(reg: Reg
     assert refs_of(reg, server) == before
 
 
+def test_attack_the_first_push_to_an_empty_server_is_judged(reg: Reg) -> None:
+    """A new server, empty but for the hook and the council's root (by its fingerprint),
+    judges its very first push like any other: a history holding a hand-made commit is
+    refused, naming it, and the server keeps nothing; the same history without it is
+    taken."""
+    from ucbr.services.audit.signatures import fingerprint
+
+    today = dt.date.today().isoformat()
+    fresh = Reg(root=reg.root.parent / "fresh", home=reg.home, keys=reg.keys, today=today)
+    fresh.ok("mgr", "init", str(fresh.root), "--council", "Exampleshire District Council")
+    for staff_id, role in (("mgr", "manager"), ("officer", "case_officer")):
+        key = reg.keys[staff_id].with_suffix(".txt.pub").read_text().strip()
+        fresh.ok("mgr", "staff", "add", staff_id, "--name", staff_id, "--email",
+                 f"{staff_id}@council.example", "--role", role, "--key", key)  # fmt: skip
+    honest = fresh.git("rev-parse", "HEAD").strip()
+    sha = forge(fresh, "officer", "tidy\n", {".mailmap": "x <x@council.example>\n"})
+    server = reg.root.parent / "empty.git"
+    reg.git("init", "-q", "--bare", "-b", "main", str(server))
+    root = fingerprint(reg.keys["mgr"].with_suffix(".txt.pub").read_text())
+    reg.ok("mgr", "server", "install-hook", str(server), "--root", root)
+    pushed = push(fresh, "officer", str(server), "main")
+    assert pushed.returncode != 0 and f"{sha} .mailmap: changed by hand" in pushed.stderr
+    assert refs_of(reg, server) == ""
+    assert push(fresh, "officer", str(server), f"{honest}:refs/heads/main").returncode == 0
+    assert refs_of(reg, server).split() == ["refs/heads/main", honest]
+
+
 def _armor_shaped(size: int) -> str:
     """Garbage shaped like a case file's armored section, ``size`` bytes or so (one random
     line of armor, over and over: it packs small, as an attacker would send it)."""

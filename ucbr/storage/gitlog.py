@@ -108,8 +108,9 @@ def log(
 ) -> list[Commit]:
     """The commits reachable from ``rev`` (a commit, a range ``A..B``, or revisions such as
     ``[tip, "^A"]``), oldest first (newest first with ``limit``), with the files each
-    changed."""
-    if git.head(root) is None:
+    changed. An empty repository has no HEAD, but a server's hook reads the commits of
+    the first push to it by their ids."""
+    if rev == "HEAD" and git.head(root) is None:
         return []
     fmt = _FIELD.join(["%H", "%P", "%an", "%ae", "%aI", "%cI", "%B"]) + _RECORD
     args = _log_args(since, paths, rev, limit)
@@ -179,10 +180,10 @@ def _changed_files(
     return {sha: (tuple(p), tuple(o)) for sha, (p, o) in found.items()}
 
 
-# The largest file a register holds, in bytes: a case file of a few hundred incidents is
-# well under a tenth of it. Anything larger is refused by the hook, and reported by the
-# audit and every verification, before a byte of it is read.
-MAX_FILE_BYTES = 2 * 1024 * 1024
+# The largest file a register holds, in bytes (4 MiB): a case file of the largest records
+# the policy's fields allow is well under it. Anything larger is refused by the hook, and
+# reported by the audit and every verification, before a byte of it is read.
+MAX_FILE_BYTES = 4 * 1024 * 1024
 
 
 def _readable(spec: str) -> bool:
@@ -345,7 +346,7 @@ def signatures(
     root: Path, allowed_signers: Path, since: str | None, rev: str = "HEAD"
 ) -> dict[str, tuple[str, str, str]]:
     """Each commit's signature as git verifies it: (status %G?, signer %GS, key %GK)."""
-    if git.head(root) is None:
+    if rev == "HEAD" and git.head(root) is None:
         return {}
     fmt = _FIELD.join(["%H", "%G?", "%GS", "%GK"]) + _RECORD
     proc = git.run(
