@@ -11,7 +11,9 @@ every machine; git's dates are fixed, so the tampering commit's id is too.
 
 from __future__ import annotations
 
+import base64
 import difflib
+import hashlib
 import os
 import shutil
 import subprocess
@@ -22,6 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "auditing.md"
 SHOWN = "/tmp/demo-b"
+# The demo council's published root of trust: its founding manager's key, by fingerprint.
+ROOT_FINGERPRINT = "SHA256:" + base64.b64encode(
+    hashlib.sha256(
+        base64.b64decode((ROOT / "register/demo-keys/demo-manager.txt.pub").read_text().split()[1])
+    ).digest()
+).decode().rstrip("=")
 BEGIN = "```console\n$ ucbr clone"
 DAY = "2026-11-28"
 
@@ -71,7 +79,8 @@ def _transcript(work: Path) -> str:
     env.pop("UCBR_REGISTER", None)
     subprocess.run(["git", "clone", "-q", "--bare", str(ROOT / "register" / "history.bundle"),
                     str(work / "council.git")], check=True, env=env)  # fmt: skip
-    subprocess.run(["ucbr", "clone", str(work / "council.git"), str(work / "register")],
+    subprocess.run(["ucbr", "clone", str(work / "council.git"), str(work / "register"),
+                    "--root", ROOT_FINGERPRINT],
                    check=True, env=env, capture_output=True)  # fmt: skip
     log = subprocess.run(
         ["git", "log", "--format=%h %s", "--reverse"], cwd=work / "register", env=env,
@@ -80,7 +89,7 @@ def _transcript(work: Path) -> str:
     approval = next(line for line in log if " ucbr: approve C-" in line)
     sha, case = approval.split()[0], approval.split()[-1]
     steps = [
-        f"ucbr clone {SHOWN}/council.git register",
+        f"ucbr clone {SHOWN}/council.git register --root {ROOT_FINGERPRINT}",
         "ucbr audit",
         "ucbr audit --since 2026-11-01 --json",
         f"ucbr history {case}",

@@ -6,6 +6,12 @@ Everything is made through ucbr's own commands, with the policy clock moved thro
 2026 so that one review is overdue on the demo day (28 November 2026). The result is
 a snapshot of the files in ``register/`` for browsing, ``register/history.bundle``
 with the register's real git history, and ``register/demo-keys/`` (DEMO ONLY).
+
+Each person's story is written below from start to finish, but a register's history runs
+forward in time (the audit refuses a policy date that goes back): so the stories are
+first told once in a draft register, each command and its answer noted, and then the
+commands are run again in a fresh register in the order of their dates, each id a draft
+command made replaced by the one its re-run made.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -41,9 +48,15 @@ POSTS = {
 }
 
 
+# An id ucbr makes: a case, property, incident, decision, review, appeal, letter or FOI record.
+ID = re.compile(r"\b[A-Z]-[0-9A-HJKMNP-TV-Z]{8}\b")
+
+
 class Demo:
-    def __init__(self, root: Path, keys: Path, home: Path) -> None:
+    def __init__(self, root: Path, keys: Path, home: Path, draft: bool = False) -> None:
         self.root, self.keys, self.home = root, keys, home
+        self.steps: list[tuple[str, str, tuple[str, ...], str]] = []
+        self.draft, self.latest, self.drafts = draft, "", 0
 
     def env(self, who: str, day: str) -> dict[str, str]:
         email = f"{who}@demo.invalid"
@@ -62,7 +75,12 @@ class Demo:
             "UCBR_IDENTITY_FILE": str(self.keys / f"{who}.txt"),
         }
 
-    def run(self, who: str, day: str, *args: str) -> str:
+    def run(self, who: str, day: str, *args: str, note: bool = True) -> str:
+        if self.draft and day < self.latest:  # a new story, told from its own start
+            self.drafts += 1
+            self.root = self.root.with_name(f"draft-{self.drafts}")
+            found(self)
+        self.latest = max(self.latest, day)
         out, err = io.StringIO(), io.StringIO()
         saved = dict(os.environ)
         os.environ.update(self.env(who, day))
@@ -74,7 +92,20 @@ class Demo:
             os.environ.update(saved)
         if code != 0:
             raise SystemExit(f"demo step failed ({code}): {args[:2]}: {err.getvalue().strip()}")
+        if note:
+            self.steps.append((who, day, args, out.getvalue()))
         return out.getvalue()
+
+    def replay(self, steps: list[tuple[str, str, tuple[str, ...], str]]) -> None:
+        """Run another register's commands again here, in the order of their days (in
+        the order they were told within a day), each id the draft made replaced by this
+        register's own."""
+        mapping: dict[str, str] = {}
+        for who, day, args, out in sorted(steps, key=lambda step: step[1]):
+            again = [ID.sub(lambda m: mapping.get(m.group(), m.group()), a) for a in args]
+            answer = self.run(who, day, *again)
+            for old, new in zip(ID.findall(out), ID.findall(answer), strict=True):
+                mapping.setdefault(old, new)
 
     def incident(self, who: str, day: str, case: str | None, *args: str) -> tuple[str, str]:
         target = ["--new"] if case is None else [case]
@@ -142,8 +173,22 @@ def build(target: Path) -> None:
     home.mkdir()
     keys.mkdir()
     (home / "gitconfig").write_text("")
-    d = Demo(work / "register", keys, home)
+    for who in STAFF:
+        write_key(keys / f"{who}.txt")
+    draft = Demo(work / "draft", keys, home, draft=True)
+    found(draft)
+    stories(draft)
+    final = Demo(work / "register", keys, home)
+    found(final)
+    final.replay(draft.steps)
+    export(final, work, target)
+    shutil.rmtree(work)
+
+
+def found(d: Demo) -> None:
+    """A new register, and its staff, on the day the council starts it."""
     first = "demo-manager"
+    d.latest = ""
     with contextlib.redirect_stdout(io.StringIO()):
         os.environ.update(d.env(first, "2026-01-05"))
         assert (
@@ -166,7 +211,7 @@ def build(target: Path) -> None:
             == 0
         )
     for who, (role, name) in STAFF.items():
-        recipient = write_key(keys / f"{who}.txt")
+        recipient = (d.keys / f"{who}.txt.pub").read_text().strip()
         d.run(
             first,
             "2026-01-05",
@@ -182,8 +227,12 @@ def build(target: Path) -> None:
             "--key",
             recipient,
             *post(who),
+            note=False,  # made by ``found`` in every register, never replayed
         )
 
+
+def stories(d: Demo) -> None:
+    """Each person's story, from start to finish."""
     # 1. Incident only: not on the register.
     d.incident(
         "demo-officer",
@@ -576,9 +625,6 @@ def build(target: Path) -> None:
         "--not-notified-reason",
         "A hazard of the location, not of any person.",
     )
-
-    export(d, work, target)
-    shutil.rmtree(work)
 
 
 def export(d: Demo, work: Path, target: Path) -> None:

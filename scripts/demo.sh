@@ -13,7 +13,7 @@ chmod 700 "$work/keys" "$letters"
 rm -f "$letters/formal-warning.pdf"
 export PATH="$PWD/.venv/bin:$PATH" UCBR_TODAY=2026-11-28 UCBR_REGISTER="$work/register"
 
-"$UCBR" clone register/history.bundle "$work/register" >/dev/null
+"$UCBR" clone register/history.bundle "$work/register" --root "$(cat register/demo-keys/demo-manager.txt.pub)" >/dev/null
 for key in register/demo-keys/*.txt; do
   case "$key" in */README.txt) continue ;; esac
   install -m 600 "$key" "$work/keys/"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import os
 import shutil
@@ -74,6 +75,23 @@ def actor_env(staff_id: str) -> dict[str, str]:
     }
 
 
+@contextlib.contextmanager
+def machine_on(day: str) -> Iterator[None]:
+    """The machine's clock, as the audit and every verification read it, never before noon
+    (UTC) on ``day``: as if the test ran on the register's day or later, whatever the
+    machine's date. A commit dated after that moment (beyond a small skew) is still one
+    dated after the machine's clock."""
+    from ucbr.services import clock
+
+    real = clock.now
+    noon = dt.datetime.fromisoformat(f"{day}T12:00:00+00:00")
+    clock.now = lambda: max(real(), noon)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        clock.now = real  # type: ignore[assignment]
+
+
 @dataclass
 class Reg:
     """A register in a temporary folder, and the keys of its staff."""
@@ -105,6 +123,7 @@ class Reg:
         out, err = io.StringIO(), io.StringIO()
         with (
             patched_env(self.env(staff_id)),
+            machine_on(self.today),
             contextlib.redirect_stdout(out),
             contextlib.redirect_stderr(err),
         ):

@@ -39,6 +39,9 @@ COMMAND_OF = {
     "settings": "settings set",
     "import": "import",
     "evidence": "evidence",
+    "revert": "revert",
+    "root-rotate": "root rotate",
+    "re-root": "root re-root",
 }
 # Write commands that are not one action of their own.
 ALSO_WRITES = ("settings template", "sync", "clone", "keys new")

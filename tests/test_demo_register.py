@@ -23,7 +23,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (base / "home").mkdir()
     (base / "home" / "gitconfig").write_text("")
     with patched_env(git_env(base / "home")):
-        assert main(["clone", str(DEMO / "history.bundle"), str(base / "register")]) == 0
+        root = (DEMO / "demo-keys" / "demo-manager.txt.pub").read_text().strip()
+        clone = ["clone", str(DEMO / "history.bundle"), str(base / "register"), "--root", root]
+        assert main(clone) == 0
     keys = base / "keys"
     keys.mkdir()
     for key in (DEMO / "demo-keys").glob("demo-*.txt"):

@@ -1,4 +1,5 @@
-"""Reading many files of one commit at once gives what git gives for each alone."""
+"""Reading history from git: many files at once as git gives each alone, paths exactly as
+stored, and sizes known before any file is read."""
 
 from __future__ import annotations
 
@@ -51,3 +52,45 @@ def test_many_paths_of_one_commit_read_alike(
     assert listed[f"{first}:cases/file 2.yaml"] == b"n: 2\n"
     assert listed[f"{head}:cases/link.yaml"] == b"file 1.yaml"
     assert listed[f"{head}:cases/no such file.yaml"] is None
+
+
+def test_paths_are_read_exactly_as_stored(tmp_path: Path) -> None:
+    """A name git would quote (a tab, a double quote, an escape, a newline, bytes that are not
+    UTF-8) is read as stored, never in git's quoted form, which is not the path."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    names = ["cases/a\tb.yaml", 'cases/"q".yaml', "cases/e\x1bx.yaml", "cases/n\nl.yaml"]
+    for name in names:
+        (root / name).parent.mkdir(exist_ok=True)
+        (root / name).write_text("x\n")
+    (root / os.fsdecode(b"cases/\xff.yaml")).write_text("x\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "odd names")
+    (commit,) = gitlog.log(root)
+    assert sorted(commit.files) == sorted([*names, "cases/\udcff.yaml"])
+
+
+def test_a_file_over_the_bound_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    """A blob larger than a register file may be is known by its size from git's object
+    header alone, and refused (exit 6) by any reader, naming it."""
+    from ucbr.errors import IntegrityError
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    (root / "big.yaml").write_bytes(b"a" * (gitlog.MAX_FILE_BYTES + 1))
+    (root / "small.yaml").write_bytes(b"a" * gitlog.MAX_FILE_BYTES)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "sizes")
+    sizes = gitlog.object_sizes(root, ["HEAD:big.yaml", "HEAD:small.yaml", "HEAD:none"])
+    assert [s[1] if s else None for s in sizes.values()] == [
+        gitlog.MAX_FILE_BYTES + 1, gitlog.MAX_FILE_BYTES, None,
+    ]  # fmt: skip
+    assert gitlog.read_blobs(root, ["HEAD:small.yaml"])["HEAD:small.yaml"] == b"a" * (
+        gitlog.MAX_FILE_BYTES
+    )
+    with pytest.raises(
+        IntegrityError, match=rf"^big.yaml at HEAD is {gitlog.MAX_FILE_BYTES + 1} bytes, more than"
+    ):
+        gitlog.read_blobs(root, ["HEAD:small.yaml", "HEAD:big.yaml"])

@@ -119,7 +119,10 @@ def test_every_letter_renders_from_an_installed_ucbr(installed: Path, tmp_path: 
         "UCBR_TODAY": DAY, "UCBR_IDENTITY_FILE": str(keys / "demo-officer.txt"),
         "PATH": f"{installed.parent}{os.pathsep}{os.environ['PATH']}",
     }  # fmt: skip
-    cloned = run(installed, work, env, "clone", str(DEMO / "history.bundle"), "register")
+    root = (DEMO / "demo-keys" / "demo-manager.txt.pub").read_text().strip()
+    cloned = run(
+        installed, work, env, "clone", str(DEMO / "history.bundle"), "register", "--root", root
+    )
     assert cloned.returncode == 0, cloned.stderr
     env["UCBR_REGISTER"] = str(work / "register")
     every_stage(installed, work, env)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.regkit import Reg
+from tests.test_retention import _old_records, put
 from ucbr.domain.fields import MASK, is_personal, masked
 
 
@@ -69,9 +70,9 @@ def test_textconv_masks_restriction_topics_and_premises(reg: Reg) -> None:
 @pytest.mark.e2e
 def test_history_of_a_deleted_case_shows_only_its_tombstone(reg: Reg) -> None:
     """After retention deletes a case, `history` refuses to rebuild it from old revisions."""
-    reg.today = "2023-06-01"  # recorded long ago: past its two years by the register's day
-    case, _ = reg.new_case(date="2023-05-30")
-    reg.today = "2026-11-28"
+    expired, _, _ = _old_records()  # recorded long ago: past its years by the register's day
+    put(reg, expired)
+    case = expired.id
     reg.ok("ig", "retention", "--apply")
     result = reg.run("ig", "history", case, "--reveal")
     assert result.code == 1

@@ -29,8 +29,9 @@ def server_and_clones(reg: Reg) -> tuple[Path, Reg, Reg]:
     reg.git("init", "-q", "--bare", "-b", "main", str(server))
     reg.git("push", "-q", str(server), "main")
     clones = []
+    root = reg.keys["mgr"].with_suffix(".txt.pub").read_text().strip()  # the council publishes it
     for name in ("olive", "otto"):
-        reg.ok("officer", "clone", str(server), str(reg.root.parent / name))
+        reg.ok("officer", "clone", str(server), str(reg.root.parent / name), "--root", root)
         clones.append(
             Reg(root=reg.root.parent / name, home=reg.home, keys=reg.keys, today=reg.today)
         )

@@ -15,7 +15,7 @@ import subprocess
 import pyrage
 import pytest
 
-from tests.regkit import Reg, email_of, hashed_policy, on_register, signed_commit
+from tests.regkit import INCIDENT_ARGS, Reg, email_of, hashed_policy, on_register, signed_commit
 from tests.test_sync import server_and_clones, ucbr_on_path
 from ucbr.storage.vault import load_identity_file, parse_tier_key
 
@@ -56,11 +56,20 @@ def test_the_server_refuses_forgeries_and_takes_honest_work(reg: Reg) -> None:
         assert "ucbr: refused:" in forged.stderr and "may not approve" in forged.stderr
         assert reg.git("--git-dir", str(server), "rev-parse", "main").strip() == accepted
         otto.git("reset", "-q", "--hard", "origin/main")
-        # A commit dated ten days ago, made honestly but held back: refused as dated.
-        otto.today = (dt.date.today() - dt.timedelta(days=10)).isoformat()
-        otto.new_case("officer2", date=otto.today)
+        # A commit dated ten days ago, after today's: ucbr will not make it (policy dates
+        # never go back), and one made by hand is refused as dated.
+        today, otto.today = otto.today, (dt.date.today() - dt.timedelta(days=10)).isoformat()
+        held_back = otto.run("officer2", "add-incident", "--new", "--name", "Late", *INCIDENT_ARGS)
+        assert held_back.code == 6 and "never go back along history" in held_back.err
+        stored = next((otto.root / "cases").glob("*.yaml"))
+        stored.write_text(stored.read_text() + "\n")
+        otto.git("add", str(stored))
+        signed_commit(
+            otto, "officer2", message.replace(today, otto.today).replace(case, stored.stem)
+        )
         late = push(otto, "officer2")
         assert late.returncode != 0 and "not the day it was received" in late.stderr
+        assert "never go back along history" in late.stderr
         otto.git("reset", "-q", "--hard", "origin/main")
         # Rewriting history that the server holds, and deleting it: refused.
         otto.git("reset", "-q", "--hard", "HEAD~1")

@@ -53,6 +53,7 @@ git_app = _noun("git")
 foi_app = _noun("foi")
 cache_app = _noun("cache")
 server_app = _noun("server")
+root_app = _noun("root")
 settings_app = _noun("settings")
 
 

@@ -123,12 +123,20 @@ def _print_report(report: auditing.AuditReport) -> None:
         ui.out(f"  {change.date}  {change.commit}  {what}: {_access(change)}")
     if report.imports:
         ui.out("imports:")
-    for found in report.imports:
-        span = found.first if found.first == found.last else f"{found.first}..{found.last}"
-        ui.out(
-            f"  {found.date}  {span}  import by {found.officer}: {found.cases} cases from the "
-            f"file with sha256 {found.source_sha256}"
+    for imported in report.imports:
+        span = (
+            imported.first
+            if imported.first == imported.last
+            else f"{imported.first}..{imported.last}"
         )
+        ui.out(
+            f"  {imported.date}  {span}  import by {imported.officer}: {imported.cases} cases "
+            f"from the file with sha256 {imported.source_sha256}"
+        )
+    for reverted in report.reverted:
+        found = f": {reverted.problems[0]}" if reverted.problems else ""
+        more = f" (and {len(reverted.problems) - 1} more)" if len(reverted.problems) > 1 else ""
+        ui.out(f"reverted: {reverted.commit} by {reverted.revert}{found}{more}")
     if report.problems:
         ui.err(f"ucbr: {len(report.problems)} problems in history")
 
@@ -167,10 +175,18 @@ def _ring_or_none(ctx: typer.Context) -> Keyring | None:
 
 @git_app.command("merge")
 def git_merge(ctx: typer.Context, base: Path, ours: Path, theirs: Path) -> None:
-    """The merge driver: decrypt three versions, merge by id, validate, re-encrypt into OURS."""
+    """The merge driver: decrypt three versions, merge by id, validate, re-encrypt into OURS.
+
+    The commits it is handed files of are verified first, as every command verifies: a
+    plain `git pull --rebase` never seals a record to the tier keys of an unverified tip.
+    """
+    from ucbr.services.trust import verify_to
+
     opts = options(ctx)
     reg = opts.register()
     ring = opts.keyring(verify=False)
+    for tip in merge.merge_inputs(reg.root):  # nothing unverified is opened, merged or sealed to
+        verify_to(reg, opts.identities(), ring, tip)
     rings = [ring]
     before = git.run(reg.root, "rev-parse", "--verify", "-q", "ORIG_HEAD", check=False)
     if before.returncode == 0:  # a rebase: our side may be sealed to the keys of before it

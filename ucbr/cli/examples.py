@@ -45,7 +45,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "lookup": ('ucbr lookup "Pat Example"', "ucbr lookup 07700900123", 'ucbr lookup "OX28 6AA"'),
     "init": ('ucbr init ~/register --council "Exampleshire District Council"',),
-    "clone": (f"ucbr clone git@git.council.example:ucbr.git ~/register --root {KEY}",),
+    "clone": (
+        f"ucbr clone git@git.council.example:ucbr.git ~/register --root {KEY}",
+        "ucbr clone git@git.council.example:ucbr.git ~/register --root SHA256:3q8Z…",
+    ),
     "import": (
         "ucbr import --template ~/import/cases.xlsx",
         "ucbr import ~/import/cases.xlsx --dry-run",
@@ -96,6 +99,12 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "server install-hook": (
         "ucbr server install-hook /srv/git/ucbr.git",
         "ucbr server install-hook /srv/git/ucbr.git --audit-key /etc/ucbr/audit.key",
+    ),
+    "revert": ("ucbr revert 4f1c2ab",),
+    "root rotate": ("ucbr root rotate --new-key ~/root-2027.key --root-key ~/root.key",),
+    "root re-root": (
+        "ucbr root re-root --root-key ~/root.key "
+        "--replaces 4f1c2ab9d0e3f5a6b7c8d9e0f1a2b3c4d5e6f7a8",
     ),
     "settings show": ("ucbr settings show",),
     "cache clear": ("ucbr cache clear",),

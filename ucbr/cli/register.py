@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -60,16 +61,30 @@ def clone(
     directory: Path,
     root: Annotated[
         str | None,
-        typer.Option(help="The council's published root key (ssh-ed25519 …): pinned, and checked."),
+        typer.Option(
+            help="The council's published root of trust: its key (ssh-ed25519 …) or "
+            "SHA256: fingerprint. Pinned, and checked. Without it, on a terminal, the "
+            "register's own is shown to be confirmed; elsewhere nothing is cloned."
+        ),
     ] = None,
     json: Json = False,
 ) -> None:
-    """Clone a register and install its diff and merge drivers."""
-    reg = sync.clone(url, directory, root)
+    """Clone a register, install its diff and merge drivers, and pin its root of trust."""
+    reg = sync.clone(url, directory, root, _confirm if sys.stdin.isatty() else None)
     if json:
         ui.print_json({"register": str(reg.root), "commit": git.head(reg.root)})
         return
     ui.out(f"cloned the register into {reg.root}; drivers installed")
+
+
+def _confirm(fingerprint: str, founder: str) -> bool:
+    """Ask the person at the terminal to check the root of trust against the council's."""
+    ui.err(f"ucbr: this register's root of trust is {founder}'s key, {fingerprint}")
+    return typer.confirm(
+        "Is that the fingerprint the council publishes? (answer no unless you checked it)",
+        default=False,
+        err=True,
+    )
 
 
 @app.command("sync")

@@ -75,7 +75,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "register",
         "Create a new register: a git repository with its policy, staff and tier files.",
     ),
-    ("clone", "register", "Clone a register and install its diff and merge drivers."),
+    (
+        "clone",
+        "register",
+        "Clone a register, install its diff and merge drivers, and pin its root of trust.",
+    ),
     (
         "import",
         "importing",
@@ -92,6 +96,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "check",
         "register",
         "Check every file: format, schemas, agreement, recipients, and the Ombudsman's faults.",
+    ),
+    (
+        "revert",
+        "trust",
+        "Undo a commit the audit reports (a forged record on the server), in a signed commit.",
     ),
     (
         "review-due",
@@ -116,6 +125,7 @@ GROUPS: tuple[tuple[str, str, str], ...] = (
     ("foi", "letters", "Freedom of Information section 14 decisions."),
     ("cache", "cache", "The local cache of decrypted sections, under .git/ucbr/."),
     ("server", "server", "The council's git server as the gate."),
+    ("root", "trust", "The root of trust: hand it to a new key; re-root after a purge."),
     (
         "settings",
         "settings",
@@ -133,10 +143,13 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Managers and heads of service", ("approve", "reject", "staff", "settings")),
     (
         "Information governance",
-        ("audit", "history", "check", "sar", "evidence", "retention", "stats", "foi"),
+        ("audit", "history", "check", "revert", "sar", "evidence", "retention", "stats", "foi"),
     ),
     ("The morning job (cron or CI)", ("review-due", "list", "sync")),
-    ("Setting up", ("init", "clone", "import", "keys", "server", "git", "schema", "cache")),
+    (
+        "Setting up",
+        ("init", "clone", "import", "keys", "server", "root", "git", "schema", "cache"),
+    ),
 )
 
 # The top level's own help and options, as ``ucbr --help`` shows them: (flags, help).

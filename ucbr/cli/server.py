@@ -11,7 +11,7 @@ import typer
 from ucbr.cli import ui
 from ucbr.cli.app import server_app
 from ucbr.services import server
-from ucbr.services.audit.signatures import fingerprint
+from ucbr.services.audit.root import fingerprint_of
 
 
 @server_app.command("init")
@@ -31,7 +31,7 @@ def server_init(
 
     key = init_server(bare, root)
     ui.out(f"created the server's repository in {bare.expanduser().absolute()}; hook installed")
-    ui.out(f"root of trust: {fingerprint(key)}")
+    ui.out(f"root of trust: {fingerprint_of(key)}")
     ui.out(
         "next, in the founding register: `git remote add origin URL` and "
         "`git push -u origin main`; other officers then `ucbr clone URL DIR --root KEY`"
@@ -45,7 +45,10 @@ def install_hook(
     ],
     root: Annotated[
         str | None,
-        typer.Option(help="The founding administrator's public key; default: the one it holds."),
+        typer.Option(
+            help="The root of trust: its public key or SHA256: fingerprint; default: the "
+            "one it holds."
+        ),
     ] = None,
     audit_key: Annotated[
         Path | None,
@@ -62,7 +65,7 @@ def install_hook(
     """
     key = server.install_hook(bare, root, audit_key)
     ui.out(f"installed the pre-receive hook in {bare.resolve()}")
-    ui.out(f"root of trust: {fingerprint(key)}")
+    ui.out(f"root of trust: {fingerprint_of(key)}")
     if audit_key is not None:
         ui.out("records are judged with the audit key given")
 

@@ -36,6 +36,9 @@ Action = Literal[
     "settings",
     "import",
     "evidence",
+    "revert",
+    "root-rotate",
+    "re-root",
 ]
 ACTIONS: tuple[Action, ...] = get_args(Action)
 
@@ -81,6 +84,11 @@ WHO_MAY: dict[Action, frozenset[Role]] = {
     # one, since nothing in it rests on who made it (the verifier checks every fact against
     # the commits of the officers who made them); each is a disclosure the audit lists.
     "evidence": CASEWORK,
+    # Undoing a commit the audit reports (a forged record that reached the server).
+    "revert": ADMINISTRATORS,
+    # Statements of the root of trust: made by an administrator, signed with the root key.
+    "root-rotate": ADMINISTRATORS,
+    "re-root": ADMINISTRATORS,
 }
 
 # What each action is, in words a refusal can use: "the role frontline may not <doing>".
@@ -108,6 +116,9 @@ DOING: dict[Action, str] = {
     "settings": "change the register's settings",
     "import": "import records",
     "evidence": "produce an evidence bundle",
+    "revert": "revert a commit",
+    "root-rotate": "hand the root of trust to a new key",
+    "re-root": "re-root the register's history",
 }
 
 

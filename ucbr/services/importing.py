@@ -28,9 +28,10 @@ from ucbr.domain.permissions import may, refusal
 from ucbr.domain.views import sections_of
 from ucbr.errors import IntegrityError, Refused
 from ucbr.services.audit.rings import Rings
+from ucbr.services.chain import anchors, remember, tier_of
 from ucbr.services.duplicates import recorded_people
 from ucbr.services.session import Session
-from ucbr.services.trust import judge, remember, verified
+from ucbr.services.trust import judge
 from ucbr.storage import git, gitlog
 from ucbr.storage.sheets import read_sheet_file
 
@@ -140,5 +141,6 @@ def _judge(session: Session, before: str) -> None:
     problems = judge(root, commits, Rings(root, [], session.ring))
     if problems:
         raise IntegrityError(f"the import was undone: {problems[0].line()}")
-    if verified(root) == before:
-        remember(root, commits[-1].sha)
+    tier = tier_of(session.ring)
+    if before in (anchors(root, tier).verified, anchors(root, tier).server):
+        remember(root, tier, verified=commits[-1].sha)

@@ -23,7 +23,7 @@ from ucbr.domain.model import Case, PropertyRisk
 from ucbr.domain.problems import Problem
 from ucbr.domain.views import sections_of
 from ucbr.errors import AccessDenied, IntegrityError, UcbrError
-from ucbr.storage import envelope
+from ucbr.storage import envelope, git
 from ucbr.storage.files import readable_errors, validate, write_file
 from ucbr.storage.store import SECTION_MODELS, Loaded, Register
 from ucbr.storage.vault import Keyring, decrypt
@@ -137,6 +137,26 @@ def _order(item: Mapping[str, Any]) -> tuple[str, str]:
 
 
 # --- the git merge driver -----------------------------------------------------------------
+
+
+def merge_inputs(root: Path) -> list[str]:
+    """The commits whose files a merge driver is handed, to be verified before it opens or
+    seals anything: during a rebase, the commit rebased onto and the work being rebased
+    (``ORIG_HEAD``); during a merge, both sides; else HEAD."""
+    for state in ("rebase-merge", "rebase-apply"):
+        onto = root / git.out(root, "rev-parse", "--git-path", f"{state}/onto")
+        if onto.is_file():
+            return [*_commits(root, "ORIG_HEAD"), onto.read_text().strip()]
+    return _commits(root, "HEAD", "MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD")
+
+
+def _commits(root: Path, *names: str) -> list[str]:
+    found = []
+    for name in names:
+        proc = git.run(root, "rev-parse", "--verify", "-q", f"{name}^{{commit}}", check=False)
+        if proc.returncode == 0:
+            found.append(proc.stdout.decode().strip())
+    return found
 
 
 def merge_files(

@@ -19,10 +19,9 @@ from ucbr.domain.settings import PolicyConfig
 from ucbr.errors import Refused
 from ucbr.services.session import Session
 from ucbr.storage.files import readable_errors
-from ucbr.storage.store import POLICY_FILE, POLICY_HEADER, TEMPLATES_DIR
+from ucbr.storage.store import POLICY_FILE, POLICY_HEADER, TEMPLATE_NAME, TEMPLATES_DIR
 from ucbr.storage.yamlio import dump_plain
 
-TEMPLATE_NAME = re.compile(r"^_?[a-z][a-z-]*\.(md|html)\.j2$")
 MAX_TEMPLATE = 100_000
 
 

@@ -1,19 +1,27 @@
 """Many officers, one register: cloning it from the council's server, and syncing with it.
 
+``clone`` pins the council's root of trust, given (the key or its fingerprint) or, on a
+terminal, shown and confirmed: a register's own word for its root is never taken.
 ``sync`` is ``git pull --rebase`` (the merge driver merging two officers' work on a file)
-then ``git push``, undone entirely when either fails.
+then ``git push``, undone entirely when either fails. The server's history is judged,
+and must move only forward, before anything is rebased onto it; only the syncing
+officer's own commits are ever made again (and signed again), and they are judged again
+before they are pushed.
 """
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ucbr.errors import IntegrityError, Refused
 from ucbr.services.admin import install_drivers
 from ucbr.services.audit.rings import Rings
-from ucbr.services.audit.root import ROOT_CONFIG, founder_problems
+from ucbr.services.audit.root import founder, founder_problems, pin_root, root_chain
+from ucbr.services.audit.signatures import fingerprint
+from ucbr.services.chain import descends, remember, server_forward, tier_of
 from ucbr.services.reseal import needs_reseal, recommitted, reseal
 from ucbr.services.trust import verify_to
 from ucbr.storage import git, gitlog
@@ -29,26 +37,52 @@ class Synced:
     pushed: int
 
 
-def clone(url: str, directory: Path, root: str | None = None) -> Register:
-    """Clone a register and install its diff and merge drivers; with ``root`` (the council's
-    published root key), pin it, and refuse a register whose first administrator is not it."""
+def clone(
+    url: str,
+    directory: Path,
+    root: str | None = None,
+    confirm: Callable[[str, str], bool] | None = None,
+) -> Register:
+    """Clone a register, install its diff and merge drivers, and pin its root of trust:
+    ``root`` (the council's published key, or its ``SHA256:`` fingerprint) when given,
+    else the founder's, once ``confirm(fingerprint, founder)`` says so (a person at a
+    terminal); without either, nothing is cloned. The founding commit is pinned with it
+    by the first verification that finds the whole history sound."""
     if directory.exists() and any(directory.iterdir()):
         raise Refused(f"{directory} is not empty")
+    if root is None and confirm is None:
+        raise Refused(
+            "give --root: the council's published root key or its SHA256: fingerprint "
+            "(a register's own word for its root of trust is never taken)"
+        )
     directory.parent.mkdir(parents=True, exist_ok=True)
     # From the caller's folder, so a relative path to a local repository means what it says.
     git.run(Path.cwd(), "clone", "-q", "--", url, str(directory.resolve()))
     try:
         install_drivers(directory)
-        if root is not None:
-            if founder_problems(directory, gitlog.log(directory), root):
-                raise IntegrityError(
-                    "this register's first administrator is not the root of trust given"
-                )
-            git.run(directory, "config", ROOT_CONFIG, root.strip())
+        _pin_given_root(directory, root, confirm)
         return Register.open(directory)
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise
+
+
+def _pin_given_root(
+    directory: Path, root: str | None, confirm: Callable[[str, str], bool] | None
+) -> None:
+    commits = gitlog.log(directory)
+    found = founder(directory, commits)
+    if found is None:
+        raise Refused("this is not a register with staff: it has no root of trust to pin")
+    chain = root_chain(directory, commits)
+    if root is not None:
+        if founder_problems(directory, commits, root):
+            raise IntegrityError(
+                "this register's first administrator is not the root of trust given"
+            )
+    elif confirm is None or not confirm(fingerprint(chain[-1]), found[1].id):
+        raise Refused("not cloned: the register's root of trust was not confirmed")
+    pin_root(directory, chain[-1], None)
 
 
 def _count(root: Path, span: str) -> int:
@@ -93,7 +127,12 @@ def sync(
         if fetched.returncode != 0:
             raise Refused(f"sync stopped, your clone is as it was: {_first_line(fetched.stderr)}")
         tip = git.out(root, "rev-parse", upstream)
-        verify_to(reg, identities, ring or Register(root).keyring(identities), tip)
+        ring = ring or Register(root).keyring(identities)
+        if before is not None and descends(root, tip, before):
+            server_forward(root, tip)  # nothing new from the server: ours goes on top of it
+        else:
+            verify_to(reg, identities, ring, tip, server=True)
+        _only_own_work(root, upstream)
         pulled = git.run(
             root, *signer.options(), "rebase", "-q", upstream, env=signer.environment(), check=False
         )
@@ -112,6 +151,9 @@ def sync(
             messages = recommitted(reg, Rings(root, identities, current), mine) if mine else {}
             if mine and before is not None and (messages or needs_reseal(reg, current, mine)):
                 reseal(reg, identities, mine, signer, before, messages)
+            head = git.head(root)
+            if ahead and head is not None:  # our work made again: judged before it leaves
+                verify_to(reg, identities, ring, head)
         except BaseException:
             _restore(root, before)
             raise
@@ -121,7 +163,25 @@ def sync(
                 _restore(root, before)
                 reason = _first_line(pushed.stderr)
                 raise Refused(f"the server refused the push, your clone is as it was: {reason}")
+            remember(root, tier_of(ring), server=git.head(root))
         return Synced(pulled=came, pushed=ahead)
+
+
+def _only_own_work(root: Path, upstream: str) -> None:
+    """Refuse when rebasing would make another officer's commit again: only the syncing
+    officer's own unpushed commits are ever made again, and signed with their key. (On
+    top of the server's history already, nothing is made again.)"""
+    head = git.head(root)
+    if head is None or descends(root, git.out(root, "rev-parse", upstream), head):
+        return
+    own = git.author_email(root).lower()
+    for commit in gitlog.log(root, rev=f"{upstream}..HEAD"):
+        if commit.author_email.lower() != own:
+            raise IntegrityError(
+                f"sync stopped, your clone is as it was: {commit.short} is another officer's "
+                "commit that the server's history does not hold, and sync makes again (and "
+                "signs) only your own work"
+            )
 
 
 def _restore(root: Path, before: str | None) -> None:

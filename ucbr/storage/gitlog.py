@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from ucbr.errors import IntegrityError
 from ucbr.storage import git
 
 _FIELD = "\x1f"
@@ -80,9 +81,13 @@ def parse_trailers(message: str) -> tuple[tuple[str, str], ...]:
 
 
 def _log_args(
-    since: str | None, paths: Sequence[str], rev: str = "HEAD", limit: int | None = None
+    since: str | None,
+    paths: Sequence[str],
+    rev: str | Sequence[str] = "HEAD",
+    limit: int | None = None,
 ) -> list[str]:
-    args = [rev] if limit is not None else ["--reverse", rev]
+    revs = [rev] if isinstance(rev, str) else list(rev)
+    args = revs if limit is not None else ["--reverse", *revs]
     if limit is not None:
         args.append(f"--max-count={limit}")
     if since:
@@ -98,12 +103,13 @@ def log(
     root: Path,
     since: str | None = None,
     paths: Sequence[str] = (),
-    rev: str = "HEAD",
+    rev: str | Sequence[str] = "HEAD",
     limit: int | None = None,
 ) -> list[Commit]:
-    """The commits reachable from ``rev`` (a commit or a range ``A..B``), oldest first (newest
-    first with ``limit``), with the files each changed. An empty repository has no HEAD,
-    but a server's hook reads the commits of the first push to it by their ids."""
+    """The commits reachable from ``rev`` (a commit, a range ``A..B``, or revisions such as
+    ``[tip, "^A"]``), oldest first (newest first with ``limit``), with the files each
+    changed. An empty repository has no HEAD, but a server's hook reads the commits of
+    the first push to it by their ids."""
     if rev == "HEAD" and git.head(root) is None:
         return []
     fmt = _FIELD.join(["%H", "%P", "%an", "%ae", "%aI", "%cI", "%B"]) + _RECORD
@@ -137,55 +143,137 @@ def _changed_files(
     root: Path, args: Sequence[str]
 ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     """Per commit: the paths it changed, and those it made links (mode 120000) or folders
-    of another repository (160000), which a register never holds."""
+    of another repository (160000), which a register never holds.
+
+    Paths are read NUL-separated (``-z``), exactly as stored: git would otherwise quote a
+    path holding a tab, a quote or an escape, and the quoted form is not the path. Bytes
+    that are not UTF-8 are kept as surrogates, so no path can pass for another.
+    """
     proc = git.run(
         root,
-        *_NO_QUOTING,
         "log",
         "--no-renames",
         "--diff-merges=first-parent",
         "--raw",
+        "-z",
         "--no-abbrev",
         f"--format={_RECORD}%H",
         *args,
     )
-    found: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-    for block in proc.stdout.decode().split(_RECORD):
-        lines = [ln for ln in block.splitlines() if ln.strip()]
-        if not lines:
-            continue
-        paths, odd = [], []
-        for line in lines[1:]:
-            info, _, path = line.partition("\t")
+    found: dict[str, tuple[list[str], list[str]]] = {}
+    paths: list[str] = []
+    odd: list[str] = []
+    tokens = proc.stdout.split(b"\0")
+    index = 0
+    while index < len(tokens):
+        token = tokens[index].lstrip(b"\n")
+        index += 1
+        if token.startswith(_RECORD.encode()):
+            paths, odd = [], []
+            found[token[1:].decode()] = (paths, odd)
+        elif token.startswith(b":") and index < len(tokens):
+            path = tokens[index].decode(errors="surrogateescape")
+            index += 1
             paths.append(path)
-            if info.split()[1:2] in (["120000"], ["160000"]):
+            if token.split()[1:2] in ([b"120000"], [b"160000"]):
                 odd.append(path)
-        found[lines[0]] = (tuple(paths), tuple(odd))
+    return {sha: (tuple(p), tuple(o)) for sha, (p, o) in found.items()}
+
+
+# The largest file a register holds, in bytes (4 MiB): a case file of the largest records
+# the policy's fields allow is well under it. Anything larger is refused by the hook, and
+# reported by the audit and every verification, before a byte of it is read.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+
+
+def _readable(spec: str) -> bool:
+    """Whether ``spec`` can be asked of ``cat-file`` (one line, no NUL)."""
+    return "\n" not in spec and "\0" not in spec and not _has_surrogates(spec)
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def object_sizes(root: Path, specs: Iterable[str]) -> dict[str, tuple[str, int] | None]:
+    """Each object's id and size (``REV:path`` or an id), from its header alone; None for
+    those that do not exist or are not blobs. Nothing of the content is read."""
+    wanted = [spec for spec in dict.fromkeys(specs) if _readable(spec)]
+    found: dict[str, tuple[str, int] | None] = {spec: None for spec in wanted}
+    listed = _listed(root, wanted)
+    found.update(listed)
+    rest = [spec for spec in wanted if spec not in listed]
+    if not rest:
+        return found
+    out = git.run(
+        root,
+        "cat-file",
+        "--batch-check=%(objectname) %(objecttype) %(objectsize)",
+        input=("\n".join(rest) + "\n").encode(),
+    ).stdout.decode(errors="replace")
+    for spec, line in zip(rest, out.splitlines(), strict=False):
+        parts = line.rsplit(" ", 2)
+        if len(parts) == 3 and parts[1] == "blob" and parts[2].isdigit():
+            found[spec] = (parts[0], int(parts[2]))
     return found
 
 
 def read_blobs(root: Path, specs: Iterable[str]) -> dict[str, bytes | None]:
-    """Objects by name (``REV:path`` or a blob id); None for those that do not exist."""
+    """Objects by name (``REV:path`` or a blob id); None for those that do not exist.
+
+    Each size is checked from the object's header first: a blob over ``MAX_FILE_BYTES``
+    is never read, and refused (exit 6) naming it.
+    """
     wanted = list(dict.fromkeys(specs))
     if not wanted:
         return {}
-    names = _object_names(root, wanted)
-    asked = "\n".join(names[spec] for spec in wanted) + "\n"
-    data = git.run(root, "cat-file", "--batch", input=asked.encode()).stdout
-    found: dict[str, bytes | None] = {}
+    sizes = object_sizes(root, wanted)
+    found: dict[str, bytes | None] = {spec: None for spec in wanted}
+    for spec, known in sizes.items():
+        if known is not None and known[1] > MAX_FILE_BYTES:
+            raise IntegrityError(oversized(spec, known[1]))
+    ids = {spec: known[0] for spec, known in sizes.items() if known is not None}
+    unique = list(dict.fromkeys(ids.values()))
+    if not unique:
+        return found
+    data = git.run(root, "cat-file", "--batch", input=("\n".join(unique) + "\n").encode()).stdout
+    contents: dict[str, bytes] = {}
     pos = 0
-    for spec in wanted:
+    for blob in unique:
         end = data.index(b"\n", pos)
-        # "<name> <type> <size>", or "<spec> missing" (a spec may hold spaces).
-        header = data[pos:end].decode(errors="replace").rsplit(" ", 2)
+        size = int(data[pos:end].rsplit(b" ", 1)[1])
         pos = end + 1
-        if len(header) != 3 or not header[2].isdigit():
-            found[spec] = None
-            continue
-        size = int(header[2])
-        found[spec] = data[pos : pos + size] if header[1] == "blob" else None
+        contents[blob] = data[pos : pos + size]
         pos += size + 1
+    for spec, blob in ids.items():
+        found[spec] = contents[blob]
     return found
+
+
+def escaped(path: str) -> str:
+    """A path as a message may print it: anything but printable ASCII escaped (``\\x09``),
+    a byte that is not UTF-8 as the byte it was."""
+    return "".join(_escaped_char(c) for c in path)
+
+
+def _escaped_char(char: str) -> str:
+    if char.isascii() and char.isprintable() and char != "\\":
+        return char
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, kept as a surrogate
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def oversized(spec: str, size: int) -> str:
+    """The refusal of a file too large for a register, naming it (``REV:path``)."""
+    rev, colon, path = spec.partition(":")
+    where = f"{escaped(path)} at {rev[:7]}" if colon else f"object {spec[:7]}"
+    return f"{where} is {size} bytes, more than the {MAX_FILE_BYTES} a register file may hold"
 
 
 # Above this many paths of one commit, its tree is listed once: git finds ``REV:path`` by
@@ -193,10 +281,10 @@ def read_blobs(root: Path, specs: Iterable[str]) -> dict[str, bytes | None]:
 LIST_TREE_FROM = 64
 
 
-def _object_names(root: Path, specs: list[str]) -> dict[str, str]:
-    """What to ask ``cat-file`` for each spec: the blob id where one commit's tree was
-    listed for many of its paths, else the spec itself (git resolves it, or says missing)."""
-    names = {spec: spec for spec in specs}
+def _listed(root: Path, specs: list[str]) -> dict[str, tuple[str, int] | None]:
+    """The blob id and size of each spec of a commit asked for many of its paths, from one
+    listing of its tree (``ls-tree -r -l``); None for a path it does not hold."""
+    found: dict[str, tuple[str, int] | None] = {}
     by_rev: dict[str, list[str]] = {}
     for spec in specs:
         rev, colon, path = spec.partition(":")
@@ -205,19 +293,18 @@ def _object_names(root: Path, specs: list[str]) -> dict[str, str]:
     for rev, group in by_rev.items():
         if len(group) < LIST_TREE_FROM:
             continue
-        proc = git.run(root, "ls-tree", "-r", "-z", rev, check=False)
+        proc = git.run(root, "ls-tree", "-r", "-l", "-z", rev, check=False)
         if proc.returncode != 0:
             continue  # not a commit here: cat-file says each path is missing
-        listed = proc.stdout.decode(errors="surrogateescape")
-        blobs: dict[str, str] = {}
-        for entry in listed.split("\0"):
+        blobs: dict[str, tuple[str, int]] = {}
+        for entry in proc.stdout.decode(errors="surrogateescape").split("\0"):
             info, _, path = entry.partition("\t")
             parts = info.split()
-            if len(parts) == 3 and parts[1] == "blob":
-                blobs[path] = parts[2]
+            if len(parts) == 4 and parts[1] == "blob" and parts[3].isdigit():
+                blobs[path] = (parts[2], int(parts[3]))
         for spec in group:
-            names[spec] = blobs.get(spec.partition(":")[2], spec)
-    return names
+            found[spec] = blobs.get(spec.partition(":")[2])
+    return found
 
 
 def show(root: Path, rev: str, path: str) -> bytes | None:
@@ -226,7 +313,8 @@ def show(root: Path, rev: str, path: str) -> bytes | None:
 
 
 def all_blobs(root: Path) -> list[tuple[str, str]]:
-    """Every file version anywhere in history, as (blob id, a path it was stored at)."""
+    """Every file version anywhere in history, as (blob id, a path it was stored at); a
+    blob over ``MAX_FILE_BYTES`` is left out (the commit that stored it is reported)."""
     if git.head(root) is None:
         return []
     listed = git.run(root, *_NO_QUOTING, "rev-list", "--objects", "--all").stdout.decode()
@@ -236,10 +324,14 @@ def all_blobs(root: Path) -> list[tuple[str, str]]:
     check = git.run(
         root,
         "cat-file",
-        "--batch-check=%(objectname) %(objecttype)",
+        "--batch-check=%(objectname) %(objecttype) %(objectsize)",
         input=("\n".join(sha for sha, _ in named) + "\n").encode(),
     ).stdout.decode()
-    blobs = {ln.split()[0] for ln in check.splitlines() if ln.endswith(" blob")}
+    blobs = {
+        parts[0]
+        for ln in check.splitlines()
+        if len(parts := ln.split()) == 3 and parts[1] == "blob" and int(parts[2]) <= MAX_FILE_BYTES
+    }
     return [(sha, path) for sha, path in named if sha in blobs]
 
 

@@ -150,3 +150,35 @@ def generate(path: Path, comment: str) -> str:
         public = (Path(tmp) / "key.pub").read_text().strip()
         _place(Path(tmp), path)
     return public
+
+
+def sign_statement(key_file: Path, namespace: str, message: bytes) -> str:
+    """An SSH signature (``ssh-keygen -Y sign``) of ``message`` with the private key in
+    ``key_file``, for ``namespace``: the armored text."""
+    proc = subprocess.run(
+        ["ssh-keygen", "-q", "-Y", "sign", "-n", namespace, "-f", str(key_file)],
+        input=message,
+        capture_output=True,
+        check=False,
+    )
+    if proc.returncode != 0 or b"BEGIN SSH SIGNATURE" not in proc.stdout:
+        raise Refused(f"ssh-keygen could not sign with {key_file}")
+    return proc.stdout.decode()
+
+
+def signed_by(public_key: str, namespace: str, message: bytes, signature: str) -> bool:
+    """Whether ``signature`` is ``public_key``'s signature of ``message`` for ``namespace``."""
+    if shutil.which("ssh-keygen") is None or "\n" in public_key:
+        return False
+    with tempfile.TemporaryDirectory(prefix="ucbr-sig-") as tmp:
+        allowed, sig = Path(tmp) / "allowed", Path(tmp) / "sig"
+        allowed.write_text(f'signer namespaces="{namespace}" {public_key}\n')
+        sig.write_text(signature)
+        proc = subprocess.run(
+            ["ssh-keygen", "-Y", "verify", "-f", str(allowed), "-I", "signer", "-n", namespace,
+             "-s", str(sig)],
+            input=message,
+            capture_output=True,
+            check=False,
+        )  # fmt: skip
+    return proc.returncode == 0

@@ -7,6 +7,7 @@ failure put the working tree and index back exactly as they were.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,6 +46,8 @@ POLICY_HEADER = (
     "# Every decision and letter records this file's hash.\n"
 )
 TEMPLATES_DIR = ".ucbr/templates"
+# A council's letter template: formal-warning.html.j2, or a part such as _layout.md.j2.
+TEMPLATE_NAME = re.compile(r"^_?[a-z][a-z-]*\.(md|html)\.j2$")
 STAFF_FILE = ".ucbr/staff.yaml"
 
 

@@ -16,15 +16,15 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ucbr.domain.problems import Problem, exit_code_of
+from ucbr.services import clock
 from ucbr.services.audit.access import NO_TRAILERS, AccessChange, access_change
-from ucbr.services.audit.commits import check_commit
 from ucbr.services.audit.history import FieldChange, Revision, history
+from ucbr.services.audit.judging import judge
 from ucbr.services.audit.plaintext import scan_plaintext
-from ucbr.services.audit.records import check_records
 from ucbr.services.audit.rings import Rings
-from ucbr.services.audit.root import founder_problems
-from ucbr.services.audit.signatures import signatures
-from ucbr.services.audit.snapshots import Snapshots, parent_of
+from ucbr.services.audit.root import founder_key, founder_problems
+from ucbr.services.audit.snapshots import parent_of
+from ucbr.services.audit.timeline import latest_policy_date
 from ucbr.storage import gitlog
 from ucbr.storage.gitlog import Commit
 from ucbr.storage.store import Register
@@ -34,6 +34,7 @@ __all__ = [
     "AccessChange",
     "AuditReport",
     "FieldChange",
+    "Reverted",
     "Revision",
     "audit",
     "history",
@@ -52,6 +53,15 @@ class Imported:
     cases: int
 
 
+@dataclass(frozen=True)
+class Reverted:
+    """A commit reverted by a later one, and the problems found in it, set aside."""
+
+    commit: str
+    revert: str
+    problems: tuple[str, ...] = ()
+
+
 @dataclass
 class AuditReport:
     """What the audit found: counts, the period, the problems and every change of access."""
@@ -65,6 +75,7 @@ class AuditReport:
     problems: list[Problem] = field(default_factory=list)
     access: list[AccessChange] = field(default_factory=list)
     imports: list[Imported] = field(default_factory=list)
+    reverted: list[Reverted] = field(default_factory=list)
     records_judged: int = 0
     records_unjudged: int = 0
 
@@ -97,6 +108,7 @@ class AuditReport:
             "problems": [p.as_dict() for p in self.problems],
             "access_changes": [asdict(a) for a in self.access],
             "imports": [asdict(i) for i in self.imports],
+            "reverted": [asdict(r) for r in self.reverted],
         }
 
     def note_import(self, commit: Commit) -> None:
@@ -121,31 +133,35 @@ def audit(
     """Judge every commit (from ``since``) and every file version ever stored.
 
     With ``rings`` (the caller's keys), every change to a record they open is judged too;
-    with ``root`` (the council's published key), the first administrator is checked
-    against it, else against the root this clone pinned.
+    with ``root`` (the council's published key or fingerprint), the first administrator is
+    checked against it, else against the root this clone pinned. Dates are judged by this
+    machine's own clock.
     """
     commits = gitlog.log(reg.root, since)
-    snaps = Snapshots(reg.root, [s for c in commits for s in (c.sha, *c.parents[:1])])
-    for commit in commits:  # parse every directory first: the allowed signers come from all
-        snaps.staff(commit.sha)
-        snaps.staff(parent_of(commit))
-    sigs = signatures(reg.root, snaps, commits, since)
     report = AuditReport()
     for commit in commits:
         report.count(commit)
-        found, verified = check_commit(commit, snaps, sigs.get(commit.sha))
-        report.problems.extend(found)
-        report.signatures_verified += verified
         if commit.action == "import":
             report.note_import(commit)
-        change = access_change(commit, snaps)
-        if change is not None:
-            report.access.append(change)
-    report.problems.extend(scan_plaintext(reg.root))
+    first_key = founder_key(reg.root, commits if since is None else ())
+    before = latest_policy_date(reg.root, parent_of(commits[0])) if commits else None
+    judged = judge(reg.root, commits, rings, clock.now(), first_key, before)
+    report.problems.extend(judged.problems)
+    report.signatures_verified = judged.signatures_verified
+    report.reverted = [
+        Reverted(target.short, revert.short, tuple(p.message for p in set_aside))
+        for target, revert, set_aside in judged.reverted
+    ]
+    if judged.snaps is not None:
+        report.access = [
+            change for c in commits if (change := access_change(c, judged.snaps)) is not None
+        ]
+        report.problems.extend(scan_plaintext(reg.root))
     if rings is not None:
-        records = check_records(commits, snaps, rings)
-        report.problems.extend(records.problems)
-        report.records_judged, report.records_unjudged = records.judged, records.unjudged
+        report.records_judged, report.records_unjudged = (
+            judged.records_judged,
+            judged.records_unjudged,
+        )
     if since is None:
         report.problems.extend(founder_problems(reg.root, commits, root))
     return report

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from fnmatch import fnmatch
 
 from ucbr.domain.staff import TIERS, StaffDirectory, Tier
 from ucbr.services.audit.snapshots import Snapshots, parent_of
@@ -22,20 +21,6 @@ from ucbr.storage.vault import stanza_for, stanzas
 
 NO_TRAILERS = "(no trailers)"
 ACCESS_PATHS = (STAFF_FILE, ".ucbr/recipients/", ".ucbr/tiers/")
-_KEYS = (STAFF_FILE, ".ucbr/recipients/*", ".ucbr/tiers/*")
-_RECORDS = ("cases/*", "properties/*")
-# What each action may change; any other path it touches is reported.
-MAY_CHANGE: dict[str, tuple[str, ...]] = {
-    "init": (".ucbr/policy.yaml", STAFF_FILE, ".ucbr/recipients/*", ".gitattributes", ".gitignore"),
-    "staff-add": _KEYS,
-    "staff-remove": (*_KEYS, *_RECORDS),
-    "keys-rotate": (*_KEYS, *_RECORDS),
-    "settings": (".ucbr/policy.yaml", ".ucbr/templates/*"),
-    "retention": (*_RECORDS, ".ucbr/tombstones.yaml"),
-    "sar": (".ucbr/disclosures.yaml",),
-    "evidence": (".ucbr/disclosures.yaml",),
-    "import": _RECORDS,
-}
 
 
 @dataclass(frozen=True)
@@ -51,16 +36,6 @@ class AccessChange:
     changed: tuple[str, ...] = ()
     tier_keys: tuple[str, ...] = ()
     recipients: tuple[str, ...] = ()
-
-
-def path_problems(commit: Commit) -> list[str]:
-    """Each path the commit changed that its action does not change."""
-    allowed = MAY_CHANGE.get(commit.action or "", _RECORDS)
-    return [
-        f"changed {path}, which a {commit.action} does not change"
-        for path in commit.files
-        if not any(fnmatch(path, pattern) for pattern in allowed)
-    ]
 
 
 def directory_problems(commit: Commit, snaps: Snapshots) -> list[str]:

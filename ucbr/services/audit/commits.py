@@ -19,11 +19,12 @@ from ucbr.services.audit.access import (
     AccessChange,
     access_change,
     directory_problems,
-    path_problems,
 )
+from ucbr.services.audit.paths import path_problems, shown
 from ucbr.services.audit.rules import register_problems
 from ucbr.services.audit.signatures import Signature, signature_problem, signatures
 from ucbr.services.audit.snapshots import Snapshots, parent_of
+from ucbr.services.audit.statements import ROOT_ACTIONS, signed_by_root, statement_problems
 from ucbr.storage.gitlog import Commit
 
 __all__ = ["NO_TRAILERS", "AccessChange", "access_change", "check_commit", "signatures"]
@@ -45,14 +46,24 @@ def where(commit: Commit) -> str:
     """The register file a commit's problems are reported against."""
     return next(
         (f for f in commit.files if f.startswith(REGISTER_PATHS)),
-        commit.files[0] if commit.files else "-",
+        shown(commit.files[0]) if commit.files else "-",
     )
 
 
 def check_commit(
-    commit: Commit, snaps: Snapshots, sig: Signature | None
+    commit: Commit,
+    snaps: Snapshots,
+    sig: Signature | None,
+    *,
+    root: str | None = None,
+    attested: bool = False,
 ) -> tuple[list[Problem], bool]:
-    """The problems of one commit, and whether its signature verified."""
+    """The problems of one commit, and whether its signature verified.
+
+    A statement of the root (``root-rotate``, ``re-root``) is signed with ``root``, the
+    root key in force, not the author's own key. A commit a sound ``re-root`` stands for
+    (``attested``: a purge of history dropped its signature) is not held to its signature.
+    """
     register_files = [f for f in commit.files if f.startswith(REGISTER_PATHS)]
     found: list[Problem] = []
 
@@ -69,8 +80,10 @@ def check_commit(
         )
         return found, False
     if not commit.trailers:
-        if register_files:
-            problem(register_files[0], "changed by hand: the commit has no ucbr trailers")
+        # Every commit is an action: one without trailers was made by hand, whatever it changed.
+        problem(where(commit), "changed by hand: the commit has no ucbr trailers")
+        for message in path_problems(commit, model_only=True):
+            problem(where(commit), message)
     else:
         messages = [
             *(f"stored {path} as a link; a register holds only files" for path in commit.links),
@@ -85,8 +98,12 @@ def check_commit(
     member, messages = author_problems(commit, snaps)
     for message in messages:
         problem(where(commit), message)
+    if commit.action in ROOT_ACTIONS:
+        for message in statement_problems(commit, snaps, sig, root):
+            problem(where(commit), message)
+        return found, signed_by_root(sig, root)
     verified, unsigned = signature_problem(commit, snaps, member, sig)
-    if unsigned:
+    if unsigned and not attested:
         problem(where(commit), unsigned)
     return found, verified
 
