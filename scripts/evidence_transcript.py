@@ -4,7 +4,7 @@
     python scripts/evidence_transcript.py --write  # rewrite the block in docs/evidence.md
 
 A register is made with the demo staff's keys (register/demo-keys) and one case is taken
-through the whole ladder, an appeal and a review, on fixed days of 2027; the demo IG
+through the whole ladder, an appeal and a review, on fixed days of 2026; the demo IG
 officer makes the bundle, and an investigator verifies it with the machine's own Python,
 git and ssh-keygen. Encryption is randomised, so commit ids, case and item ids and hashes
 differ on every run: the doc shows those of the run that wrote it, and the comparison
@@ -42,7 +42,7 @@ TAMPER = """python3 - <<'EOF'    # someone moves the approval a week earlier, an
 import hashlib, json
 report = json.load(open("report.json"))
 approval = next(row for row in report["chronology"] if row["action"] == "approve")
-approval["date"] = "2027-03-26"
+approval["date"] = "2026-03-26"
 open("report.json", "w").write(json.dumps(report, indent=1))
 manifest = json.load(open("manifest.json"))
 for item in manifest["files"]:
@@ -111,7 +111,7 @@ class Demo:
 def build(demo: Demo) -> str:
     """The register and one case through the whole ladder; the case id."""
     first = "demo-manager"
-    demo.ucbr(first, "2027-01-04", "init", str(demo.root), "--council",
+    demo.ucbr(first, "2026-01-04", "init", str(demo.root), "--council",
               "West Exampleshire District Council", "--council-email",
               "customer.relations@example.gov.uk", "--privacy-url",
               "https://www.example.gov.uk/privacy/ucbr")  # fmt: skip
@@ -119,40 +119,41 @@ def build(demo: Demo) -> str:
         key = subprocess.run(["ssh-keygen", "-y", "-f", str(demo.keys / f"{who}.txt")],
                              capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
         named = f"{name} ({role.replace('_', ' ')})"
-        demo.ucbr(first, "2027-01-04", "staff", "add", who, "--name", named, "--email",
+        demo.ucbr(first, "2026-01-04", "staff", "add", who, "--name", named, "--email",
                   f"{who}@demo.invalid", "--role", role, "--key", key, *post)  # fmt: skip
     sent = demo.work / "sent"
     sent.mkdir()
-    case, one = demo.incident("2027-03-02", None, "--behaviour", "abusive", "--summary",
+    case, one = demo.incident("2026-03-02", None, "--behaviour", "abusive", "--summary",
                               "Shouted and swore at the officer.")  # fmt: skip
     run = demo.ucbr
-    run("demo-officer", "2027-03-02", "escalate", case, "--incident", one, "--note",
+    run("demo-officer", "2026-03-02", "escalate", case, "--incident", one, "--note",
         "Told the behaviour was unacceptable; asked to stop.")  # fmt: skip
-    _, two = demo.incident("2027-03-10", case, "--behaviour", "abusive", "--summary",
+    _, two = demo.incident("2026-03-10", case, "--behaviour", "abusive", "--summary",
                            "Swore at the officer again.", "--by-representative",
                            "Jo Bloggs (advocate)")  # fmt: skip
-    run("demo-officer", "2027-03-10", "escalate", case, "--incident", two)
-    run("demo-officer", "2027-03-11", "letter", case, "--kind", "informal-warning", "--out",
+    run("demo-officer", "2026-03-10", "escalate", case, "--incident", two)
+    run("demo-officer", "2026-03-11", "letter", case, "--kind", "informal-warning", "--out",
         str(sent / "informal.md"))  # fmt: skip
-    _, three = demo.incident("2027-04-01", case, "--behaviour", "threatening_language",
+    _, three = demo.incident("2026-04-01", case, "--behaviour", "threatening_language",
                              "--summary", "Threatened to come to the office.")  # fmt: skip
-    run("demo-officer", "2027-04-01", "escalate", case, "--incident", three, "--only-channel",
+    run("demo-officer", "2026-04-01", "escalate", case, "--incident", three, "--only-channel",
         "email", "--considerations", "No protected characteristics or at-risk factors known.",
         "--essential-services", "By letter to the Council Offices.", "--review-by",
-        "2027-10-01")  # fmt: skip
-    run("demo-manager", "2027-04-02", "approve", case)
-    run("demo-officer", "2027-04-02", "letter", case, "--kind", "formal-warning", "--out",
+        "2026-10-01")  # fmt: skip
+    run("demo-manager", "2026-04-02", "approve", case)
+    run("demo-officer", "2026-04-02", "letter", case, "--kind", "formal-warning", "--out",
         str(sent / "formal.pdf"))  # fmt: skip
-    run("demo-officer2", "2027-04-20", "appeal", "lodge", case, "--received", "2027-04-20")
-    run("demo-officer2", "2027-04-21", "letter", case, "--kind", "appeal-acknowledgement",
+    run("demo-officer2", "2026-04-20", "appeal", "lodge", case, "--received", "2026-04-20")
+    run("demo-officer2", "2026-04-21", "letter", case, "--kind", "appeal-acknowledgement",
         "--out", str(sent / "acknowledgement.md"))  # fmt: skip
-    run("demo-head", "2027-05-11", "appeal", "decide", case, "--outcome", "upheld", "--reasons",
+    run("demo-head", "2026-05-11", "appeal", "decide", case, "--outcome", "upheld", "--reasons",
         "The restriction is proportionate to the threats made.")  # fmt: skip
-    run("demo-officer", "2027-05-12", "letter", case, "--kind", "appeal-outcome", "--out",
+    run("demo-officer", "2026-05-12", "letter", case, "--kind", "appeal-outcome", "--out",
         str(sent / "appeal-outcome.md"))  # fmt: skip
-    run("demo-officer", "2027-09-27", "review", case, "--outcome", "continue", "--reasons",
+    run("demo-officer", "2026-09-27", "review", case, "--outcome", "continue", "--reasons",
         "No evident change in behaviour.")  # fmt: skip
-    run("demo-officer", "2027-09-28", "letter", case, "--kind", "review-outcome", "--out",
+    run("demo-manager", "2026-09-27", "approve", case)  # continuing is the manager's decision
+    run("demo-officer", "2026-09-28", "letter", case, "--kind", "review-outcome", "--out",
         str(sent / "review-outcome.md"))  # fmt: skip
     return case
 
@@ -176,7 +177,7 @@ def transcript() -> str:
 
 def _transcript(demo: Demo) -> str:
     case = build(demo)
-    ig = demo.env("demo-ig", "2027-11-29")
+    ig = demo.env("demo-ig", "2026-11-29")
     (demo.work / "ombudsman").mkdir()
     bundle = demo.work / "ombudsman" / case
     blocks = [f"$ ucbr evidence {case} --out ~/ombudsman/{case}\n"

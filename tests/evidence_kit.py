@@ -136,3 +136,18 @@ def write_objects(bundle: Path, found: list[tuple[str, str, bytes]]) -> None:
     (bundle / "chain.objects").write_bytes(
         b"".join(f"{o} {k} {len(b)}\n".encode() + b + b"\n" for o, k, b in found)
     )
+
+
+def older_register(tmp_path: Path) -> tuple[Reg, dict[str, str]]:
+    """A small register whose records were brought in before commits committed to records
+    (the benchmark generator's import carries no ``Ucbr-Record``), with a register of its
+    staff's keys and the e-mail git must give for each."""
+    base = tmp_path / "older"
+    subprocess.run(
+        [sys.executable, str(Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"),
+         str(base), "--cases", "4", "--properties", "1", "--today", "2026-11-28", "--seed", "3"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    keys = {who: base / "keys" / f"{who}.txt" for who in ("mgr", "officer", "head", "front")}
+    reg = Reg(root=base / "register", home=base / "home", keys=keys, today="2026-11-28")
+    return reg, {who: f"{who}@benchmark.example" for who in keys}

@@ -4,13 +4,12 @@ history it cannot wholly read."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.evidence_kit import verify_fresh
-from tests.regkit import Reg, email_of, git_env, patched_env, write_key
+from tests.evidence_kit import older_register, verify_fresh
+from tests.regkit import Reg, email_of, patched_env, write_key
 from ucbr.cli import main
 from ucbr.services import evidence
 
@@ -111,27 +110,14 @@ def test_revisions_sealed_before_the_makers_time_are_proven_where_they_can_be(
 def test_a_history_older_than_record_commitments_is_proven_but_for_its_records(
     tmp_path: Path,
 ) -> None:
-    """The demo register's history was made before commits committed to records: its
-    chain, signatures, staff keys and chronology are proven; each change to the record is
-    listed as not proven (exit 3); no check fails."""
-    (tmp_path / "home").mkdir()
-    (tmp_path / "home" / "gitconfig").write_text("")
-    root = tmp_path / "register"
-    with patched_env(git_env(tmp_path / "home")):
-        assert main(["clone", str(DEMO / "history.bundle"), str(root)]) == 0
-    shutil.copytree(DEMO / "demo-keys", tmp_path / "keys")
-    for key in (tmp_path / "keys").glob("*.txt"):
-        key.chmod(0o600)
-    demo = Reg(root=root, home=tmp_path / "home", today="2026-11-28")
-    env = {
-        **demo.env("demo-ig"),
-        "GIT_AUTHOR_EMAIL": "demo-ig@demo.invalid",
-        "GIT_COMMITTER_EMAIL": "demo-ig@demo.invalid",
-        "UCBR_IDENTITY_FILE": str(tmp_path / "keys" / "demo-ig.txt"),
-    }
-    log = demo.git("log", "--format=%B", "--", "cases/")
+    """A history made before commits committed to records: its chain, signatures, staff
+    keys and chronology are proven; each change to the record is listed as not proven
+    (exit 3); no check fails."""
+    older, emails = older_register(tmp_path)
+    log = older.git("log", "--format=%B", "--", "cases/")
     case = next(ln.split()[-1] for ln in log.splitlines() if ln.startswith("Ucbr-Case: C-"))
-    with patched_env(env):
+    as_head = {"GIT_AUTHOR_EMAIL": emails["head"], "GIT_COMMITTER_EMAIL": emails["head"]}
+    with patched_env({**older.env("head"), **as_head}):
         assert main(["evidence", case, "--out", str(tmp_path / "bundle")]) == 0
     done = verify_fresh(tmp_path / "bundle", tmp_path / "investigator")
     assert done.returncode == 3, done.stdout

@@ -68,8 +68,16 @@ def every_stage(ucbr: Path, work: Path, env: dict[str, str]) -> None:
     rows = json.loads(run(ucbr, work, env, "list", "--json").stdout)
     on = [r["id"] for r in rows if r["status"] == "on_register"]
     appealed = [r["id"] for r in rows if r["status"] == "appeal_pending"]
+
+    def refused(case: str) -> bool:
+        shown = json.loads(run(ucbr, work, env, "show", case, "--json").stdout)
+        return bool(shown["entry"].get("step") == "contact_refused")
+
+    # Kept: the refusal of contact, whose letter is wanted too.
+    on = [c for c in on if not refused(c)]
     steps = [
         ("officer", "review", on[0], "--outcome", "continue", "--reasons", "No change."),
+        ("head", "approve", on[0]),  # continuing is a decision: a head of service approves it
         ("officer", "review", on[1], "--outcome", "lift", "--significant-change",
          "--reasons", "Calm for months."),
         ("officer", "foi", "record", on[0], "--request-ref", "FOI-1", "--received",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.regkit import Reg, git_env, patched_env
+from tests.evidence_kit import older_register
+from tests.regkit import Reg, patched_env
 from tests.test_audit import audit, git_as, problem_lines
 from tests.test_sync import incident, server_and_clones, ucbr_on_path
 from ucbr.cli import main
@@ -171,31 +171,19 @@ def test_a_record_merged_by_sync_is_committed_to_again(reg: Reg) -> None:
 
 @pytest.mark.e2e
 def test_records_made_before_commitments_stay_readable_and_gain_one(tmp_path: Path) -> None:
-    """The demo register's history holds records with no salt and commits with no Ucbr-Record:
-    they read, audit and change as before, and the first change commits to its record."""
-    (tmp_path / "home").mkdir()
-    (tmp_path / "home" / "gitconfig").write_text("")
-    root = tmp_path / "register"
-    with patched_env(git_env(tmp_path / "home")):
-        assert main(["clone", str(DEMO / "history.bundle"), str(root)]) == 0
-    shutil.copytree(DEMO / "demo-keys", tmp_path / "keys")
-    for key in (tmp_path / "keys").glob("*.txt"):
-        key.chmod(0o600)
-    demo = Reg(root=root, home=tmp_path / "home", keys={}, today="2026-11-28")
-    env = {
-        **demo.env("demo-officer"),
-        "GIT_AUTHOR_EMAIL": "demo-officer@demo.invalid",
-        "GIT_COMMITTER_EMAIL": "demo-officer@demo.invalid",
-        "UCBR_IDENTITY_FILE": str(tmp_path / "keys" / "demo-officer.txt"),
-    }
-    with patched_env(env):
-        listed = demo.git("log", "--format=%B")
-        assert "Ucbr-Record" not in listed
-        case = next(ln.split()[-1] for ln in listed.splitlines() if ln.startswith("Ucbr-Case: C-"))
+    """A history whose records have no salt and whose commits carry no Ucbr-Record (brought
+    in before commitments): it reads, audits and changes as before, and the first change
+    commits to its record."""
+    older, emails = older_register(tmp_path)
+    listed = older.git("log", "--format=%B")
+    assert "Ucbr-Record" not in listed
+    case = next(ln.split()[-1] for ln in listed.splitlines() if ln.startswith("Ucbr-Case: C-"))
+    as_officer = {"GIT_AUTHOR_EMAIL": emails["officer"], "GIT_COMMITTER_EMAIL": emails["officer"]}
+    with patched_env({**older.env("officer"), **as_officer}):
         assert main(["adjustments", case, "--add", "needs_large_print"]) == 0
-        assert len(trailers_of(demo)) == 1 and trailers_of(demo)[0].startswith(f"{case}:")
-        env["UCBR_IDENTITY_FILE"] = str(tmp_path / "keys" / "demo-ig.txt")
-    with patched_env(env):
+    assert len(trailers_of(older)) == 1 and trailers_of(older)[0].startswith(f"{case}:")
+    as_head = {"GIT_AUTHOR_EMAIL": emails["head"], "GIT_COMMITTER_EMAIL": emails["head"]}
+    with patched_env({**older.env("head"), **as_head}):
         assert main(["audit"]) == 0
 
 

@@ -23,7 +23,8 @@ RUNS = {
     "staff add": WHO_MAY["staff-add"], "server init": ANY_KEY, "clone": ANY_KEY,
     "init": ANY_KEY, "sync": ANY_KEY, "audit": ANY_KEY, "lookup": ANY_KEY, "show": ANY_KEY,
     "keys new": ANY_KEY, "property": ANY_KEY, "server": ANY_KEY, "import": WHO_MAY["import"],
-    "letter": WHO_MAY["letter"], "history": WHO_MAY["evidence"],
+    "letter": WHO_MAY["letter"], "history": WHO_MAY["evidence"], "revert": WHO_MAY["revert"],
+    "keys": WHO_MAY["keys-rotate"], "staff": WHO_MAY["staff-remove"],
 }  # fmt: skip
 # Every message that names a command, by module and command: who reads it. A new message
 # naming a command is added here, once someone has checked its reader may run it.
@@ -52,6 +53,12 @@ READERS = {
     ("domain/policy/approval.py", "staff add"): WHO_MAY["approve"],
     ("domain/policy/continuation.py", "staff add"): WHO_MAY["approve"],
     ("services/serverkey.py", "staff add"): WHO_MAY["staff-add"],  # whoever runs the server
+    ("cli/trust.py", "keys new"): ANY_KEY,
+    ("cli/trust.py", "sync"): ANY_KEY,
+    ("services/revert.py", "audit"): WHO_MAY["revert"],
+    ("services/revert.py", "keys"): WHO_MAY["revert"],
+    ("services/revert.py", "staff"): WHO_MAY["revert"],
+    ("services/trust.py", "revert"): WHO_MAY["revert"],  # it says: "an administrator's"
     ("cli/data.py", "history"): WHO_MAY["evidence"],  # evidence's help: the same readers
     ("services/evidence/__init__.py", "history"): WHO_MAY["evidence"],
     ("domain/policy/ladder.py", "letter"): WHO_MAY["escalate"],  # step 3 waits for it

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ucbr.errors import IntegrityError
 from ucbr.storage import git
+from ucbr.storage.agefile import MAX_FILE_BYTES, too_large
 
 _FIELD = "\x1f"
 _RECORD = "\x1e"
@@ -183,7 +184,6 @@ def _changed_files(
 # The largest file a register holds, in bytes (4 MiB): a case file of the largest records
 # the policy's fields allow is well under it. Anything larger is refused by the hook, and
 # reported by the audit and every verification, before a byte of it is read.
-MAX_FILE_BYTES = 4 * 1024 * 1024
 
 
 def _readable(spec: str) -> bool:
@@ -273,7 +273,7 @@ def oversized(spec: str, size: int) -> str:
     """The refusal of a file too large for a register, naming it (``REV:path``)."""
     rev, colon, path = spec.partition(":")
     where = f"{escaped(path)} at {rev[:7]}" if colon else f"object {spec[:7]}"
-    return f"{where} is {size} bytes, more than the {MAX_FILE_BYTES} a register file may hold"
+    return f"{where} {too_large(size) or 'is too large'} ({size} bytes)"
 
 
 # Above this many paths of one commit, its tree is listed once: git finds ``REV:path`` by

@@ -1,7 +1,5 @@
-"""A register on disk: its settings, its staff, its files, and the one way to change them.
-
-Every change goes through ``Register.commit_files``: write, stage, commit, and on any
-failure put the working tree and index back exactly as they were.
+"""A register on disk: its settings, staff and files, and the one way to change them:
+``Register.commit_files`` writes, stages and commits, or puts everything back as it was.
 """
 
 from __future__ import annotations
