@@ -15,7 +15,8 @@ from pathlib import Path
 
 from ucbr.errors import IntegrityError
 from ucbr.storage import git
-from ucbr.storage.agefile import MAX_FILE_BYTES, too_large
+from ucbr.storage.agefile import MAX_FILE_BYTES as MAX_FILE_BYTES
+from ucbr.storage.agefile import too_large
 
 _FIELD = "\x1f"
 _RECORD = "\x1e"
