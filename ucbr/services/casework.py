@@ -62,7 +62,9 @@ def save(
     facts = invariants.Facts(reg.cfg, reg.staff, action, session.actor)
     broken = invariants.record_problems(before, record, facts)
     if broken:
-        raise Refused(f"refused: {record.id}: {broken[0]}")
+        names = sorted({m.rsplit("[", 1)[-1].rstrip("]") for m in broken[1:]})
+        also = f" (it breaks {', '.join(f'[{n}]' for n in names)} too)" if names else ""
+        raise Refused(f"refused: {record.id}: {broken[0]}{also}")
     record = record.model_copy(update={"salt": commitment.new_salt()})
     text = reg.render(record.id, sections_of(record, reg.cfg), previous)
     committed = commitment.trailer_value(
