@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from ucbr.domain.invariants import every
+from ucbr.domain.policy.kept import KEPT
 from ucbr.domain.policy.rules import CONTEXT, RULES, policy_units
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,21 +103,30 @@ def build_trace() -> str:
     lines = [
         "# The policy, traced",
         "",
-        "Every sentence of the council's policy (`docs/policy.txt`) and the code that enforces",
-        "it, or why it is not a rule. Generated from `ucbr/domain/policy/rules.py` and the",
-        "tests' docstrings by `python -m tests.test_policy_trace`; `tests/test_policy_trace.py`",
-        "fails when it is out of date or a sentence is untraced.",
+        "Every sentence of the council's policy (`docs/policy.txt`), how ucbr keeps it and the",
+        "tests that show it kept, or why it is not a rule. A rule is *enforced* when every",
+        "record is judged against it: by the invariants named (`[name]`: judged by the write",
+        "path, `check`, the audit and the server's hook; see [trust.md](trust.md#the-invariants))",
+        "and by the commands that apply it. *In part* says what is left to people. Generated",
+        "from `ucbr/domain/policy/rules.py`, `ucbr/domain/policy/kept.py` and the tests'",
+        "docstrings by `python -m tests.test_policy_trace`; `tests/test_policy_trace.py` fails",
+        "when it is out of date, a sentence is untraced, a rule has no test, or an invariant or",
+        "command it names does not exist. The tests run in `make test`: a row's tests pass.",
         "",
-        "| rule | the policy says | enforced by | tested by |",
-        "|---|---|---|---|",
+        "| rule | the policy says | kept | by | tested by |",
+        "|---|---|---|---|---|",
     ]
     for rule in RULES:
         indexes = [i for says in rule.says for i in named(says, all_units)]
         said = " ".join(all_units[i] for i in indexes).replace("|", "/")
-        code = "<br>".join(f"`{path}`" for path in rule.enforced_by)
+        kept = KEPT[rule.name]
+        status = f"in part: {kept.gap}" if kept.gap else "enforced"
+        by = [f"`[{name}]`" for name in kept.invariants]
+        by += [f"`ucbr {command}`" for command in kept.commands]
+        by += [f"`{path}`" for path in rule.enforced_by]
         covering = sorted({t for i in indexes for t in tests[i]})
         tested = "<br>".join(f"`{t}`" for t in covering)
-        lines.append(f"| {rule.name} | {said} | {code} | {tested} |")
+        lines.append(f"| {rule.name} | {said} | {status} | {'<br>'.join(by)} | {tested} |")
     lines += ["", "## Not rules", "", "| the policy says | why not a rule |", "|---|---|"]
     for context in CONTEXT:
         for says in context.says:
@@ -153,6 +164,21 @@ def test_every_rule_names_code_that_exists() -> None:
         assert rule.enforced_by, rule.name
         for path in rule.enforced_by:
             assert resolve(path) is not None, path
+
+
+def test_every_rule_says_how_it_is_kept() -> None:
+    """Each rule names what keeps it: invariants that exist, commands ucbr has; one kept
+    only in part says what is left to people (no row overclaims)."""
+    from ucbr.cli.registry import COMMANDS, GROUPS
+
+    names = {inv.name for inv in every()}
+    commands = {name for name, _module, _help in (*COMMANDS, *GROUPS)}
+    assert set(KEPT) == {rule.name for rule in RULES}
+    for rule_name, kept in KEPT.items():
+        assert kept.invariants or kept.commands, rule_name
+        assert set(kept.invariants) <= names, (rule_name, set(kept.invariants) - names)
+        unknown = [c for c in kept.commands if c.split()[0] not in commands]
+        assert not unknown, (rule_name, unknown)
 
 
 def test_every_rule_is_tested() -> None:
