@@ -9,7 +9,19 @@ from __future__ import annotations
 import pytest
 
 from tests.invariant_breakers import ACTORS, BREAKERS
-from tests.policy_helpers import CFG, STAFF, proposed_property, registered_case, staff
+from tests.policy_helpers import (
+    CFG,
+    LATER,
+    STAFF,
+    continued,
+    ctx,
+    proposed_property,
+    registered_case,
+    restricting_req,
+    staff,
+    warned_in_writing,
+)
+from ucbr.domain import policy
 from ucbr.domain import invariants
 from ucbr.domain.invariants import Facts, record_problems
 
@@ -48,3 +60,17 @@ def test_a_change_is_blamed_only_for_what_it_breaks() -> None:
     facts = Facts(CFG, without_manager, "adjustment", staff("officer"))
     assert invariants.judge_all(invariants.CASE, None, case, facts)  # judged as a change: named
     assert record_problems(case, case, facts) == []
+
+
+def test_a_proposal_is_judged_by_the_ladder_as_it_stood_when_proposed() -> None:
+    """A refusal of contact proposed while the formal warning stood is not made a breach of
+    the ladder by that warning being overturned on appeal afterwards."""
+    case, formal = registered_case()
+    case = warned_in_writing(case, formal)
+    case, later = continued(case)
+    req = restricting_req((later,), to="contact_refused", today=LATER)
+    case, _ = policy.escalate(case, req, ctx("officer", LATER))
+    case, _ = policy.lodge_appeal(case, LATER, None, ctx("officer", LATER))
+    case, _ = policy.decide_appeal(case, "overturned", "Not proportionate.", ctx("head", LATER))
+    assert case.decisions[-2].status == "overturned"
+    assert invariants.judge_all(invariants.CASE, None, case, Facts(CFG, STAFF)) == []

@@ -10,6 +10,7 @@ exactly when the policy could have written it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 
 from ucbr.domain.invariants.base import Facts, Invariant
@@ -101,7 +102,17 @@ def as_it_stood(case: Case, decision: Decision) -> Case:
     issued by then."""
     index = next(i for i, d in enumerate(case.decisions) if d is decision)
     letters = tuple(x for x in case.letters if x.date <= decision.proposed_on)
-    return case.model_copy(update={"decisions": case.decisions[:index], "letters": letters})
+    earlier = tuple(_standing(d, decision.proposed_on) for d in case.decisions[:index])
+    return case.model_copy(update={"decisions": earlier, "letters": letters})
+
+
+def _standing(decision: Decision, day: dt.date) -> Decision:
+    """A decision as it stood on ``day``: one overturned on appeal that day or later was
+    still given then, so a step proposed while it stood was reachable."""
+    if decision.status == "overturned" and decision.ended_on is not None:
+        if decision.ended_on >= day:
+            return decision.model_copy(update={"status": "approved", "ended_on": None})
+    return decision
 
 
 def _request(decision: Decision) -> EscalationRequest:
