@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import os
 import shutil
@@ -74,6 +75,15 @@ def actor_env(staff_id: str) -> dict[str, str]:
     }
 
 
+def commit_moment(day: str) -> str:
+    """When git dates a commit made on the policy day ``day``: noon, or, on the machine's own
+    day, a minute ago (a commit is never dated in the machine's future)."""
+    now = dt.datetime.now(dt.UTC)
+    if day == now.date().isoformat():
+        return (now - dt.timedelta(minutes=1)).replace(microsecond=0).isoformat()
+    return f"{day}T12:00:00+00:00"
+
+
 @dataclass
 class Reg:
     """A register in a temporary folder, and the keys of its staff."""
@@ -87,7 +97,7 @@ class Reg:
         """The environment of one member of staff on the register's day: their git identity,
         their key, and the policy clock and git's dates both set to ``today`` (the audit
         reports a commit whose policy date is not the day it was committed)."""
-        moment = f"{self.today}T12:00:00+00:00"
+        moment = commit_moment(self.today)
         env = {
             **git_env(self.home),
             **actor_env(staff_id),
