@@ -82,3 +82,4 @@ def main_options(
     """The options every command takes: which register, and whose identity."""
     del version  # handled by its callback
     ctx.obj = Options(register_path=register, identity_path=identity)
+    ctx.call_on_close(ctx.obj.remind_to_sync)

@@ -79,6 +79,21 @@ class Options:
         """The commits this command made, oldest first."""
         return list(self._reg.made) if self._reg is not None else []
 
+    def remind_to_sync(self) -> None:
+        """After a command that recorded something in a clone of the council's server: one
+        line on stderr saying the change is local until ``ucbr sync``."""
+        if self._reg is None or not self._reg.made:
+            return
+        from ucbr.cli import ui
+        from ucbr.errors import UcbrError
+        from ucbr.services.upstream import SYNC_REMINDER, upstream_of
+
+        try:
+            if upstream_of(self._reg.root) is not None:
+                ui.err(f"ucbr: {SYNC_REMINDER}")
+        except UcbrError:
+            return
+
     def identity_file(self) -> Path:
         """The identity file: ``--identity``, else ``UCBR_IDENTITY_FILE``, else the default."""
         if self.identity_path is not None:

@@ -34,6 +34,7 @@ from ucbr.errors import Refused
 from ucbr.services import casework
 from ucbr.services.clock import today
 from ucbr.services.due import DueItem, due_items, exit_code_for
+from ucbr.services.upstream import tracking
 from ucbr.storage.store import Register
 from ucbr.storage.vault import Keyring
 
@@ -60,11 +61,27 @@ def review_due(
         )
     items, problems = due_items(reg, ring, day, within)
     names = _names(reg, ring, items) if show_names else {}
+    clone = tracking(reg.root)
     if json:
         ui.print_json(
-            [{**i.as_dict(), **({"name": names.get(i.id)} if show_names else {})} for i in items]
+            {
+                "as_of": day.isoformat(),
+                "within": within,
+                # How this clone stands against the server (as of its last fetch): items
+                # done elsewhere but not yet pulled, or done here and not yet sent.
+                "sync": clone.as_dict() if clone is not None else None,
+                "items": [
+                    {**i.as_dict(), **({"name": names.get(i.id)} if show_names else {})}
+                    for i in items
+                ],
+            }
         )
-    elif items:
+        finish(problems, exit_code_for(items))
+        return
+    unsynced = clone.line() if clone is not None else None
+    if unsynced:
+        ui.err(f"ucbr: {unsynced}")
+    if items:
         columns = ["id", "what", "due", "days", "detail"] + (["name"] if show_names else [])
         rows = [
             [i.id, i.what, i.due.isoformat(), i.when, i.detail or ""]
