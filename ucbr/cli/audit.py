@@ -120,6 +120,10 @@ def _print_report(report: auditing.AuditReport) -> None:
             f"{change.action} by {change.officer}" if change.officer != NO_TRAILERS else "hand edit"
         )
         ui.out(f"  {change.date}  {change.commit}  {what}: {_access(change)}")
+    if report.backdated:
+        ui.out("steps recorded after the day they were done:")
+        for step in report.backdated:
+            ui.out(f"  {step.line()}")
     if report.problems:
         ui.err(f"ucbr: {len(report.problems)} problems in history")
 

@@ -10,6 +10,8 @@ from ucbr.cli import ui
 from ucbr.cli.app import app
 from ucbr.cli.common import (
     Json,
+    LateReasonOpt,
+    OnOpt,
     check_identifiers,
     merge_details,
     options,
@@ -222,10 +224,12 @@ def escalate(
         str | None, typer.Option(help="Why that incident is violence or a serious threat.")
     ] = None,
     justify: JustifyOpt = None,
+    on: OnOpt = None,
+    late_reason: LateReasonOpt = None,
     json: Json = False,
 ) -> None:
     """Take the next step on the warning ladder (or the step given with --to)."""
-    session = options(ctx).session()
+    session = options(ctx).session(on, late_reason)
     restricted = restrictions(
         only_channel,
         contact_days,
@@ -260,6 +264,7 @@ def escalate(
         scope_reason=scope_reason,
         bypass_reason=bypass_reason,
         justify=justify,
+        late_reason=late_reason,
     )
     if decision.status == "proposed":
         who = (
@@ -288,10 +293,12 @@ def escalate(
 def approve(
     ctx: typer.Context,
     case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
+    on: OnOpt = None,
+    late_reason: LateReasonOpt = None,
     json: Json = False,
 ) -> None:
     """Approve the proposed decision on a case: its restrictions come into force."""
-    decision = casework.approve(options(ctx).session(), case_id)
+    decision = casework.approve(options(ctx).session(on, late_reason), case_id)
     line = (
         f"{decision.id}: approved; {case_id.upper()} is on the register "
         f"until review by {decision.review_by}"

@@ -28,6 +28,22 @@ if TYPE_CHECKING:
 
 Json = Annotated[bool, typer.Option("--json", help="Data as JSON on stdout.")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Say what would change; write nothing.")]
+OnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--on",
+        metavar="DATE",
+        help="The day it was actually done, YYYY-MM-DD (default: today); more than 3 days "
+        "ago needs --late-reason, at most 60.",
+    ),
+]
+LateReasonOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="With --on more than 3 days ago: why the step is recorded only now (kept in "
+        "the case; the audit lists it)."
+    ),
+]
 
 
 def finish(problems: Sequence[Problem], code: int = OK) -> None:
@@ -144,15 +160,22 @@ class Options:
             return Signer(key_file=path.resolve())
         return Signer() if member.signing_key else UNSIGNED
 
-    def session(self) -> Session:
-        """Who acts, with which keys, on which register, on the policy's day.
+    def session(self, on: str | None = None, late_reason: str | None = None) -> Session:
+        """Who acts, with which keys, on which register, on the policy's day; ``on`` (typed
+        ``--on``) is the day the step was actually done, with ``late_reason`` why it is
+        recorded only now.
 
         The acting officer is the git author, and only the holder of the author's own key
         acts for them: an identity file that is not the author's is refused.
         """
+        from ucbr.domain.policy.dated import check_on
         from ucbr.services.session import Session  # the policy's modules: only for changes
         from ucbr.services.trust import check_new_commit
 
+        day = clock.today()
+        done = parse_date(on, "--on") if on is not None else None
+        if done is not None or late_reason is not None:
+            check_on(done or day, day, late_reason)
         reg = self.register()
         actor = reg.actor()
         self.check_holder(actor)
@@ -160,9 +183,11 @@ class Options:
             reg=reg,
             ring=self.keyring(),
             actor=actor,
-            today=clock.today(),
+            today=day,
             signer=self.signer(actor),
             check=check_new_commit,
+            on=done if done != day else None,
+            late_reason=late_reason,
         )
 
     def founding_session(self, member: StaffMember) -> Session:

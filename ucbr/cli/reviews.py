@@ -9,7 +9,16 @@ import typer
 
 from ucbr.cli import ui
 from ucbr.cli.app import app
-from ucbr.cli.common import Json, finish, options, parse_date, report, warn_free_text
+from ucbr.cli.common import (
+    Json,
+    LateReasonOpt,
+    OnOpt,
+    finish,
+    options,
+    parse_date,
+    report,
+    warn_free_text,
+)
 from ucbr.cli.terms import (
     BanUntilOpt,
     ConsiderationsOpt,
@@ -136,6 +145,8 @@ def review(
     essential_services: EssentialOpt = None,
     review_by: ReviewByOpt = None,
     justify: JustifyOpt = None,
+    on: OnOpt = None,
+    late_reason: LateReasonOpt = None,
     json: Json = False,
 ) -> None:
     """Review a restriction: continue, vary (needs approval), or lift (a significant change).
@@ -143,7 +154,7 @@ def review(
     A variation starts from the restrictions in force: those given replace their kind,
     --end ends one, and everything else carries over.
     """
-    session = options(ctx).session()
+    session = options(ctx).session(on, late_reason)
     variation = None
     if outcome == "vary":
         restricted = restrictions(
@@ -177,7 +188,13 @@ def review(
         justification=justify,
     )
     done = casework.review(session, case_id, req)
-    warn_free_text(ctx, reasons=reasons, no_notify_reason=no_notify_reason, justify=justify)
+    warn_free_text(
+        ctx,
+        reasons=reasons,
+        no_notify_reason=no_notify_reason,
+        justify=justify,
+        late_reason=late_reason,
+    )
     late = " (held late)" if done.late else ""
     line = f"{done.id}: review of {case_id.upper()}: {done.outcome}{late}"
     report(ctx, json, line, case=case_id.upper(), review=done.id, outcome=done.outcome)

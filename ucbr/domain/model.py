@@ -291,6 +291,17 @@ class FoiRecord(Strict):
     policy: PolicyHash
 
 
+class RecordedLate(Strict):
+    """A step recorded more than a few days after it was done (``--on``): when it was done,
+    when it was recorded, and why so late. The audit lists every one."""
+
+    item: ItemId  # the decision, review, appeal or letter the step made or changed
+    done_on: dt.date
+    recorded_on: dt.date
+    reason: Text
+    by: StaffId
+
+
 class Case(Strict):
     """The record section of a case file: everything the council holds on one person."""
 
@@ -303,6 +314,7 @@ class Case(Strict):
     adjustments: tuple[Adjustment, ...] = ()
     letters: tuple[LetterIssued, ...] = ()
     foi: tuple[FoiRecord, ...] = ()
+    recorded_late: tuple[RecordedLate, ...] = ()
     opened_on: dt.date
     # Why this is a new case although an existing one looked like the same person.
     not_a_duplicate: Text | None = None

@@ -32,6 +32,7 @@ from ucbr.domain.model import (
     ReviewOutcome,
 )
 from ucbr.domain.permissions import Action
+from ucbr.domain.policy import dated
 from ucbr.domain.views import pending_proposal, sections_of
 from ucbr.errors import Refused
 from ucbr.services.session import Session
@@ -94,13 +95,30 @@ def change_case(
     action: Action,
     change: Callable[[Case, policy.Ctx], tuple[Case, T]],
     approves: Callable[[T], str] | None = None,
+    item: Callable[[T], str] | None = None,
 ) -> T:
-    """Load a case, apply one policy transition, save it in one commit; return what it made."""
+    """Load a case, apply one policy transition, save it in one commit; return what it made.
+    ``item`` names the decision, review or appeal the step made or changed, for a step dated
+    the day it was done (``session.on``)."""
     with session.reg.locked():
         previous, case = session.reg.load_case(case_id, session.ring)
         case, made = change(case, session.ctx(case))
+        if session.on is not None:
+            assert item is not None, f"{action} takes no --on"
+            case = dated_step(session, case, action, item(made))
         save(session, case, previous, action, approves(made) if approves else None)
     return made
+
+
+def dated_step(session: Session, case: Case, action: str, item_id: str) -> Case:
+    """A step dated the day it was done: refused before what it relies on; when recorded
+    more than a few days later, the reason is recorded in the case."""
+    on = session.done_on
+    dated.check_relied_on(case, action, item_id, on)
+    if dated.needs_reason(on, session.today):
+        reason = session.late_reason or ""
+        case = dated.record_late(case, item_id, on, session.today, reason, session.actor.id)
+    return case
 
 
 def change_property(
@@ -121,7 +139,11 @@ def change_property(
 def escalate(session: Session, case_id: str, req: policy.EscalationRequest) -> Decision:
     """Give the next step on the ladder, or propose a restriction."""
     return change_case(
-        session, case_id, "escalate", lambda case, ctx: policy.escalate(case, req, ctx)
+        session,
+        case_id,
+        "escalate",
+        lambda case, ctx: policy.escalate(case, req, ctx),
+        item=lambda decision: decision.id,
     )
 
 
@@ -134,6 +156,7 @@ def approve(session: Session, case_id: str) -> Decision:
         "approve",
         lambda case, ctx: policy.approve(case, ctx, involved),
         approves=lambda decision: decision.id,
+        item=lambda decision: decision.id,
     )
 
 
@@ -156,7 +179,13 @@ def add_adjustment(session: Session, case_id: str, kind: AdjustmentKind, note: s
 
 def review(session: Session, case_id: str, req: policy.ReviewRequest) -> Review:
     """Review the restriction in force on a case."""
-    return change_case(session, case_id, "review", lambda case, ctx: policy.review(case, req, ctx))
+    return change_case(
+        session,
+        case_id,
+        "review",
+        lambda case, ctx: policy.review(case, req, ctx),
+        item=lambda done: done.id,
+    )
 
 
 def lodge_appeal(
@@ -216,7 +245,9 @@ def decide_appeal(
         who = policy.who_may_approve(case, proposal, ctx.staff, involved)
         return case, AppealDecided(appeal, proposal, who)
 
-    return change_case(session, case_id, "appeal-decide", change)
+    return change_case(
+        session, case_id, "appeal-decide", change, item=lambda decided: decided.appeal.id
+    )
 
 
 def add_property(
@@ -319,7 +350,7 @@ def issue_letter(
             session.reg.cfg,
             session.reg.policy_hash,
             session.reg.staff,
-            session.today,
+            session.done_on,
             session.reg.committed_templates(),
         )
         if preview:
@@ -328,7 +359,7 @@ def issue_letter(
         issued = LetterIssued(
             id=session.ctx(case).new_id("L"),
             kind=kind,
-            date=session.today,
+            date=session.done_on,
             about=rendered.about,
             format=fmt,
             template_sha256=rendered.template_sha256,
@@ -337,6 +368,8 @@ def issue_letter(
             policy=session.reg.policy_hash,
         )
         case = policy.record_letter(case, issued)
+        if session.on is not None:
+            case = dated_step(session, case, "letter", issued.id)
         create_private_file(target, rendered.content)
         try:
             save(session, case, previous, "letter")

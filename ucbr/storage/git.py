@@ -20,6 +20,7 @@ TRAILER_KEYS = (
     "Ucbr-Date",
     "Ucbr-Approves",
     "Ucbr-Staff",
+    "Ucbr-On",
 )
 
 

@@ -25,6 +25,7 @@ from ucbr.services.audit.rings import Rings
 from ucbr.services.audit.root import founder_problems
 from ucbr.services.audit.signatures import signatures
 from ucbr.services.audit.snapshots import Snapshots, parent_of
+from ucbr.services.audit.stepdates import Backdated, backdated_steps
 from ucbr.storage import gitlog
 from ucbr.storage.gitlog import Commit
 from ucbr.storage.store import Register
@@ -54,6 +55,7 @@ class AuditReport:
     access: list[AccessChange] = field(default_factory=list)
     records_judged: int = 0
     records_unjudged: int = 0
+    backdated: list[Backdated] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -83,6 +85,7 @@ class AuditReport:
             "records": {"judged": self.records_judged, "not_judged": self.records_unjudged},
             "problems": [p.as_dict() for p in self.problems],
             "access_changes": [asdict(a) for a in self.access],
+            "backdated": [asdict(b) for b in self.backdated],
         }
 
 
@@ -117,4 +120,5 @@ def audit(
         report.records_judged, report.records_unjudged = records.judged, records.unjudged
     if since is None:
         report.problems.extend(founder_problems(reg.root, commits, root))
+    report.backdated = backdated_steps(commits, report.problems, rings is not None)
     return report

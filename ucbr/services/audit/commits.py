@@ -23,6 +23,7 @@ from ucbr.services.audit.access import (
 )
 from ucbr.services.audit.signatures import Signature, signature_problem, signatures
 from ucbr.services.audit.snapshots import Snapshots, parent_of
+from ucbr.services.audit.stepdates import step_date_problems
 from ucbr.storage.gitlog import Commit
 
 __all__ = ["NO_TRAILERS", "AccessChange", "access_change", "check_commit", "signatures"]
@@ -75,6 +76,7 @@ def check_commit(
             *(f"stored {path} as a link; a register holds only files" for path in commit.links),
             *trailer_problems(commit, snaps),
             *clock_problems(commit),
+            *step_date_problems(commit),
             *path_problems(commit),
             *directory_problems(commit, snaps),
         ]

@@ -20,6 +20,7 @@ from ucbr.errors import UcbrError
 from ucbr.services.audit.commits import RECORD_DIRS, policy_date
 from ucbr.services.audit.rings import Rings
 from ucbr.services.audit.snapshots import Snapshots, parent_of
+from ucbr.services.audit.stepdates import step_date
 from ucbr.storage import envelope, gitlog
 from ucbr.storage.gitlog import Commit
 from ucbr.storage.vault import Keyring
@@ -113,7 +114,8 @@ def _check_one(
     if day is None:
         return
     action, officer = commit.action or "", commit.officer or ""
-    for message in transition_problems(action, officer, day, before, after, kind):
+    on = step_date(commit)
+    for message in transition_problems(action, officer, day, before, after, kind, on):
         problem(message)
     if after is not None:
         _agreement(after, sections, snaps.policy(commit.sha), kind, problem)
