@@ -35,7 +35,7 @@ def history(
     opts = options(ctx)
     reg = opts.register()
     revisions = auditing.history(
-        reg, opts.identities(), opts.keyring(verify=False), file_id, reveal
+        reg, opts.identities(), opts.keyring(verify=False), file_id, reveal, today()
     )
     if json:
         ui.print_json([asdict(r) for r in revisions])

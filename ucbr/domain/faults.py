@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ucbr.domain.expiry import as_on, in_force, letters_owed_on, on_register_on
 from ucbr.domain.ids import file_path
 from ucbr.domain.model import LADDER, SPECIAL_CATEGORY_RISKS, Case, PropertyRisk
 from ucbr.domain.policy.adjustments import unjustified
@@ -20,7 +21,6 @@ from ucbr.domain.views import (
     LETTER_FOR_STEP,
     decision_in_force,
     letter_issued,
-    letters_owed,
     next_review,
     on_register,
     review_limit,
@@ -32,7 +32,7 @@ LETTER_GRACE_DAYS = 10
 
 def _overdue(case: Case, today: dt.date) -> list[str]:
     due = next_review(case)
-    if on_register(case) and due is not None and due < today:
+    if on_register_on(case, today) and due is not None and due < today:
         return [f"{case.id}: restriction review overdue since {due} ({(today - due).days} days)"]
     return []
 
@@ -52,7 +52,7 @@ def _review_too_far(case: Case, cfg: PolicyConfig) -> list[str]:
 
 def _letters_missing(case: Case, today: dt.date) -> list[str]:
     problems = []
-    for kind, due, decision_id in letters_owed(case):
+    for kind, due, decision_id in letters_owed_on(case, today):
         if (today - due).days <= LETTER_GRACE_DAYS:
             continue
         if kind == "informal-warning":
@@ -116,42 +116,27 @@ def _skipped_steps(case: Case) -> list[str]:
     return problems
 
 
-def _departed_contacts(case: Case, staff: StaffDirectory) -> list[str]:
+def _departed_contacts(case: Case, staff: StaffDirectory, today: dt.date) -> list[str]:
     """A single point of contact who has left would leave frontline staff chasing no one."""
-    current = decision_in_force(case)
+    current = in_force(case, today)
     return [
         f"{case.id}: the single point of contact {r.staff} is not staff"
-        for r in (current.restrictions if current else ())
+        for r in (as_on(current, today).restrictions if current else ())
         if r.staff is not None and staff.by_id(r.staff) is None
     ]
 
 
-def _adjustment_conflicts(case: Case) -> list[str]:
+def _adjustment_conflicts(case: Case, today: dt.date) -> list[str]:
     """A restriction in force that stops the person reaching us the way a recorded
     adjustment needs, with no recorded reason: "ensure that you are not prevented from
     accessing essential services"."""
-    current = decision_in_force(case)
+    current = in_force(case, today)
     if current is None or not on_register(case):
         return []
     return [
         f"{case.id}: {conflict.line()}; no reason is recorded for it: review decision "
         f"{current.id} (vary it, or continue with --justify)"
-        for conflict in unjustified(case, current)
-    ]
-
-
-def _restrictions_ended(case: Case, today: dt.date) -> list[str]:
-    """Every restriction of the decision in force has reached its end date."""
-    current = decision_in_force(case)
-    if current is None or not on_register(case):
-        return []
-    ends = [r.until for r in current.restrictions]
-    if not ends or None in ends or max(e for e in ends if e) >= today:
-        return []
-    last = max(e for e in ends if e)
-    return [
-        f"{case.id}: every restriction of decision {current.id} ended by {last}: record the end "
-        "at review (lift) and send the restriction-ended letter"
+        for conflict in unjustified(case, as_on(current, today))
     ]
 
 
@@ -165,9 +150,8 @@ def case_problems(
         *_letters_missing(case, today),
         *_skipped_steps(case),
         *_no_appeal_route(case),
-        *_adjustment_conflicts(case),
-        *_restrictions_ended(case, today),
-        *(_departed_contacts(case, staff) if staff is not None else []),
+        *_adjustment_conflicts(case, today),
+        *(_departed_contacts(case, staff, today) if staff is not None else []),
     ]
     return [Problem(file_path(case.id), message, id=case.id) for message in messages]
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from ucbr.domain.expiry import decision_ends_on
 from ucbr.domain.model import Case, Decision, RecordedLate
 from ucbr.domain.policy.base import blank, make, refuse, valid
 
@@ -100,6 +101,9 @@ def _letter_relies_on(case: Case, letter_id: str) -> Iterator[tuple[str, dt.date
     for decision in case.decisions:
         if decision.id == about:
             yield from ((f"decision {about}", day) for day in _decision_days(decision))
+            ends = decision_ends_on(decision)
+            if letter.kind == "restriction-ended" and ends and decision.status == "approved":
+                yield f"the end of decision {about}", ends
     for review in case.reviews:
         if review.id == about:
             yield f"review {about}", review.date

@@ -9,8 +9,10 @@ letters are issued, we may refuse further contact".
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
+from ucbr.domain.expiry import in_force
 from ucbr.domain.model import (
     LADDER,
     RESTRICTING_STEPS,
@@ -22,7 +24,7 @@ from ucbr.domain.model import (
 )
 from ucbr.domain.policy.base import ID_SHAPE, Ctx, blank, make, refuse, require, step_label, valid
 from ucbr.domain.policy.terms import EscalationRequest, decision_fields
-from ucbr.domain.views import GIVEN_STATUSES, decision_in_force, pending_proposal
+from ucbr.domain.views import GIVEN_STATUSES, pending_proposal
 
 
 def relied_on(case: Case, ids: Iterable[str]) -> tuple[Incident, ...]:
@@ -54,9 +56,10 @@ def _next_step(case: Case) -> Step:
     return LADDER[highest + 1]
 
 
-def check_not_in_force(case: Case, step: Step) -> None:
-    """A restricting step already in force is varied at review, not given again."""
-    current = decision_in_force(case)
+def check_not_in_force(case: Case, step: Step, day: dt.date) -> None:
+    """A restricting step in force on ``day`` is varied at review, not given again; one that
+    has ended on its date may be given again."""
+    current = in_force(case, day)
     if (
         step in RESTRICTING_STEPS
         and current is not None
@@ -207,7 +210,7 @@ def escalate(case: Case, req: EscalationRequest, ctx: Ctx) -> tuple[Case, Decisi
     no_proposal_pending(case)
     incidents = relied_on(case, req.incidents)
     step = req.to or _next_step(case)
-    check_not_in_force(case, step)
+    check_not_in_force(case, step, ctx.today)
     bypass = check_ladder(case, step, incidents, req.bypass, req.bypass_reason)
     check_warning_followed(case, step, incidents)
     if step == "contact_refused":
