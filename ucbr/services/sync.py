@@ -100,7 +100,7 @@ def sync(
         mine = gitlog.log(root, rev=f"{upstream}..HEAD")
         try:
             current = Register(root).keyring(identities)
-            if mine and before is not None and needs_reseal(reg, current, mine, before):
+            if mine and before is not None and needs_reseal(reg, current, mine, before, identities):
                 reseal(reg, identities, mine, signer, before)
         except BaseException:
             _restore(root, before)
