@@ -37,11 +37,16 @@ RECORD_DIRS = ("cases/", "properties/")
 Keys = dict[Tier, bytes | None]
 
 
+def keys_at(root: Path, revs: list[str]) -> dict[str, Keys]:
+    """Each tier's public key (the recipients file) at each of ``revs``, read at once."""
+    specs = [f"{rev}:{recipients_file(tier)}" for rev in revs for tier in TIERS]
+    blobs = gitlog.read_blobs(root, specs)
+    return {rev: {t: blobs.get(f"{rev}:{recipients_file(t)}") for t in TIERS} for rev in revs}
+
+
 def public_keys(root: Path, rev: str) -> Keys:
     """Each tier's public key (the recipients file) at ``rev``."""
-    specs = {tier: f"{rev}:{recipients_file(tier)}" for tier in TIERS}
-    blobs = gitlog.read_blobs(root, specs.values())
-    return {tier: blobs.get(spec) for tier, spec in specs.items()}
+    return keys_at(root, [rev])[rev]
 
 
 def retired_tiers(root: Path, made_at: str, now: str = "HEAD") -> frozenset[Tier]:
@@ -66,9 +71,9 @@ class _Work:
     @classmethod
     def of(cls, reg: Register, identities: list[Identity], commits: list[Commit],
            made_at: str, ring: Keyring) -> _Work:  # fmt: skip
-        keys = {c.sha: public_keys(reg.root, c.sha) for c in commits}
-        keys[commits[0].parents[0]] = public_keys(reg.root, commits[0].parents[0])
-        made = public_keys(reg.root, made_at)
+        revs = [made_at, commits[0].parents[0], *(c.sha for c in commits)]
+        keys = keys_at(reg.root, revs)
+        made = keys.pop(made_at) if made_at not in revs[1:] else keys[made_at]
         return cls(reg, commits, made_at, Rings(reg.root, identities, ring), keys, made)
 
     def theirs(self, path: str) -> dict[str, str]:
