@@ -5,11 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 
+import pyrage
 import pytest
 
 from tests.regkit import Reg
 from tests.test_sync import ucbr_on_path
+from tests.test_year_regressions import sections_of, tier_keys_then
+from ucbr.storage.vault import dearmor, load_identity_file
+
+
+def pyrage_armor(text: str) -> bytes:
+    """Armored age text as the bytes pyrage decrypts."""
+    raw = dearmor(text)
+    assert raw is not None
+    return raw
+
 
 pytestmark = pytest.mark.e2e
 
@@ -60,17 +72,56 @@ def test_a_frontline_report_reaches_the_server_with_the_hook(reg: Reg) -> None:
     assert fern.state() == (reg.git("--git-dir", server, "rev-parse", "main").strip(), "")
 
 
-def test_frontline_work_behind_a_leaver_is_kept_and_no_lossy_command_is_advised(
+def test_frontline_work_behind_a_leaver_is_sealed_again_and_reaches_the_server(
     reg: Reg,
 ) -> None:
     """After a leaver's removal on the server, a frontline officer's unsynced report holds a
-    record sealed to the retired casework key, which their key cannot open: `sync` stops
-    with the clone as it was, and its advice loses nothing (no `reset --hard`)."""
+    record sealed to the retired casework key, which their key cannot open: sync seals it
+    again from what their clone kept for them (sealed to their own key), and the server gets
+    it sealed to the new casework key, which a case officer opens and the leaver's does not."""
+    server, fern, olive = server_with_hook(reg)
+    before = reg.git("rev-parse", "HEAD").strip()
+    with ucbr_on_path():
+        olive.ok("mgr", "staff", "remove", "officer2")
+        olive.ok("mgr", "sync")
+        case = report(fern)
+        synced = fern.run("front", "sync")
+        assert synced.code == 0, synced.err
+        olive.ok("officer", "sync")
+    record = json.loads(olive.ok("officer", "show", case, "--json"))["record"]
+    assert record["incidents"][0]["reported_by"] == "front"
+    pushed = reg.git("--git-dir", server, "show", f"main:cases/{case}.yaml")
+    old = tier_keys_then(reg, before, "officer2")
+    for armored in sections_of(pushed).values():
+        with pytest.raises(pyrage.DecryptError):
+            pyrage.decrypt(armored, old)
+    assert olive.run("ig", "audit").code == 0
+
+
+def test_what_a_frontline_officer_sealed_is_kept_only_sealed_to_them(reg: Reg) -> None:
+    """The copy a frontline officer's clone keeps of the record they wrote is age armor
+    sealed to their own key, private (0600), outside the working tree, and never tracked."""
+    _, fern, _ = server_with_hook(reg)
+    with ucbr_on_path():
+        report(fern, name="Kit Private")
+    kept = list((fern.root / ".git" / "ucbr" / "outbox").iterdir())
+    assert len(kept) == 1 and kept[0].stat().st_mode & 0o777 == 0o600
+    text = kept[0].read_text()
+    assert text.startswith("-----BEGIN AGE ENCRYPTED FILE-----") and "Kit" not in text
+    plain = pyrage.decrypt(pyrage_armor(text), load_identity_file(fern.keys["front"]))
+    assert b"Kit Private" in plain
+    assert fern.git("status", "--porcelain", "--ignored") == ""
+
+
+def test_without_the_kept_copy_sync_stops_and_advises_nothing_lossy(reg: Reg) -> None:
+    """A frontline report sealed to a retired key whose kept copy is gone (a clone's local
+    state deleted): sync stops with the clone as it was, and its advice loses nothing."""
     _, fern, olive = server_with_hook(reg)
     with ucbr_on_path():
         olive.ok("mgr", "staff", "remove", "officer2")
         olive.ok("mgr", "sync")
         report(fern)
+        shutil.rmtree(fern.root / ".git" / "ucbr" / "outbox")
         before = fern.state()
         result = fern.run("front", "sync")
     assert result.code == 1

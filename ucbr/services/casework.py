@@ -35,6 +35,7 @@ from ucbr.domain.permissions import Action
 from ucbr.domain.policy import dated
 from ucbr.domain.views import pending_proposal, sections_of
 from ucbr.errors import Refused
+from ucbr.services import outbox
 from ucbr.services.session import Session
 from ucbr.storage import gitlog
 from ucbr.storage.private import create_private_file, outside_register
@@ -52,9 +53,13 @@ def save(
 ) -> str:
     """Seal a record's three sections and commit the file: one action, one commit."""
     reg = session.reg
-    text = reg.render(record.id, sections_of(record, reg.cfg), previous)
+    sections = sections_of(record, reg.cfg)
+    text = reg.render(record.id, sections, previous)
     message = session.message(action, record.id, approves=approves)
-    return session.commit({file_path(record.id): text}, message)
+    sha = session.commit({file_path(record.id): text}, message)
+    # What the officer's own key cannot open, kept for them until it is synced.
+    outbox.keep(reg.root, text, sections, session.ring, session.actor)
+    return sha
 
 
 def new_file_id(reg: Register, prefix: str) -> str:

@@ -27,6 +27,7 @@ from typing import Any
 
 from ucbr.domain.staff import SECTION_KEY, TIERS, Tier
 from ucbr.errors import Refused
+from ucbr.services import outbox
 from ucbr.services.audit.rings import Rings
 from ucbr.storage import envelope, git, gitlog
 from ucbr.storage.gitlog import Commit
@@ -112,6 +113,8 @@ class _Work:
             for ring in candidates:
                 if opened is None and ring.can_read(name):
                     opened = decrypt(sections[name], ring.identities_for(name))
+            if opened is None:  # sealed by this officer to a tier they cannot read
+                opened = outbox.find(self.reg.root, sections[name], self.rings.identities)
             if opened is None:
                 raise Refused(
                     f"sync stopped, your clone is as it was: {path} was sealed to a tier key "
