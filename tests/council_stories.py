@@ -162,10 +162,12 @@ def property_risk(life: Life, day: dt.date) -> None:
     life.plan(day, add)
 
 
-def leaver(life: Life, day: dt.date) -> None:
-    """A case officer leaves while another holds unsynced work: the manager removes them at
-    once (their work is sealed again to the new keys when it syncs), and their people pass
-    to a colleague."""
+def leaver(life: Life, day: dt.date, arrives: Person) -> None:
+    """A case officer leaves while a colleague and a frontline officer (reporting someone
+    new, ``arrives``) hold unsynced work: the manager removes them at once (the others'
+    work is sealed again to the new keys when it syncs), and their people pass to a
+    colleague."""
+    begin(life, arrives, day, "front")
 
     def remove() -> None:
         holder = next((p for p in life.people if p.case and p.officer == "officer2"), None)

@@ -12,8 +12,7 @@ import pytest
 
 from tests.regkit import Reg
 from tests.test_sync import ucbr_on_path
-from tests.test_year_regressions import sections_of, tier_keys_then
-from ucbr.storage.vault import dearmor, load_identity_file
+from ucbr.storage.vault import dearmor, load_identity_file, parse_tier_key
 
 
 def pyrage_armor(text: str) -> bytes:
@@ -29,6 +28,30 @@ REPORT = (
     "--channel", "face_to_face", "--location", "council_premises", "--category", "A",
     "--behaviour", "abusive", "--summary", "Shouted at the reception desk.",
 )  # fmt: skip
+
+
+def tier_keys_then(reg: Reg, rev: str, staff_id: str) -> list[pyrage.x25519.Identity]:
+    """Every tier key ``staff_id`` held at ``rev``, opened with their own key."""
+    identities = load_identity_file(reg.keys[staff_id])
+    return [
+        parse_tier_key(pyrage.decrypt(reg.git("show", f"{rev}:.ucbr/tiers/{tier}.age").encode(),
+                                      identities))
+        for tier in ("scheduler", "frontline", "casework")
+    ]  # fmt: skip
+
+
+def sections_of(text: str) -> dict[str, bytes]:
+    """Each armored section of a register file, as age reads it."""
+    found: dict[str, bytes] = {}
+    for name in ("schedule", "entry", "record"):
+        block = text.split(f"{name}: |\n", 1)[1]
+        lines = []
+        for line in block.splitlines():
+            lines.append(line.strip())
+            if "END AGE ENCRYPTED FILE" in line:
+                break
+        found[name] = ("\n".join(lines) + "\n").encode()
+    return found
 
 
 def server_with_hook(reg: Reg) -> tuple[str, Reg, Reg]:

@@ -34,7 +34,9 @@ def live(base: Path, seed: int, people: int, months: int) -> Life:
         first = start + dt.timedelta(days=1 + 10 * (n // 2))
         begin(life, person, first, ("front", "front2")[n % 2])
     property_risk(life, start + dt.timedelta(days=3))
-    leaver(life, start + dt.timedelta(days=round(months * 30.5 / 2)))
+    arrives = Person("Quinn Reception", "warned", "officer2")
+    life.people.append(arrives)
+    leaver(life, start + dt.timedelta(days=round(months * 30.5 / 2)), arrives)
     newcomer = Person("Jordan Newcomer", "warned", "officer")
     life.people.append(newcomer)
     rotated = start + dt.timedelta(days=round(months * 30.5 * 0.6))
@@ -94,16 +96,16 @@ def check_the_half(life: Life) -> None:
 
 @needs_faketime
 def test_a_year_of_a_council_keeps_every_promise(tmp_path: Path) -> None:
-    """Thirteen months of a council's life, seed fixed: six people up the ladder (warnings,
+    """Thirteen months of a council's life, seed fixed: seven people up the ladder (warnings,
     restrictions that end on their date, a premises ban that ends before the rest, appeals
     upheld and varied, contact refused, reviews continued and lifted), a property risk, a
-    leaver removed while a colleague holds unsynced work, a lost key replaced, and several
-    officers syncing at once; every promise held after every day."""
+    leaver removed while a colleague and a frontline officer hold unsynced work, a lost key
+    replaced, and several officers syncing at once; every promise held after every day."""
     began = time.monotonic()
     with drivers_on_path():
         life = live(tmp_path, seed=2026, people=5, months=13)
     cases = [p for p in life.people if p.case]
-    assert len(cases) == 6 and all(p.made for p in cases)
+    assert len(cases) == 7 and all(p.made for p in cases)
     assert {p.plan for p in cases} == {"warned", "until", "appeal", "refused", "varied"}
     assert life.council.together >= 3  # officers synced at once, on several days
     print(f"simulated year: {time.monotonic() - began:.1f} s")

@@ -6,34 +6,10 @@ import pyrage
 import pytest
 
 from tests.regkit import Reg, on_register
+from tests.test_frontline_sync import report, sections_of, server_with_hook, tier_keys_then
 from tests.test_sync import server_and_clones, ucbr_on_path
-from ucbr.storage.vault import load_identity_file, parse_tier_key
 
 pytestmark = pytest.mark.e2e
-
-
-def tier_keys_then(reg: Reg, rev: str, staff_id: str) -> list[pyrage.x25519.Identity]:
-    """Every tier key ``staff_id`` held at ``rev``, opened with their own key."""
-    identities = load_identity_file(reg.keys[staff_id])
-    return [
-        parse_tier_key(pyrage.decrypt(reg.git("show", f"{rev}:.ucbr/tiers/{tier}.age").encode(),
-                                      identities))
-        for tier in ("scheduler", "frontline", "casework")
-    ]  # fmt: skip
-
-
-def sections_of(text: str) -> dict[str, bytes]:
-    """Each armored section of a register file, as age reads it."""
-    found: dict[str, bytes] = {}
-    for name in ("schedule", "entry", "record"):
-        block = text.split(f"{name}: |\n", 1)[1]
-        lines = []
-        for line in block.splitlines():
-            lines.append(line.strip())
-            if "END AGE ENCRYPTED FILE" in line:
-                break
-        found[name] = ("\n".join(lines) + "\n").encode()
-    return found
 
 
 def test_a_removal_synced_after_a_colleagues_change_to_the_same_file_seals_it_anew(
@@ -59,3 +35,24 @@ def test_a_removal_synced_after_a_colleagues_change_to_the_same_file_seals_it_an
         with pytest.raises(pyrage.DecryptError):
             pyrage.decrypt(armored, old)
     assert olive.run("head", "audit").code == 0
+
+
+def test_a_removal_rebased_onto_a_new_case_names_the_case_it_seals_anew(reg: Reg) -> None:
+    """A frontline officer's new case reaches the server while a manager's removal of a
+    leaver is on its way: the rebased removal seals the new case to the new keys too, and
+    names it in a Ucbr-Case trailer, so the server's hook takes it and the audit is clean."""
+    server, fern, olive = server_with_hook(reg)
+    before = reg.git("rev-parse", "HEAD").strip()
+    with ucbr_on_path():
+        case = report(fern)
+        olive.ok("mgr", "staff", "remove", "officer2")
+        fern.ok("front", "sync")
+        synced = olive.run("mgr", "sync")
+        assert synced.code == 0, synced.err
+    message = olive.git("log", "-1", "--format=%B")
+    assert message.startswith("ucbr: staff-remove officer2") and f"Ucbr-Case: {case}" in message
+    pushed = reg.git("--git-dir", server, "show", f"main:cases/{case}.yaml")
+    for armored in sections_of(pushed).values():
+        with pytest.raises(pyrage.DecryptError):
+            pyrage.decrypt(armored, tier_keys_then(olive, before, "officer2"))
+    assert olive.run("ig", "audit").code == 0 and olive.run("officer", "check").code == 0

@@ -149,6 +149,11 @@ class _Work:
         }
 
 
+def _naming(message: str, path: str) -> str:
+    """``message`` with a ``Ucbr-Case`` trailer naming the record at ``path``."""
+    return message.rstrip("\n") + f"\nUcbr-Case: {Path(path).stem}\n"
+
+
 def _first_key(raw: bytes) -> str:
     lines = [ln.strip() for ln in raw.decode(errors="replace").splitlines()]
     return next(ln for ln in lines if ln and not ln.startswith("#"))
@@ -188,14 +193,17 @@ def reseal(
     texts: dict[str, dict[str, str | None]] = {}
     sealed = 0
     for commit in commits:
-        texts[commit.sha] = work.texts(commit)
-        for path, text in texts[commit.sha].items():
-            if text is None or not path.startswith(RECORD_DIRS):
-                continue
-            stale = work.stale(commit, text, path)
-            if stale:
-                texts[commit.sha][path] = work.resealed(commit, text, path, stale)
+        texts[commit.sha] = {}
+        for path, text in work.texts(commit).items():
+            stale = work.stale(commit, text, path) if text and path.startswith(RECORD_DIRS) else []
+            if text is not None and stale:
+                text = work.resealed(commit, text, path, stale)
                 sealed += 1
+                if path not in commit.files:  # a record the commit now seals anew: named
+                    messages[commit.sha] = _naming(messages[commit.sha], path)
+            elif path not in commit.files:
+                continue
+            texts[commit.sha][path] = text
     git.run(reg.root, "reset", "-q", "--hard", base)
     for commit in commits:
         for path, text in texts[commit.sha].items():
