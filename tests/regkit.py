@@ -75,6 +75,11 @@ def actor_env(staff_id: str) -> dict[str, str]:
     }
 
 
+# A day in the machine's past, 150 days before today: a register made then (``past_reg``)
+# lets a test move the policy clock on for months without a commit dated in the future.
+PAST = dt.date.today() - dt.timedelta(days=150)
+
+
 def commit_moment(day: str) -> str:
     """When git dates a commit made on the policy day ``day``: noon, or, on the machine's own
     day, a minute ago (a commit is never dated in the machine's future)."""
@@ -258,12 +263,12 @@ def write_age_key(path: Path) -> str:
     return str(identity.to_public())
 
 
-def build(base: Path) -> Reg:
-    """A register with one member of staff in each role."""
+def build(base: Path, today: str = Reg.today) -> Reg:
+    """A register with one member of staff in each role, made on ``today``."""
     home = base / "home"
     home.mkdir(parents=True)
     (home / "gitconfig").write_text("")
-    reg = Reg(root=base / "register", home=home)
+    reg = Reg(root=base / "register", home=home, today=today)
     keys = base / "keys"
     keys.mkdir()
     with patched_env(reg.env("mgr")):
@@ -294,7 +299,7 @@ def copy(template: Reg, base: Path) -> Reg:
     """A fresh copy of a built register (building one per test would be slow)."""
     shutil.copytree(template.root.parent, base, dirs_exist_ok=True, symlinks=True)
     keys = {k: base / "keys" / p.name for k, p in template.keys.items()}
-    return Reg(root=base / "register", home=base / "home", keys=keys)
+    return Reg(root=base / "register", home=base / "home", keys=keys, today=template.today)
 
 
 def python() -> str:
