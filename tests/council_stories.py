@@ -138,7 +138,13 @@ def _varied(life: Life, p: Person, s: dt.date, reporter: str) -> None:
     life.plan(days(s, 2), lambda: _decide(life, p, "varied", "--only-channel", "letter"))
 
 
+def _reported(life: Life, p: Person, s: dt.date, reporter: str) -> None:
+    """An incident reported at reception, and nothing more (yet)."""
+    life.plan(s, lambda: life.report(p, reporter))
+
+
 STORIES = {
+    "reported": _reported,
     "warned": _warned,
     "until": _until,
     "appeal": _appeal,

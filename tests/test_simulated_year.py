@@ -34,10 +34,10 @@ def live(base: Path, seed: int, people: int, months: int) -> Life:
         first = start + dt.timedelta(days=1 + 10 * (n // 2))
         begin(life, person, first, ("front", "front2")[n % 2])
     property_risk(life, start + dt.timedelta(days=3))
-    arrives = Person("Quinn Reception", "warned", "officer2")
+    arrives = Person("Quinn Reception", "reported", "officer2")
     life.people.append(arrives)
     leaver(life, start + dt.timedelta(days=round(months * 30.5 / 2)), arrives)
-    newcomer = Person("Jordan Newcomer", "warned", "officer")
+    newcomer = Person("Jordan Newcomer", "reported", "officer")
     life.people.append(newcomer)
     rotated = start + dt.timedelta(days=round(months * 30.5 * 0.6))
     lost_key(life, rotated, newcomer, rotated + dt.timedelta(days=14))
@@ -106,7 +106,7 @@ def test_a_year_of_a_council_keeps_every_promise(tmp_path: Path) -> None:
         life = live(tmp_path, seed=2026, people=5, months=13)
     cases = [p for p in life.people if p.case]
     assert len(cases) == 7 and all(p.made for p in cases)
-    assert {p.plan for p in cases} == {"warned", "until", "appeal", "refused", "varied"}
+    assert {p.plan for p in cases} == {"reported", "warned", "until", "appeal", "refused", "varied"}
     assert life.council.together >= 3  # officers synced at once, on several days
     print(f"simulated year: {time.monotonic() - began:.1f} s")
 
