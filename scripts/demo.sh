@@ -6,12 +6,15 @@ UCBR="$PWD/.venv/bin/ucbr"
 PY="$PWD/.venv/bin/python"
 work=$(mktemp -d "${TMPDIR:-/tmp}/ucbr-demo.XXXXXX")
 trap 'rm -rf "$work"' EXIT    # the demo keys and the throwaway clone go when the demo ends
-letters="$PWD/demo-out"       # the letter stays, for you to look at (git ignores this folder)
+letters="${UCBR_DEMO_OUT:-$PWD/demo-out}"   # the letter stays, for you to look at (git ignores demo-out)
 export HOME="$work/home" GIT_CONFIG_GLOBAL="$work/home/gitconfig" GIT_CONFIG_NOSYSTEM=1
 mkdir -p "$HOME" "$work/keys" "$letters" && : > "$GIT_CONFIG_GLOBAL"
 chmod 700 "$work/keys" "$letters"
 rm -f "$letters/formal-warning.pdf"
 export PATH="$PWD/.venv/bin:$PATH" UCBR_TODAY=2026-11-28 UCBR_REGISTER="$work/register"
+# The demo runs on a fixed policy day, so git dates its commits on that day too, whatever
+# the machine's clock says: the audit undoes a commit whose policy date is not its own.
+export GIT_AUTHOR_DATE="${UCBR_TODAY}T12:00:00Z" GIT_COMMITTER_DATE="${UCBR_TODAY}T12:00:00Z"
 
 "$UCBR" clone register/history.bundle "$work/register" --root "$(cat register/demo-keys/demo-manager.txt.pub)" >/dev/null
 for key in register/demo-keys/*.txt; do

@@ -92,6 +92,20 @@ def machine_on(day: str) -> Iterator[None]:
         clock.now = real  # type: ignore[assignment]
 
 
+# A day in the machine's past, 150 days before today: a register made then (``past_reg``)
+# lets a test move the policy clock on for months without a commit dated in the future.
+PAST = dt.date.today() - dt.timedelta(days=150)
+
+
+def commit_moment(day: str) -> str:
+    """When git dates a commit made on the policy day ``day``: noon, or, on the machine's own
+    day, a minute ago (a commit is never dated in the machine's future)."""
+    now = dt.datetime.now(dt.UTC)
+    if day == now.date().isoformat():
+        return (now - dt.timedelta(minutes=1)).replace(microsecond=0).isoformat()
+    return f"{day}T12:00:00+00:00"
+
+
 @dataclass
 class Reg:
     """A register in a temporary folder, and the keys of its staff."""
@@ -105,7 +119,7 @@ class Reg:
         """The environment of one member of staff on the register's day: their git identity,
         their key, and the policy clock and git's dates both set to ``today`` (the audit
         reports a commit whose policy date is not the day it was committed)."""
-        moment = f"{self.today}T12:00:00+00:00"
+        moment = commit_moment(self.today)
         env = {
             **git_env(self.home),
             **actor_env(staff_id),
@@ -164,6 +178,11 @@ class Reg:
         out = folder / f"{case_id}-{kind}-{len(list(folder.iterdir()))}.md"
         self.ok(staff_id, "letter", case_id, "--kind", kind, "--out", str(out))
         return str(out)
+
+    def root_key(self) -> str:
+        """The public key of the register's root (the founding manager), as the council
+        publishes it for `ucbr clone --root`."""
+        return self.keys["mgr"].with_suffix(".txt.pub").read_text().strip()
 
     def git(self, *args: str) -> str:
         proc = subprocess.run(
@@ -275,12 +294,12 @@ def write_age_key(path: Path) -> str:
     return str(identity.to_public())
 
 
-def build(base: Path) -> Reg:
-    """A register with one member of staff in each role."""
+def build(base: Path, today: str = Reg.today) -> Reg:
+    """A register with one member of staff in each role, made on ``today``."""
     home = base / "home"
     home.mkdir(parents=True)
     (home / "gitconfig").write_text("")
-    reg = Reg(root=base / "register", home=home)
+    reg = Reg(root=base / "register", home=home, today=today)
     keys = base / "keys"
     keys.mkdir()
     with patched_env(reg.env("mgr")):
@@ -312,7 +331,7 @@ def copy(template: Reg, base: Path) -> Reg:
     """A fresh copy of a built register (building one per test would be slow)."""
     shutil.copytree(template.root.parent, base, dirs_exist_ok=True, symlinks=True)
     keys = {k: base / "keys" / p.name for k, p in template.keys.items()}
-    return Reg(root=base / "register", home=base / "home", keys=keys)
+    return Reg(root=base / "register", home=base / "home", keys=keys, today=template.today)
 
 
 def python() -> str:

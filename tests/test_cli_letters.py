@@ -363,7 +363,7 @@ def test_foi_refusal_notice_is_in_review_due(reg: Reg, tmp_path: Path) -> None:
     reg.today = "2026-12-20"
     reg.ok("officer", *foi(reg, case_id, "FOI-2026-0142", "2026-12-14", "s14-1"))
     result = reg.run("cron", "review-due", "--within", "30", "--json")
-    items = [(i["id"], i["what"], i["due"]) for i in json.loads(result.out or "[]")]
+    items = [(i["id"], i["what"], i["due"]) for i in json.loads(result.out)["items"]]
     assert items == [(case_id, "FOI refusal notice", "2027-01-14")]
     assert result.code == 3
     issue(reg, case_id, "foi-refusal", tmp_path / "foi.md")

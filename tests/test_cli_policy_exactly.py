@@ -236,7 +236,7 @@ def test_the_informal_warning_letter_is_due_and_checked(reg: Reg) -> None:
     behaviours."
     """
     case_id, _ = warned(reg, letter_sent=False)
-    due = json.loads(reg.run("cron", "review-due", "--json").out)
+    due = json.loads(reg.run("cron", "review-due", "--json").out)["items"]
     assert {(i["id"], i["detail"]) for i in due} == {(case_id, "informal-warning")}
     letter(reg, case_id, "informal-warning", reg.root.parent / "iw.md")
     assert reg.run("cron", "review-due").code == 0

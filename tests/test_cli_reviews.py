@@ -46,7 +46,7 @@ def found(reg: Reg, query: str = NAME) -> str:
 def due(reg: Reg, *extra: str) -> list[dict[str, object]]:
     items: list[dict[str, object]] = json.loads(
         reg.run("cron", "review-due", "--within", "30", "--json", *extra).out
-    )
+    )["items"]
     return items
 
 

@@ -94,7 +94,7 @@ def test_demo_review_due_shows_overdue_appeal_and_approval(demo: Path) -> None:
     """The morning job on the demo shows an overdue review, a pending appeal and an approval."""
     result = run(demo, "demo-scheduler", "review-due", "--within", "30", "--json")
     assert result.code == 4, result.err
-    whats = {item["what"] for item in json.loads(result.out)}
+    whats = {item["what"] for item in json.loads(result.out)["items"]}
     assert {"restriction review", "appeal awaiting a decision", "approval pending"} <= whats
     assert {"property review"} <= whats
 

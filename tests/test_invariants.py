@@ -21,8 +21,7 @@ from tests.policy_helpers import (
     staff,
     warned_in_writing,
 )
-from ucbr.domain import policy
-from ucbr.domain import invariants
+from ucbr.domain import invariants, policy
 from ucbr.domain.invariants import Facts, record_problems
 
 

@@ -162,7 +162,7 @@ def test_continuing_a_restriction_is_approved_by_the_relevant_manager(reg: Reg) 
     reg.ok("officer", "review", case_id, "--outcome", "continue", "--reasons", "No change.",
            "--next-review", "2027-03-01")  # fmt: skip
     assert shown(reg, case_id, "front")["entry"]["review_date"] == "2027-05-01"
-    due = json.loads(reg.run("cron", "review-due", "--json", "--within", "30").out)
+    due = json.loads(reg.run("cron", "review-due", "--json", "--within", "30").out)["items"]
     assert any(i["what"] == "approval pending" and i["id"] == case_id for i in due)
     assert "not" in refused(reg, "officer2", "approve", case_id)
     reg.ok("mgr", "approve", case_id)

@@ -31,6 +31,8 @@ RUNS = {
 READERS = {
     ("services/sync.py", "server init"): ANY_KEY,
     ("services/sync.py", "clone"): ANY_KEY,
+    ("services/reseal.py", "clone"): ANY_KEY,  # a fresh clone, to record the work again
+    ("services/upstream.py", "sync"): ANY_KEY,  # every key syncs its own clone
     ("services/trust.py", "audit"): ANY_KEY,
     ("services/checks.py", "clone"): ANY_KEY,
     ("services/checks.py", "init"): ANY_KEY,

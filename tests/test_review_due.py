@@ -127,7 +127,7 @@ def test_review_due_lists_everything_needing_action(reg: Reg) -> None:
 
     result = reg.run("cron", "review-due", "--within", "200", "--json")
     assert result.code == 3, result.err
-    items = json.loads(result.out)
+    items = json.loads(result.out)["items"]
     found = {(i["id"], i["what"]) for i in items}
     assert found == {
         (case_id, "restriction review"),
@@ -184,23 +184,23 @@ def test_show_names_needs_key_that_reads_entries(reg: Reg) -> None:
             i
             for i in json.loads(
                 reg.run(staff_id, "review-due", "--show-names", "--within", "200", "--json").out
-            )
+            )["items"]
             if i["what"] == "restriction review"
         ]
         assert (row["id"], row["name"]) == (case_id, NAME)
 
 
 def test_review_due_json_is_valid(reg: Reg, tmp_path: Path) -> None:
-    """`--json` prints a JSON list, empty when nothing is due, with the same exit codes.
+    """`--json` prints the items due (an empty list when nothing is), with the same exit codes.
 
     Policy: "All restrictions will be reviewed on a six-monthly basis."
     """
     case_id = settled(reg, tmp_path)
     result = reg.run("cron", "review-due", "--json")
-    assert (result.code, json.loads(result.out)) == (0, [])
+    assert (result.code, json.loads(result.out)["items"]) == (0, [])
     result = reg.run("cron", "review-due", "--json", "--as-of", "2027-05-02")
     assert result.code == 4
-    [item] = json.loads(result.out)
+    [item] = json.loads(result.out)["items"]
     assert item == {
         "id": case_id,
         "what": "restriction review",

@@ -113,9 +113,15 @@ def test_every_restriction_may_have_an_end_date(restriction: Restriction) -> Non
     [shown] = views.entry_of(case).restrictions
     assert shown.plain.endswith(f"Covers the Waste service, until {long_date(ends)}.")
     items = {(i.what, i.due) for i in views.schedule_of(case, CFG).items}
-    assert ("restriction_end", ends) in items
-    later = ends + dt.timedelta(days=1)
-    assert any("every restriction" in p.message for p in faults.case_problems(case, CFG, later))
+    ended = ends + dt.timedelta(days=1)  # the first day it no longer applies
+    assert ("restriction_end", ended) in items
+    on_the_day = [p.message for p in faults.case_problems(case, CFG, ended)]
+    assert not any("ended" in m or "lift" in m for m in on_the_day)  # nobody need record it
+    later = ended + dt.timedelta(days=faults.LETTER_GRACE_DAYS + 1)
+    assert any(
+        f"ended on {ended} but no restriction-ended letter" in p.message
+        for p in faults.case_problems(case, CFG, later)
+    )
 
 
 def test_the_entry_states_scope_and_duration_in_plain_words() -> None:

@@ -99,3 +99,4 @@ def main_options(
     del version  # handled by its callback
     ctx.obj = Options(register_path=register, identity_path=identity, passphrase_fd=passphrase_fd)
     ctx.call_on_close(ctx.obj.close)
+    ctx.call_on_close(ctx.obj.remind_to_sync)

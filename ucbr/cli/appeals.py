@@ -7,7 +7,15 @@ from typing import Annotated
 import typer
 
 from ucbr.cli.app import appeal_app
-from ucbr.cli.common import Json, options, parse_date, report, warn_free_text
+from ucbr.cli.common import (
+    Json,
+    LateReasonOpt,
+    OnOpt,
+    options,
+    parse_date,
+    report,
+    warn_free_text,
+)
 from ucbr.cli.terms import (
     BanUntilOpt,
     ConsiderationsOpt,
@@ -74,6 +82,8 @@ def appeal_decide(
     considerations: ConsiderationsOpt = None,
     review_by: ReviewByOpt = None,
     justify: JustifyOpt = None,
+    on: OnOpt = None,
+    late_reason: LateReasonOpt = None,
     json: Json = False,
 ) -> None:
     """Decide an appeal, as an officer with no part in the original decision.
@@ -103,8 +113,9 @@ def appeal_decide(
             justification=justify,
             end=end,
         )
-    decided = casework.decide_appeal(options(ctx).session(), case_id, outcome, reasons, variation)
-    warn_free_text(ctx, reasons=reasons, justify=justify)
+    session = options(ctx).session(on, late_reason)
+    decided = casework.decide_appeal(session, case_id, outcome, reasons, variation)
+    warn_free_text(ctx, reasons=reasons, justify=justify, late_reason=late_reason)
     appeal = decided.appeal
     lines = [f"{appeal.id}: appeal {appeal.outcome}"]
     if decided.variation is not None:

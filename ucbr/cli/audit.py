@@ -35,7 +35,7 @@ def history(
     opts = options(ctx)
     reg = opts.register()
     revisions = auditing.history(
-        reg, opts.identities(), opts.keyring(verify=False), file_id, reveal
+        reg, opts.identities(), opts.keyring(verify=False), file_id, reveal, today()
     )
     if json:
         ui.print_json([asdict(r) for r in revisions])
@@ -137,6 +137,10 @@ def _print_report(report: auditing.AuditReport) -> None:
         found = f": {reverted.problems[0]}" if reverted.problems else ""
         more = f" (and {len(reverted.problems) - 1} more)" if len(reverted.problems) > 1 else ""
         ui.out(f"reverted: {reverted.commit} by {reverted.revert}{found}{more}")
+    if report.backdated:
+        ui.out("steps recorded after the day they were done:")
+        for step in report.backdated:
+            ui.out(f"  {step.line()}")
     if report.problems:
         ui.err(f"ucbr: {len(report.problems)} problems in history")
 

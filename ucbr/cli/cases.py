@@ -10,6 +10,8 @@ from ucbr.cli import ui
 from ucbr.cli.app import app
 from ucbr.cli.common import (
     Json,
+    LateReasonOpt,
+    OnOpt,
     Yes,
     check_identifiers,
     merge_details,
@@ -228,10 +230,12 @@ def escalate(
         str | None, typer.Option(help="Why that incident is violence or a serious threat.")
     ] = None,
     justify: JustifyOpt = None,
+    on: OnOpt = None,
+    late_reason: LateReasonOpt = None,
     json: Json = False,
 ) -> None:
     """Take the next step on the warning ladder (or the step given with --to)."""
-    session = options(ctx).session()
+    session = options(ctx).session(on, late_reason)
     restricted = restrictions(
         only_channel,
         contact_days,
@@ -267,6 +271,7 @@ def escalate(
         scope_reason=scope_reason,
         bypass_reason=bypass_reason,
         justify=justify,
+        late_reason=late_reason,
     )
     if decision.status == "proposed":
         who = (
@@ -295,6 +300,8 @@ def escalate(
 def approve(
     ctx: typer.Context,
     case_id: Annotated[str, typer.Argument(metavar="CASE_ID")],
+    on: OnOpt = None,
+    late_reason: LateReasonOpt = None,
     yes: Yes = False,
     json: Json = False,
 ) -> None:
@@ -307,7 +314,7 @@ def approve(
     from ucbr.cli.confirming import awaiting_lines, proposal
     from ucbr.domain.model import Decision
 
-    session = options(ctx).session()
+    session = options(ctx).session(on, late_reason)
     proposed = proposal(options(ctx), case_id)
     if proposed is not None:
         ui.confirm(

@@ -38,6 +38,12 @@ Yes = Annotated[
         "first; off one (cron, scripts) it does not ask.",
     ),
 ]
+ON_HELP = "The day it was actually done, YYYY-MM-DD (default: today); more than 3 days ago "
+ON_HELP += "needs --late-reason, at most 60."
+OnOpt = Annotated[str | None, typer.Option("--on", metavar="DATE", help=ON_HELP)]
+LATE_HELP = "With --on more than 3 days ago: why the step is recorded only now (kept in the "
+LATE_HELP += "case; the audit lists it)."
+LateReasonOpt = Annotated[str | None, typer.Option(help=LATE_HELP)]
 
 
 def finish(problems: Sequence[Problem], code: int = OK) -> None:
@@ -108,6 +114,21 @@ class Options:
     def commits(self) -> list[str]:
         """The commits this command made, oldest first."""
         return list(self._reg.made) if self._reg is not None else []
+
+    def remind_to_sync(self) -> None:
+        """After a command that recorded something in a clone of the council's server: one
+        line on stderr saying the change is local until ``ucbr sync``."""
+        if self._reg is None or not self._reg.made:
+            return
+        from ucbr.cli import ui
+        from ucbr.errors import UcbrError
+        from ucbr.services.upstream import SYNC_REMINDER, upstream_of
+
+        try:
+            if upstream_of(self._reg.root) is not None:
+                ui.err(f"ucbr: {SYNC_REMINDER}")
+        except UcbrError:
+            return
 
     def identity_file(self) -> Path:
         """The identity file: ``--identity``, else ``UCBR_IDENTITY_FILE``, else the default."""
@@ -189,15 +210,22 @@ class Options:
             self._agent.stop()
             self._agent = None
 
-    def session(self) -> Session:
-        """Who acts, with which keys, on which register, on the policy's day.
+    def session(self, on: str | None = None, late_reason: str | None = None) -> Session:
+        """Who acts, with which keys, on which register, on the policy's day; ``on`` (typed
+        ``--on``) is the day the step was actually done, with ``late_reason`` why it is
+        recorded only now.
 
         The acting officer is the git author, and only the holder of the author's own key
         acts for them: an identity file that is not the author's is refused.
         """
+        from ucbr.domain.policy.dated import check_on
         from ucbr.services.session import Session  # the policy's modules: only for changes
         from ucbr.services.trust import check_new_commit
 
+        day = clock.today()
+        done = parse_date(on, "--on") if on is not None else None
+        if done is not None or late_reason is not None:
+            check_on(done or day, day, late_reason)
         reg = self.register()
         actor = reg.actor()
         self.check_holder(actor)
@@ -205,9 +233,11 @@ class Options:
             reg=reg,
             ring=self.keyring(),
             actor=actor,
-            today=clock.today(),
+            today=day,
             signer=self.signer(actor),
             check=check_new_commit,
+            on=done if done != day else None,
+            late_reason=late_reason,
         )
 
     def founding_session(self, member: StaffMember) -> Session:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ucbr.domain.expiry import entry_on
 from ucbr.domain.sections import CaseEntry, PropertyEntry
 from ucbr.domain.words import ADJUSTMENT_NAMES, RISK_NAMES, headline, long_date
 
@@ -14,6 +15,7 @@ def entry_lines(
     """The entry's lines, indented two spaces: who or where, the restrictions or the risk in
     plain words, and the review date (overdue said so)."""
     if isinstance(entry, CaseEntry):
+        entry = entry_on(entry, today)  # restrictions past their end date no longer apply
         lines = _case_lines(entry, spoc_name)
     else:
         lines = _property_lines(entry)

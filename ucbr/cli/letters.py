@@ -9,7 +9,15 @@ import typer
 
 from ucbr.cli import ui
 from ucbr.cli.app import app, foi_app
-from ucbr.cli.common import Json, options, parse_date, report, warn_free_text
+from ucbr.cli.common import (
+    Json,
+    LateReasonOpt,
+    OnOpt,
+    options,
+    parse_date,
+    report,
+    warn_free_text,
+)
 from ucbr.domain.model import FoiDecisionKind, LetterFormat, LetterKind
 from ucbr.services import casework
 
@@ -30,6 +38,8 @@ def letter(
         bool,
         typer.Option("--preview", help="Render the letter to read it first; record nothing."),
     ] = False,
+    on: OnOpt = None,
+    late_reason: LateReasonOpt = None,
     json: Json = False,
 ) -> None:
     """Render a letter from the case's own facts and record that it was issued.
@@ -37,7 +47,9 @@ def letter(
     The same letter issued again the same day (say as md after a PDF) is recorded as a copy
     of the first, not as a second letter.
     """
-    written = casework.issue_letter(options(ctx).session(), file_id, kind, format, out, preview)
+    session = options(ctx).session(on, late_reason)
+    written = casework.issue_letter(session, file_id, kind, format, out, preview)
+    warn_free_text(ctx, late_reason=late_reason)
     for need in written.unmet:
         ui.err(
             f"ucbr: warning: {file_id.upper()}: the person {need}, which this letter does not "

@@ -19,7 +19,7 @@ from ucbr.services.lookup import Found, find
 def lookup(ctx: typer.Context, query: str, json: Json = False) -> None:
     """Find a person or property on the register before contact: restrictions in plain words."""
     opts = options(ctx)
-    found, problems = find(opts.register(), opts.keyring(), query)
+    found, problems = find(opts.register(), opts.keyring(), query, today())
     if json:
         ui.print_json([f.as_dict() for f in found])
     elif found:

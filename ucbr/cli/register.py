@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import BaseModel
 
 from ucbr.cli import ui
 from ucbr.cli.app import app, schema_app
 from ucbr.cli.common import Json, finish, options
-from ucbr.domain.sections import Schedule
+from ucbr.domain.expiry import entry_on, schedule_on
+from ucbr.domain.sections import CaseEntry, Schedule
 from ucbr.services import admin, checks, sync
 from ucbr.services.clock import today
 from ucbr.storage import git
@@ -123,6 +126,7 @@ def show(
     sections = {
         name: reg.section(loaded, name, SECTION_MODELS[kind][name]) for name in loaded.plain
     }
+    as_of(sections, today())
     if json:
         readable = {n: m.model_dump(mode="json", exclude_none=True) for n, m in sections.items()}
         ui.print_json({"id": loaded.id, "kind": kind, **readable})
@@ -131,12 +135,23 @@ def show(
     ui.out("\n".join(show_lines(loaded.id, sections, hidden)).rstrip())
 
 
+def as_of(sections: dict[str, BaseModel], day: dt.date) -> None:
+    """The entry and schedule as they stand on ``day``: restrictions past their end date no
+    longer apply (``ucbr.domain.expiry``); the record is shown as it is."""
+    entry, schedule = sections.get("entry"), sections.get("schedule")
+    if isinstance(entry, CaseEntry):
+        sections["entry"] = entry_on(entry, day)
+    if isinstance(schedule, Schedule):
+        sections["schedule"] = schedule_on(schedule, day)
+
+
 @app.command("list")
 def list_files(ctx: typer.Context, json: Json = False) -> None:
     """List every case and property: id, kind, status and next review."""
     opts = options(ctx)
     result = scan(opts.register(), opts.keyring(), "schedule", keep)
-    rows = [r for r in result.found if isinstance(r, Schedule)]
+    day = today()
+    rows = [schedule_on(r, day) for r in result.found if isinstance(r, Schedule)]
     if json:
         ui.print_json(
             [

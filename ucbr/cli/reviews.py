@@ -9,7 +9,16 @@ import typer
 
 from ucbr.cli import ui
 from ucbr.cli.app import app
-from ucbr.cli.common import Json, finish, options, parse_date, report, warn_free_text
+from ucbr.cli.common import (
+    Json,
+    LateReasonOpt,
+    OnOpt,
+    finish,
+    options,
+    parse_date,
+    report,
+    warn_free_text,
+)
 from ucbr.cli.terms import (
     BanUntilOpt,
     ConsiderationsOpt,
@@ -35,6 +44,7 @@ from ucbr.errors import Refused
 from ucbr.services import casework
 from ucbr.services.clock import today
 from ucbr.services.due import DueItem, due_items, exit_code_for
+from ucbr.services.upstream import tracking
 from ucbr.storage.store import Register
 from ucbr.storage.vault import Keyring
 
@@ -61,11 +71,27 @@ def review_due(
         )
     items, problems = due_items(reg, ring, day, within)
     names = _names(reg, ring, items) if show_names else {}
+    clone = tracking(reg.root)
     if json:
         ui.print_json(
-            [{**i.as_dict(), **({"name": names.get(i.id)} if show_names else {})} for i in items]
+            {
+                "as_of": day.isoformat(),
+                "within": within,
+                # How this clone stands against the server (as of its last fetch): items
+                # done elsewhere but not yet pulled, or done here and not yet sent.
+                "sync": clone.as_dict() if clone is not None else None,
+                "items": [
+                    {**i.as_dict(), **({"name": names.get(i.id)} if show_names else {})}
+                    for i in items
+                ],
+            }
         )
-    elif items:
+        finish(problems, exit_code_for(items))
+        return
+    unsynced = clone.line() if clone is not None else None
+    if unsynced:
+        ui.err(f"ucbr: {unsynced}")
+    if items:
         columns = ["id", "what", "due", "days", "detail"] + (["name"] if show_names else [])
         rows = [
             [i.id, i.what, i.due.isoformat(), i.when, i.detail or ""]
@@ -121,6 +147,8 @@ def review(
     essential_services: EssentialOpt = None,
     review_by: ReviewByOpt = None,
     justify: JustifyOpt = None,
+    on: OnOpt = None,
+    late_reason: LateReasonOpt = None,
     json: Json = False,
 ) -> None:
     """Review a restriction: continue, vary (needs approval), or lift (a significant change).
@@ -128,7 +156,7 @@ def review(
     A variation starts from the restrictions in force: those given replace their kind,
     --end ends one, and everything else carries over.
     """
-    session = options(ctx).session()
+    session = options(ctx).session(on, late_reason)
     variation = None
     if outcome == "vary":
         restricted = restrictions(
@@ -163,7 +191,13 @@ def review(
         justification=justify,
     )
     done = casework.review(session, case_id, req)
-    warn_free_text(ctx, reasons=reasons, no_notify_reason=no_notify_reason, justify=justify)
+    warn_free_text(
+        ctx,
+        reasons=reasons,
+        no_notify_reason=no_notify_reason,
+        justify=justify,
+        late_reason=late_reason,
+    )
     late = " (held late)" if done.late else ""
     line = f"{done.id}: review of {case_id.upper()}: {done.outcome}{late}"
     report(ctx, json, line, case=case_id.upper(), review=done.id, outcome=done.outcome)

@@ -1,15 +1,17 @@
 """The faults time makes, as the record shows them: for ``check`` and merges.
 
 Each finding is a ``Problem`` naming the case or property, with ids and dates only. Only
-what depends on the day is here: a review overdue, a letter owed too long, a restriction
-past its end. Every rule a record must keep whatever the day is an invariant, written
-once in ``ucbr.domain.invariants``.
+what depends on the day is here: a review overdue, a letter owed too long (the
+restriction-ended letter owed from the day a restriction reaches its end). Every rule a
+record must keep whatever the day is an invariant, written once in
+``ucbr.domain.invariants``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from ucbr.domain.expiry import as_on, in_force, letters_owed_on, on_register_on
 from ucbr.domain.ids import file_path
 from ucbr.domain.model import Case, PropertyRisk
 from ucbr.domain.policy.adjustments import unjustified
@@ -20,9 +22,7 @@ from ucbr.domain.views import (
     LETTER_FOR_STEP,
     decision_in_force,
     letter_issued,
-    letters_owed,
     next_review,
-    on_register,
 )
 
 # Days a letter may take to go out before `check` calls it missing.
@@ -31,14 +31,14 @@ LETTER_GRACE_DAYS = 10
 
 def _overdue(case: Case, today: dt.date) -> list[str]:
     due = next_review(case)
-    if on_register(case) and due is not None and due < today:
+    if on_register_on(case, today) and due is not None and due < today:
         return [f"{case.id}: restriction review overdue since {due} ({(today - due).days} days)"]
     return []
 
 
 def _letters_missing(case: Case, today: dt.date) -> list[str]:
     problems = []
-    for kind, due, decision_id in letters_owed(case):
+    for kind, due, decision_id in letters_owed_on(case, today):
         if (today - due).days <= LETTER_GRACE_DAYS:
             continue
         if kind == "informal-warning":
@@ -78,34 +78,19 @@ def _no_appeal_route(case: Case) -> list[str]:
     return problems
 
 
-def _adjustment_conflicts(case: Case) -> list[str]:
-    """An adjustment recorded since the restriction in force was decided, that it stops
-    the person using, with no recorded reason: a review is owed ("ensure that you are not
-    prevented from accessing essential services"). One known when it was decided is the
-    ``adjustments-bind`` invariant's."""
-    current = decision_in_force(case)
-    if current is None or not on_register(case):
+def _adjustment_conflicts(case: Case, today: dt.date) -> list[str]:
+    """An adjustment recorded since the restriction in force was decided, that a
+    restriction still applying stops the person using, with no recorded reason: a review
+    is owed ("ensure that you are not prevented from accessing essential services"). One
+    known when it was decided is the ``adjustments-bind`` invariant's."""
+    current = in_force(case, today)
+    if current is None:
         return []
     return [
         f"{case.id}: {conflict.line()}; no reason is recorded for it: review decision "
         f"{current.id} (vary it, or continue with --justify)"
-        for conflict in unjustified(case, current)
+        for conflict in unjustified(case, as_on(current, today))
         if conflict.adjustment.recorded_on >= current.proposed_on
-    ]
-
-
-def _restrictions_ended(case: Case, today: dt.date) -> list[str]:
-    """Every restriction of the decision in force has reached its end date."""
-    current = decision_in_force(case)
-    if current is None or not on_register(case):
-        return []
-    ends = [r.until for r in current.restrictions]
-    if not ends or None in ends or max(e for e in ends if e) >= today:
-        return []
-    last = max(e for e in ends if e)
-    return [
-        f"{case.id}: every restriction of decision {current.id} ended by {last}: record the end "
-        "at review (lift) and send the restriction-ended letter"
     ]
 
 
@@ -118,8 +103,7 @@ def case_problems(
         *_overdue(case, today),
         *_letters_missing(case, today),
         *_no_appeal_route(case),
-        *_adjustment_conflicts(case),
-        *_restrictions_ended(case, today),
+        *_adjustment_conflicts(case, today),
     ]
     return [Problem(file_path(case.id), message, id=case.id) for message in messages]
 

@@ -87,13 +87,16 @@ SAFE_FIELDS: frozenset[str] = frozenset(
 
 
 def item_key(item: object) -> str | None:
-    """How a list item is matched across versions: its id, or an adjustment's kind and date."""
+    """How a list item is matched across versions: its id, an adjustment's kind and date, or
+    a late-recorded step's item, day and officer."""
     if not isinstance(item, Mapping):
         return None
     if "id" in item:
         return str(item["id"])
     if "kind" in item and "recorded_on" in item:
         return f"{item['kind']}@{item['recorded_on']}"
+    if "item" in item and "done_on" in item:  # a step recorded late: the step, its day, who
+        return f"{item['item']}@{item['done_on']}@{item.get('by')}"
     return None
 
 

@@ -12,7 +12,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import Field, StringConstraints, model_validator
 
-from ucbr.domain.provenance import CaseImport, Earlier
+from ucbr.domain.provenance import CaseImport, Earlier, RecordedLate
 from ucbr.domain.values import (
     CaseId,
     IncidentId,
@@ -35,8 +35,7 @@ Channel = Literal["telephone", "email", "online_form", "social_media", "letter",
 Location = Literal["council_premises", "community", "residents_home"]
 Category = Literal["A", "B"]
 
-# The policy's own lists: "A. Aggressive or abusive behaviour" and
-# "B. Unreasonable demands and/or extensive contact".
+# The policy's own lists: "A. Aggressive or abusive behaviour", "B. Unreasonable demands…".
 BEHAVIOURS_A: tuple[str, ...] = (
     "abusive",
     "offensive",
@@ -342,6 +341,7 @@ class Case(Strict):
     adjustments: tuple[Adjustment, ...] = ()
     letters: tuple[LetterIssued, ...] = ()
     foi: tuple[FoiRecord, ...] = ()
+    recorded_late: tuple[RecordedLate, ...] = ()
     opened_on: dt.date
     # Why this is a new case although an existing one looked like the same person.
     not_a_duplicate: Text | None = None

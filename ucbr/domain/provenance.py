@@ -1,5 +1,6 @@
-"""Where an item came from when it was not made by a ucbr command: ``ucbr import`` brings
-in the council's earlier records, and marks every item it makes with what they said.
+"""Where an item came from when it was not made by a ucbr command on the day: ``ucbr
+import`` brings in the council's earlier records, and marks every item it makes with what
+they said; a step recorded days after it was done (``--on``) says why.
 
 An import cannot claim that anyone signed what they never signed here: the officers those
 records name are kept as names (``Earlier``), the actor fields name ``EARLIER_RECORDS``,
@@ -13,7 +14,7 @@ import datetime as dt
 
 from pydantic import Field
 
-from ucbr.domain.values import Sha256, ShortText, StaffId, Strict
+from ucbr.domain.values import ItemId, Sha256, ShortText, StaffId, Strict, Text
 
 # The officer an imported item names as having done it: the council's earlier records, not
 # a member of staff (no one signed it here). ``staff add`` refuses this id.
@@ -35,3 +36,14 @@ class CaseImport(Strict):
     on: dt.date
     source_sha256: Sha256
     reference: ShortText | None = None  # the person's reference in that file
+
+
+class RecordedLate(Strict):
+    """A step recorded more than a few days after it was done (``--on``): when it was done,
+    when it was recorded, and why so late. The audit lists every one."""
+
+    item: ItemId  # the decision, review, appeal or letter the step made or changed
+    done_on: dt.date
+    recorded_on: dt.date
+    reason: Text
+    by: StaffId

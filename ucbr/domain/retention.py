@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ucbr.domain import views
+from ucbr.domain import expiry, views
 from ucbr.domain.dates import add_months
 from ucbr.domain.model import RESTRICTING_STEPS, Case, PropertyRisk
 from ucbr.domain.settings import PolicyConfig
@@ -84,16 +84,18 @@ def counted_from(case: Case) -> dt.date:
     """When the last restriction ended, or the last incident if that is later or none ended."""
     last_incident = max((i.date for i in case.incidents), default=case.opened_on)
     ends = [
-        d.ended_on
+        d.ended_on or expiry.decision_ends_on(d)
         for d in case.decisions
-        if d.step in RESTRICTING_STEPS and d.approved_on is not None and d.ended_on is not None
+        if d.step in RESTRICTING_STEPS and d.approved_on is not None
     ]
-    return max([last_incident, *ends])
+    return max([last_incident, *(day for day in ends if day is not None)])
 
 
 def held_because(case: Case) -> str | None:
     """Why a case is kept whatever the date, or None."""
-    if views.on_register(case):
+    current = views.decision_in_force(case)
+    # A decision that ends on its date is counted from that end, however far off it is.
+    if views.on_register(case) and current and expiry.decision_ends_on(current) is None:
         return "on the register"
     if views.pending_appeal(case) is not None:
         return "appeal pending"

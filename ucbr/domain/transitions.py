@@ -4,9 +4,11 @@ A commit's signature proves who made it; this proves the change is the action it
 made by them. The record before and after a commit is compared field by field (items
 matched by id): each action may add only its own items and change only its own fields,
 every ``*_by`` field it sets must name the commit's officer, and every date it stamps
-must be the commit's policy date. So an officer cannot, under their own name, write a
-manager's approval into a record, restore an older revision (a restriction gone), or
-backdate an approval.
+must be the commit's policy date, or, for a step dated the day it was done (``Ucbr-On``),
+that day; the day it was recorded (``recorded_on``) is always the policy date, and a step
+recorded more than a few days after it was done records why. So an officer cannot, under
+their own name, write a manager's approval into a record, restore an older revision (a
+restriction gone), or backdate an approval unseen.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from fnmatch import fnmatch
 from typing import Any
 
 from ucbr.domain.fields import flatten
+from ucbr.domain.policy.dated import OFFLINE_DAYS as LATE_WITHOUT_REASON
 
 # Fields that name who did something: set by a commit, they name its officer.
 ACTOR_FIELDS = frozenset(
@@ -27,8 +30,13 @@ ACTOR_FIELDS = frozenset(
 # Fields stamped with the day something was done: set by a commit, they are its date.
 STAMPED_FIELDS = frozenset(
     {"opened_on", "recorded_on", "proposed_on", "approved_on", "rejected_on", "decided_on",
-     "ended_on"}
+     "ended_on", "done_on"}
 )  # fmt: skip
+# Stamped where they are new items' ``date``: the day of a review, and of a letter issued.
+STAMPED_DATES = ("reviews{+}.date", "letters{+}.date")
+# Actions that may be dated the day they were done (``Ucbr-On``), and so record why late.
+_LATE = "recorded_late{+}*"
+NO_REASON = "and no reason is recorded"
 _PATH = re.compile(r"^(?P<list>[a-z_]+)\[(?P<key>[^\]]+)\](?:\.(?P<rest>.*))?$")
 
 
@@ -54,7 +62,7 @@ CASE_RULES: dict[str, Rule] = {
     "add-incident": Rule(
         ("id", "person.*", "opened_on", "not_a_duplicate", "incidents{+}*"), new_file=True
     ),
-    "escalate": Rule(("decisions{+}*",), _NO_DECISION, _NEW_DECISION),
+    "escalate": Rule(("decisions{+}*", _LATE), _NO_DECISION, _NEW_DECISION),
     "approve": Rule(
         (
             "decisions{=}.status",
@@ -64,6 +72,7 @@ CASE_RULES: dict[str, Rule] = {
             "reviews{=}.status",
             "reviews{=}.approved_by",
             "reviews{=}.approved_on",
+            _LATE,
         ),
         values={
             "decisions{=}.status": frozenset({"approved", "superseded"}),
@@ -88,7 +97,7 @@ CASE_RULES: dict[str, Rule] = {
     ),
     "adjustment": Rule(("adjustments{+}*",)),
     "review": Rule(
-        ("reviews{+}*", "decisions{+}*", "decisions{=}.status", "decisions{=}.ended_on"),
+        ("reviews{+}*", "decisions{+}*", "decisions{=}.status", "decisions{=}.ended_on", _LATE),
         (
             *_NO_DECISION,
             "reviews{+}.approved_*",
@@ -111,11 +120,12 @@ CASE_RULES: dict[str, Rule] = {
             "decisions{+}*",
             "decisions{=}.status",
             "decisions{=}.ended_on",
+            _LATE,
         ),
         _NO_DECISION,
         {**_NEW_DECISION, "decisions{=}.status": frozenset({"overturned"})},
     ),
-    "letter": Rule(("letters{+}*",)),
+    "letter": Rule(("letters{+}*", _LATE)),
     "foi": Rule(("foi{+}*",)),
     "import": Rule(("*",), only_new_file=True),
 }
@@ -176,11 +186,13 @@ def transition_problems(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
     kind: str,
+    on: dt.date | None = None,
 ) -> list[str]:
     """Whether a commit's change to one record is the action it claims, by its officer.
 
     ``before`` and ``after`` are the record's data at the commit's parent and at the
-    commit (None where the file does not exist); ``kind`` is "case" or "property".
+    commit (None where the file does not exist); ``kind`` is "case" or "property"; ``on``
+    is the day the step was done (``Ucbr-On``), when the commit carries one.
     """
     if before == after:
         return []
@@ -199,6 +211,7 @@ def transition_problems(
         return []  # every field may be set, to any value, by anyone (an import)
     old, new = _fields(before or {}), _fields(after)
     problems: list[str] = []
+    added_late = False
     for path in sorted(set(old) | set(new)):
         if old.get(path) == new.get(path):
             continue
@@ -207,7 +220,12 @@ def transition_problems(
             if not _may(rule, where):
                 problems.append(f"removed {path}, which no {action} removes")
             continue
-        problems.extend(_field_problems(rule, action, officer, day, path, where, new))
+        added_late = added_late or where == "recorded_late{+}.reason"
+        problems.extend(_field_problems(rule, action, officer, (day, on), path, where, new))
+    if on is not None and (day - on).days > LATE_WITHOUT_REASON and not added_late:
+        problems.append(
+            f"the step was done on {on}, {(day - on).days} days before it was recorded, {NO_REASON}"
+        )
     return problems[:3]
 
 
@@ -218,7 +236,13 @@ def _may(rule: Rule, where: str) -> bool:
 
 
 def _field_problems(
-    rule: Rule, action: str, officer: str, day: dt.date, path: str, where: str, new: dict[str, Any]
+    rule: Rule,
+    action: str,
+    officer: str,
+    days: tuple[dt.date, dt.date | None],
+    path: str,
+    where: str,
+    new: dict[str, Any],
 ) -> list[str]:
     value = new[path]
     name = path.rsplit(".", 1)[-1]
@@ -229,6 +253,12 @@ def _field_problems(
         return [f"set {path} to {value}, which a {action} does not"]
     if name in ACTOR_FIELDS and rule.may != ("*",) and value != officer:
         return [f"{path} names {value}, but the commit is by {officer}"]
-    if name in STAMPED_FIELDS and rule.may != ("*",) and str(value) != day.isoformat():
-        return [f"{path} is {value}, but the commit was made on {day}"]
+    stamped = name in STAMPED_FIELDS or where in STAMPED_DATES
+    if stamped and rule.may != ("*",):
+        day, on = days
+        # The day it was recorded is the commit's; the day it was done, the step's own.
+        due = day if name == "recorded_on" or on is None else on
+        if str(value) != due.isoformat():
+            made = f"the commit was made on {day}" if due == day else f"the step was done on {on}"
+            return [f"{path} is {value}, but {made}"]
     return []

@@ -200,13 +200,10 @@ def schedule_of(case: Case, cfg: PolicyConfig) -> Schedule:
     items: list[ScheduleItem] = []
     review_on = next_review(case)
     current = decision_in_force(case)
-    if review_on is not None and current is not None:
-        items.append(ScheduleItem(what="restriction_review", due=review_on, detail=current.id))
-    ends = [r.until for r in current.restrictions] if current is not None else []
-    if current is not None and ends and None not in ends:
-        # Every restriction ends on a date: the last of them is the decision's end.
-        last = max(day for day in ends if day is not None)
-        items.append(ScheduleItem(what="restriction_end", due=last, detail=current.id))
+    if current is not None:
+        from ucbr.domain.expiry import review_and_end  # it reads this module: imported here
+
+        items.extend(review_and_end(case, current))
     proposal = pending_proposal(case)
     if proposal is not None:
         detail = f"{proposal.step} {proposal.id}"

@@ -32,10 +32,12 @@ from ucbr.domain.model import (
     ReviewOutcome,
 )
 from ucbr.domain.permissions import Action
+from ucbr.domain.policy import dated
 from ucbr.domain.views import pending_proposal, sections_of
 from ucbr.errors import Refused
+from ucbr.services import outbox
+from ucbr.services.involved import involved_in_history
 from ucbr.services.session import Session
-from ucbr.storage import gitlog
 from ucbr.storage.private import create_private_file, outside_register
 from ucbr.storage.store import Loaded, Register
 
@@ -66,13 +68,17 @@ def save(
         also = f" (it breaks {', '.join(f'[{n}]' for n in names)} too)" if names else ""
         raise Refused(f"refused: {record.id}: {broken[0]}{also}")
     record = record.model_copy(update={"salt": commitment.new_salt()})
-    text = reg.render(record.id, sections_of(record, reg.cfg), previous)
+    sections = sections_of(record, reg.cfg)
+    text = reg.render(record.id, sections, previous)
     committed = commitment.trailer_value(
         record.id, record.model_dump(mode="json", exclude_none=True)
     )
     extra = [(commitment.TRAILER, committed)] if committed else []
     message = session.message(action, record.id, approves=approves, extra=extra)
-    return session.commit({file_path(record.id): text}, message)
+    sha = session.commit({file_path(record.id): text}, message)
+    # What the officer's own key cannot open, kept for them until it is synced.
+    outbox.keep(reg.root, text, sections, session.ring, session.actor)
+    return sha
 
 
 def new_file_id(reg: Register, prefix: str) -> str:
@@ -113,13 +119,34 @@ def change_case(
     action: Action,
     change: Callable[[Case, policy.Ctx], tuple[Case, T]],
     approves: Callable[[T], str] | None = None,
+    item: Callable[[T], str] | None = None,
 ) -> T:
-    """Load a case, apply one policy transition, save it in one commit; return what it made."""
+    """Load a case, apply one policy transition, save it in one commit; return what it made.
+    ``item`` names the decision, review or appeal the step made or changed, for a step dated
+    the day it was done (``session.on``)."""
     with session.reg.locked():
         previous, case = session.reg.load_case(case_id, session.ring)
         case, made = change(case, session.ctx(case))
+        if session.on is not None:
+            assert item is not None, f"{action} takes no --on"
+            case = dated_step(session, case, action, item(made))
         save(session, case, previous, action, approves(made) if approves else None)
     return made
+
+
+def dated_step(session: Session, case: Case, action: str, item_id: str) -> Case:
+    """A step dated the day it was done: refused before what it relies on; when recorded
+    more than a few days later, the reason is recorded in the case."""
+    on, today, reason = session.done_on, session.today, session.late_reason or ""
+    dated.check_relied_on(case, action, item_id, on)
+    if dated.needs_reason(on, today):
+        case = dated.record_late(case, item_id, on, today, reason, session.actor.id)
+    return case
+
+
+def _made_id(made: Decision | Review) -> str:
+    """The id of the decision or review a step made or changed."""
+    return made.id
 
 
 def change_property(
@@ -140,7 +167,7 @@ def change_property(
 def escalate(session: Session, case_id: str, req: policy.EscalationRequest) -> Decision:
     """Give the next step on the ladder, or propose a restriction."""
     return change_case(
-        session, case_id, "escalate", lambda case, ctx: policy.escalate(case, req, ctx)
+        session, case_id, "escalate", lambda c, x: policy.escalate(c, req, x), item=_made_id
     )
 
 
@@ -153,7 +180,8 @@ def approve(session: Session, case_id: str) -> Decision | Review:
         case_id,
         "approve",
         lambda case, ctx: policy.approve(case, ctx, involved),
-        approves=lambda decision: decision.id,
+        approves=_made_id,
+        item=_made_id,
     )
 
 
@@ -176,7 +204,9 @@ def add_adjustment(session: Session, case_id: str, kind: AdjustmentKind, note: s
 
 def review(session: Session, case_id: str, req: policy.ReviewRequest) -> Review:
     """Review the restriction in force on a case."""
-    return change_case(session, case_id, "review", lambda case, ctx: policy.review(case, req, ctx))
+    return change_case(
+        session, case_id, "review", lambda c, x: policy.review(c, req, x), item=_made_id
+    )
 
 
 def lodge_appeal(
@@ -189,23 +219,6 @@ def lodge_appeal(
         "appeal-lodge",
         lambda case, ctx: policy.lodge_appeal(case, received, late_reason, ctx),
     )
-
-
-def involved_in_history(reg: Register, file_id: str) -> frozenset[str]:
-    """Officers whose commits proposed, approved or rejected a decision on this file.
-
-    The appeal rule is checked against the record and, independently, against the
-    history's own trailers, so a record edited to hide an officer does not hide them.
-    """
-    involved: set[str] = set()
-    for commit in gitlog.log(reg.root, paths=[file_path(file_id)]):
-        if commit.action in {"escalate", "approve", "reject", "add-incident", "review"}:
-            if commit.officer:
-                involved.add(commit.officer)
-            member = reg.staff.by_email(commit.author_email)
-            if member is not None:
-                involved.add(member.id)
-    return frozenset(involved)
 
 
 @dataclass(frozen=True)
@@ -236,7 +249,9 @@ def decide_appeal(
         who = policy.who_may_approve(case, proposal, ctx.staff, involved)
         return case, AppealDecided(appeal, proposal, who)
 
-    return change_case(session, case_id, "appeal-decide", change)
+    return change_case(
+        session, case_id, "appeal-decide", change, item=lambda decided: decided.appeal.id
+    )
 
 
 def add_property(
@@ -345,7 +360,7 @@ def issue_letter(
             session.reg.cfg,
             session.reg.policy_hash,
             session.reg.staff,
-            session.today,
+            session.done_on,
             session.reg.committed_templates(),
         )
         if preview:
@@ -354,7 +369,7 @@ def issue_letter(
         issued = LetterIssued(
             id=session.ctx(case).new_id("L"),
             kind=kind,
-            date=session.today,
+            date=session.done_on,
             about=rendered.about,
             format=fmt,
             template_sha256=rendered.template_sha256,
@@ -363,6 +378,8 @@ def issue_letter(
             policy=session.reg.policy_hash,
         )
         case = policy.record_letter(case, issued)
+        if session.on is not None:
+            case = dated_step(session, case, "letter", issued.id)
         create_private_file(target, rendered.content)
         try:
             save(session, case, previous, "letter")

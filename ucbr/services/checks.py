@@ -16,6 +16,7 @@ from functools import partial
 from pydantic import BaseModel
 
 from ucbr.domain import invariants
+from ucbr.domain.expiry import schedule_on
 from ucbr.domain.faults import case_problems, property_problems
 from ucbr.domain.ids import file_path
 from ucbr.domain.invariants import PUBLISHED, Facts, Published, judge_all
@@ -148,7 +149,7 @@ def _check_file(reader: SectionReader, file_id: str, today: dt.date, report: Rep
 
 def _check_schedule(schedule: Schedule, today: dt.date, report: Report, path: str) -> None:
     """What a key that cannot read records can still see: reviews gone past their date."""
-    for item in schedule.items:
+    for item in schedule_on(schedule, today).items:
         if item.what in ("restriction_review", "property_review") and item.due < today:
             what = item.what.replace("_", " ")
             report.add(path, f"{schedule.id}: {what} overdue since {item.due.isoformat()}")

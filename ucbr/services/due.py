@@ -9,6 +9,7 @@ from functools import partial
 
 from pydantic import BaseModel
 
+from ucbr.domain.expiry import schedule_on
 from ucbr.domain.problems import Problem
 from ucbr.domain.sections import Schedule
 from ucbr.errors import DUE, OK, OVERDUE
@@ -18,7 +19,7 @@ from ucbr.storage.vault import Keyring
 
 WHAT = {
     "restriction_review": "restriction review",
-    "restriction_end": "restrictions end: lift at review, send the ended letter",
+    "restriction_end": "restrictions end on their end date",
     "property_review": "property review",
     "appeal_decision": "appeal awaiting a decision",
     "approval": "approval pending",
@@ -65,6 +66,7 @@ class DueItem:
 
 def _due_by(horizon: dt.date, as_of: dt.date, file_id: str, section: BaseModel) -> list[DueItem]:
     assert isinstance(section, Schedule)
+    section = schedule_on(section, as_of)  # ended restrictions are not reviewed
     return [
         DueItem(
             file_id, WHAT.get(item.what, item.what), item.due, (item.due - as_of).days, item.detail

@@ -7,12 +7,14 @@ contact from the staff directory.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from ucbr.domain.expiry import entry_on
 from ucbr.domain.problems import Problem
 from ucbr.domain.sections import CaseEntry, PropertyEntry
 from ucbr.storage.scan import Entry, entry_of_file, scan
@@ -58,24 +60,31 @@ class Found:
         }
 
 
-def _matching(query: Query, file_id: str, section: BaseModel) -> tuple[Match, Entry] | None:
+def _matching(
+    query: Query, day: dt.date, file_id: str, section: BaseModel
+) -> tuple[Match, Entry] | None:
     from ucbr.domain.matching import POSSIBLE, match_entry
 
     del file_id
     assert isinstance(section, (CaseEntry, PropertyEntry))
+    if isinstance(section, CaseEntry):
+        section = entry_on(section, day)  # restrictions past their end date are not shown
     match = match_entry(query, section)
     return (match, section) if match is not None and match.score >= POSSIBLE else None
 
 
-def find(reg: Register, ring: Keyring, query: str) -> tuple[list[Found], list[Problem]]:
+def find(
+    reg: Register, ring: Keyring, query: str, day: dt.date
+) -> tuple[list[Found], list[Problem]]:
     """The matches staff are shown (``matching.shortlist``): the sure ones, else the possible
-    ones (a surname alone, a street), and any plausible property risk either way.
+    ones (a surname alone, a street), and any plausible property risk either way; each entry
+    as it stands on ``day`` (``ucbr.domain.expiry``).
 
     A file that cannot be read is a problem, returned beside the matches of every other.
     """
     from ucbr.domain.matching import Query, shortlist
 
-    result = scan(reg, ring, "entry", partial(_matching, Query.of(query)))
+    result = scan(reg, ring, "entry", partial(_matching, Query.of(query), day))
     entries = {match.id: entry for match, entry in result.found}
     shown = shortlist(match for match, _ in result.found)
     found = [Found(m, entries[m.id], _spoc_name(reg, entries[m.id])) for m in shown]

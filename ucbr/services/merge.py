@@ -53,12 +53,12 @@ def merge_property(base: PropertyRisk, ours: PropertyRisk, theirs: PropertyRisk)
 def _merge_record(base: R, ours: R, theirs: R, model: type[R]) -> R:
     if not base.id == ours.id == theirs.id:
         raise MergeConflict(f"{ours.id}: the versions being merged are of different files")
-    # Each side's salt is its own revision's; the merged record is a new revision, whose
-    # salt the driver draws (and ``sync`` commits to it again).
+    # Each side's salt is its own revision's; a merged record that is neither side's is a new
+    # revision, whose salt the driver draws (and ``sync`` commits to it again).
     sides = [_dump(r.model_copy(update={"salt": None})) for r in (base, ours, theirs)]
     merged = merge_value(sides[0], sides[1], sides[2], "")
     try:
-        return model.model_validate(merged)
+        return _salted(model.model_validate(merged), ours, theirs)
     except ValidationError as exc:
         raise MergeConflict(readable_errors(exc, f"{ours.id}: the merged record")) from None
 
@@ -250,8 +250,17 @@ def _merged_text(
     else:  # pragma: no cover - the envelope kind decides the model
         raise MergeConflict(f"{previous.id}: the versions being merged are of different kinds")
     _no_new_problems(found, before)
-    merged = merged.model_copy(update={"salt": new_salt()})
     return reg.render(previous.id, sections_of(merged, reg.cfg), previous)
+
+
+def _salted(merged: R, ours: R, theirs: R) -> R:
+    """The merged record under its salt: a side's own when it is that side's record (a
+    file only sealed again on the other side is not a new revision, so needs no new
+    commitment); a new one when the merge made a record neither side had."""
+    for side in (theirs, ours):
+        if _dump(side.model_copy(update={"salt": None})) == _dump(merged):
+            return merged.model_copy(update={"salt": side.salt})
+    return merged.model_copy(update={"salt": new_salt()})
 
 
 def _no_new_problems(merged: list[Problem], before: list[Problem]) -> None:

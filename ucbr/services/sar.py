@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ucbr.domain import views
+from ucbr.domain import expiry, views
 from ucbr.domain.model import Case
 from ucbr.domain.permissions import ADMINISTRATORS as STAFF_ADMIN_ROLES
 from ucbr.domain.problems import Problem
@@ -101,9 +101,11 @@ def subject_data(
         "council": council,
         "produced_on": today.isoformat(),
         "redacted": redact,
-        "status": views.status_of(case),
+        "status": expiry.status_on(case, today),
         "person": record["person"],
-        "entry": views.entry_of(case).model_dump(mode="json", exclude_none=True),
+        "entry": expiry.entry_on(views.entry_of(case), today).model_dump(
+            mode="json", exclude_none=True
+        ),
         **{name: record.get(name, []) for name in HELD},
         "history": [_change(row, staff) for row in changes],
     }

@@ -61,6 +61,15 @@ class Session:
     today: dt.date
     signer: git.Signer = git.UNSIGNED
     check: Check = field(default=_no_check)
+    # The day the step was actually done (``--on``), when before ``today``; and why it is
+    # recorded only now, when that is more than a few days later.
+    on: dt.date | None = None
+    late_reason: str | None = None
+
+    @property
+    def done_on(self) -> dt.date:
+        """The day the step was done: ``--on``, else today."""
+        return self.on or self.today
 
     def ctx(self, within: BaseModel | None = None) -> policy.Ctx:
         """The policy's context; new item ids are checked against those already in ``within``."""
@@ -72,7 +81,7 @@ class Session:
             return item_id
 
         return policy.Ctx(
-            today=self.today,
+            today=self.done_on,
             cfg=self.reg.cfg,
             policy_hash=self.reg.policy_hash,
             actor=self.actor,
@@ -97,7 +106,7 @@ class Session:
             day=self.today,
             ids=ids,
             approves=approves,
-            extra=extra,
+            extra=[*extra, *((("Ucbr-On", self.on.isoformat()),) if self.on else ())],
         )
 
     def commit(

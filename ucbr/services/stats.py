@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ucbr.domain import views
-from ucbr.domain.model import BEHAVIOURS, LADDER, Case, PropertyRisk
+from ucbr.domain import expiry, views
+from ucbr.domain.model import BEHAVIOURS, LADDER, Case, Decision, PropertyRisk
 from ucbr.domain.words import RISK_NAMES, STEP_NAMES
 from ucbr.storage.private import create_private_file, outside_register
 from ucbr.storage.store import Register
@@ -144,7 +144,7 @@ def figures(cases: Iterable[Case], properties: Iterable[PropertyRisk], today: dt
 def _count_case(figures: Figures, case: Case, today: dt.date) -> None:
     counts = figures.counts
     counts["cases"]["recorded"] += 1
-    counts["cases"]["on_register"] += views.on_register(case)
+    counts["cases"]["on_register"] += expiry.on_register_on(case, today)
     counts["cases"]["appeal_pending"] += views.pending_appeal(case) is not None
     counts["incidents_by_category"].update(i.category for i in case.incidents)
     counts["incidents_by_service"].update(i.service for i in case.incidents)
@@ -153,12 +153,21 @@ def _count_case(figures: Figures, case: Case, today: dt.date) -> None:
     for decision in given:
         if decision.approved_on is not None and decision.restrictions:
             counts["restrictions_imposed"].update(r.kind for r in decision.restrictions)
-            figures.durations.append(((decision.ended_on or today) - decision.approved_on).days)
-    current = views.decision_in_force(case)
+            ended = decision.ended_on or _ends_on(decision, today)
+            figures.durations.append((ended - decision.approved_on).days)
+    current = expiry.in_force(case, today)
     if current is not None and views.on_register(case):
-        counts["restrictions_in_force"].update(r.kind for r in current.restrictions)
+        counts["restrictions_in_force"].update(
+            r.kind for r in expiry.as_on(current, today).restrictions
+        )
     counts["reviews"].update("late" if r.late else "on_time" for r in case.reviews)
     counts["appeals"].update(a.outcome or "pending" for a in case.appeals)
+
+
+def _ends_on(decision: Decision, today: dt.date) -> dt.date:
+    """When a decision in force ended: on its end date, when that has passed, else today."""
+    ends = expiry.decision_ends_on(decision)
+    return ends if ends is not None and ends <= today else today
 
 
 def gather(reg: Register, ring: Keyring, today: dt.date) -> Figures:

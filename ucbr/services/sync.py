@@ -149,8 +149,9 @@ def sync(
             current = Register(root).keyring(identities)
             # A record the merge driver merged is not the one its commit committed to.
             messages = recommitted(reg, Rings(root, identities, current), mine) if mine else {}
-            if mine and before is not None and (messages or needs_reseal(reg, current, mine)):
-                reseal(reg, identities, mine, signer, before, messages)
+            made_at = before if mine else None
+            if made_at and (messages or needs_reseal(reg, current, mine, made_at, identities)):
+                reseal(reg, identities, mine, signer, made_at, messages)
             head = git.head(root)
             if ahead and head is not None:  # our work made again: judged before it leaves
                 verify_to(reg, identities, ring, head)

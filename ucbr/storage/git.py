@@ -23,6 +23,7 @@ TRAILER_KEYS = (
     "Ucbr-Source",  # an import: the SHA-256 of the file it read
     "Ucbr-Record",
     "Ucbr-Manifest",
+    "Ucbr-On",
 )
 
 

@@ -8,6 +8,8 @@ One folder holds everything ucbr remembers about a clone between commands::
             scheduler.age      0600  decrypted schedule sections, sealed to the scheduler tier key
             frontline.age      0600  decrypted register entries, sealed to the frontline tier key
             casework.age       0600  decrypted records, sealed to the casework tier key
+        outbox/                0700  what an officer sealed to a tier they cannot read,
+            <sha256>.age       0600  sealed to their own key (``ucbr.services.outbox``)
 
 ``state.json`` is one JSON object, ``{"format": 1, ...}``; each kind of fact has its own
 top-level key, written with ``update_state`` and read with ``read_state``. Nothing secret

@@ -10,10 +10,10 @@ exactly when the policy could have written it.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 
 from ucbr.domain.invariants.base import Facts, Invariant
+from ucbr.domain.invariants.stood import as_it_stood, in_force_together
 from ucbr.domain.model import RESTRICTING_STEPS, Case, Decision, PropertyRisk, Review
 from ucbr.domain.permissions import may, refusal
 from ucbr.domain.policy.adjustments import conflicts
@@ -95,24 +95,6 @@ def _imported(item: object) -> bool:
     before ucbr, judged by the import's own rules (``invariants.imports``), not by the
     rules of how ucbr's commands make decisions."""
     return getattr(item, "imported", None) is not None
-
-
-def as_it_stood(case: Case, decision: Decision) -> Case:
-    """The case when ``decision`` was proposed: the decisions before it, and the letters
-    issued by then."""
-    index = next(i for i, d in enumerate(case.decisions) if d is decision)
-    letters = tuple(x for x in case.letters if x.date <= decision.proposed_on)
-    earlier = tuple(_standing(d, decision.proposed_on) for d in case.decisions[:index])
-    return case.model_copy(update={"decisions": earlier, "letters": letters})
-
-
-def _standing(decision: Decision, day: dt.date) -> Decision:
-    """A decision as it stood on ``day``: one overturned on appeal that day or later was
-    still given then, so a step proposed while it stood was reachable."""
-    if decision.status == "overturned" and decision.ended_on is not None:
-        if decision.ended_on >= day:
-            return decision.model_copy(update={"status": "approved", "ended_on": None})
-    return decision
 
 
 def _request(decision: Decision) -> EscalationRequest:
@@ -322,7 +304,7 @@ def _appeal(before: Case | None, case: Case, facts: Facts) -> Iterator[str]:
 
 def _one_at_a_time(before: Case | None, case: Case, facts: Facts) -> Iterator[str]:
     counts = {
-        "decisions in force": sum(d.status == "approved" for d in case.decisions),
+        "decisions in force": in_force_together(case),
         "proposals": sum(d.status == "proposed" for d in case.decisions),
         "continuations awaiting approval": sum(r.status == "proposed" for r in case.reviews),
         "appeals awaiting a decision": sum(a.outcome is None for a in case.appeals),

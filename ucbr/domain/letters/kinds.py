@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from ucbr.domain.expiry import decision_ends_on, ended_on_its_date, has_ended
 from ucbr.domain.letters.form import address_lines, addressee, letter_form, salutation
 from ucbr.domain.letters.parts import (
     FOI_SECTIONS,
@@ -104,6 +105,8 @@ def _contact_refused(facts: Facts) -> tuple[str | None, Context]:
 
 def _upcoming_review(facts: Facts) -> tuple[str | None, Context]:
     decision = in_force(facts.case)
+    if has_ended(decision, facts.today):
+        raise LetterRefused(f"{facts.case.id}: decision {decision.id} ended on its end date")
     return decision.id, {
         **for_decision(facts, decision, decision.approved_by),
         "restriction": restriction_terms(facts.case, decision, facts.staff, facts.cfg),
@@ -170,7 +173,24 @@ def _ended_by(case: Case, decision: Decision) -> str | None:
     return review.by if review else None
 
 
+def _on_its_end_date(decision: Decision) -> Context:
+    """A decision that ended on its date: its last day, and since when it applied."""
+    ends = decision_ends_on(decision)
+    assert ends is not None
+    return {
+        "date": long_date(ends - dt.timedelta(days=1)),
+        "how": "the end date set when they were put in place",
+        "started": long_date(decided_on(decision)),
+    }
+
+
 def _restriction_ended(facts: Facts) -> tuple[str | None, Context]:
+    expired = ended_on_its_date(facts.case, facts.today)
+    if expired is not None:
+        return expired.id, {
+            **for_decision(facts, expired, None),
+            "ended": _on_its_end_date(expired),
+        }
     decision = latest(
         facts.case.decisions, lambda decision: decision.status in ("lifted", "overturned")
     )

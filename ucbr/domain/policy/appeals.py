@@ -9,9 +9,19 @@ from __future__ import annotations
 import datetime as dt
 
 from ucbr.domain.dates import add_months, working_day_from
+from ucbr.domain.expiry import in_force
 from ucbr.domain.model import RESTRICTING_STEPS, Appeal, AppealOutcome, Case, Decision
 from ucbr.domain.permissions import may
-from ucbr.domain.policy.base import Ctx, blank, make, refuse, replace_item, require, valid
+from ucbr.domain.policy.base import (
+    Ctx,
+    blank,
+    make,
+    refuse,
+    refuse_if_ended,
+    replace_item,
+    require,
+    valid,
+)
 from ucbr.domain.policy.terms import EscalationRequest
 from ucbr.domain.policy.variations import propose_variation
 from ucbr.domain.settings import PolicyConfig
@@ -64,6 +74,7 @@ def lodge_appeal(
 ) -> tuple[Case, Appeal]:
     """Record an appeal against the decision in force; the entry stays while it is pending."""
     require(ctx, "appeal-lodge")
+    refuse_if_ended(case, ctx.today, "appeal against")
     current = decision_in_force(case)
     if current is None:
         raise refuse(f"case {case.id} has no restriction in force to appeal against")
@@ -175,7 +186,7 @@ def decide_appeal(
     check_not_involved(case, appeal, ctx, involved)
     if blank(reasons):
         raise refuse("an appeal decision needs its reasons")
-    current = decision_in_force(case)
+    current = in_force(case, ctx.today)  # one that has ended on its date is not overturned
     still_in_force = current is not None and current.id == appeal.decision
     if outcome == "overturned" and current is not None and still_in_force:
         ended = current.model_copy(update={"status": "overturned", "ended_on": ctx.today})

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ucbr.domain.expiry import in_force
 from ucbr.domain.model import Appeal, Case, Decision
 from ucbr.domain.permissions import may, refusal
 from ucbr.domain.policy.adjustments import unjustified
@@ -27,7 +28,7 @@ from ucbr.domain.policy.ladder import (
 )
 from ucbr.domain.policy.restrictions import check_contacts
 from ucbr.domain.staff import StaffDirectory, StaffMember
-from ucbr.domain.views import decision_in_force, pending_proposal, varied_by
+from ucbr.domain.views import pending_proposal, varied_by
 from ucbr.domain.words import COUNCIL_WIDE
 
 
@@ -143,7 +144,7 @@ def _awaiting(case: Case) -> Decision:
 
 def _still_sound(case: Case, pending: Decision, ctx: Ctx) -> None:
     """Re-check a proposal against the case as it stands on the day of approval."""
-    current = decision_in_force(case)
+    current = in_force(case, ctx.today)
     if pending.variation_of is not None:
         if current is None or current.id != pending.variation_of:
             raise refuse(
@@ -152,7 +153,7 @@ def _still_sound(case: Case, pending: Decision, ctx: Ctx) -> None:
             )
     else:
         incidents = relied_on(case, pending.incidents)
-        check_not_in_force(case, pending.step)
+        check_not_in_force(case, pending.step, ctx.today)
         check_ladder(case, pending.step, incidents, pending.bypass_incident, pending.bypass_reason)
         check_warning_followed(case, pending.step, incidents)
         if pending.step == "contact_refused":
@@ -179,7 +180,7 @@ def approve(case: Case, ctx: Ctx, involved: Iterable[str] = ()) -> tuple[Case, D
         update={"status": "approved", "approved_by": ctx.actor.id, "approved_on": ctx.today}
     )
     decisions = replace_item(case.decisions, pending, approved)
-    current = decision_in_force(case)
+    current = in_force(case, ctx.today)  # one that ended on its date stays as it ended
     if current is not None:
         ended = current.model_copy(update={"status": "superseded", "ended_on": ctx.today})
         decisions = replace_item(decisions, current, ended)

@@ -17,7 +17,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ucbr.domain.model import LADDER, Step
+from ucbr.domain.expiry import decision_ends_on, ended_on_its_date
+from ucbr.domain.model import LADDER, Case, Step
 from ucbr.domain.permissions import Action, may, refusal
 from ucbr.domain.settings import PolicyConfig
 from ucbr.domain.staff import StaffDirectory, StaffMember
@@ -43,6 +44,19 @@ class Ctx:
 def refuse(reason: str) -> Refused:
     """The refusal a rule raises: ``refused: <reason>``."""
     return Refused(f"refused: {reason}")
+
+
+def refuse_if_ended(case: Case, day: dt.date, doing: str) -> None:
+    """Refuse to ``doing`` a decision whose every restriction has passed its end date: it
+    ended then, without anyone recording it (``ucbr.domain.expiry``)."""
+    ended = ended_on_its_date(case, day)
+    ends = decision_ends_on(ended) if ended is not None else None
+    if ended is not None and ends is not None:
+        last = ends - dt.timedelta(days=1)
+        raise refuse(
+            f"decision {ended.id} ended on its end date ({last}): there is nothing in force "
+            f"to {doing}"
+        )
 
 
 def explain(err: ValidationError) -> str:

@@ -9,9 +9,11 @@ letters are issued, we may refuse further contact".
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import replace
 
+from ucbr.domain.expiry import as_on, in_force
 from ucbr.domain.model import (
     LADDER,
     RESTRICTING_STEPS,
@@ -23,7 +25,7 @@ from ucbr.domain.model import (
 )
 from ucbr.domain.policy.base import ID_SHAPE, Ctx, blank, make, refuse, require, step_label, valid
 from ucbr.domain.policy.terms import EscalationRequest, decision_fields
-from ucbr.domain.views import decision_in_force, given, pending_proposal
+from ucbr.domain.views import given, pending_proposal
 
 
 def relied_on(case: Case, ids: Iterable[str]) -> tuple[Incident, ...]:
@@ -53,9 +55,10 @@ def _next_step(case: Case) -> Step:
     return LADDER[highest + 1]
 
 
-def check_not_in_force(case: Case, step: Step) -> None:
-    """A restricting step already in force is varied at review, not given again."""
-    current = decision_in_force(case)
+def check_not_in_force(case: Case, step: Step, day: dt.date) -> None:
+    """A restricting step in force on ``day`` is varied at review, not given again; one that
+    has ended on its date may be given again."""
+    current = in_force(case, day)
     if (
         step in RESTRICTING_STEPS
         and current is not None
@@ -224,17 +227,18 @@ def with_decision(case: Case, decision: Decision) -> Case:
     return valid(case.model_copy(update={"decisions": (*case.decisions, decision)}))
 
 
-def restated(case: Case, req: EscalationRequest) -> EscalationRequest:
-    """Refusing contact keeps every restriction in force: the restrictions given replace
-    those of their kind, the rest carry over. "Restrictions will only be removed if there
-    has been significant change", and an escalation is not a review that could find one."""
-    current = decision_in_force(case)
+def restated(case: Case, req: EscalationRequest, day: dt.date) -> EscalationRequest:
+    """Refusing contact keeps every restriction in force on ``day``: the restrictions given
+    replace those of their kind, the rest carry over (one past its end date has ended).
+    "Restrictions will only be removed if there has been significant change", and an
+    escalation is not a review that could find one."""
+    current = in_force(case, day)
     if req.end:
         raise refuse("refusing contact ends no restriction; end one at review (--end)")
     if current is None:
         return req
     given_kinds = {r.kind for r in req.restrictions}
-    kept = tuple(r for r in current.restrictions if r.kind not in given_kinds)
+    kept = tuple(r for r in as_on(current, day).restrictions if r.kind not in given_kinds)
     return replace(req, restrictions=kept + req.restrictions)
 
 
@@ -244,13 +248,13 @@ def escalate(case: Case, req: EscalationRequest, ctx: Ctx) -> tuple[Case, Decisi
     no_proposal_pending(case)
     incidents = relied_on(case, req.incidents)
     step = req.to or _next_step(case)
-    check_not_in_force(case, step)
+    check_not_in_force(case, step, ctx.today)
     bypass = check_ladder(case, step, incidents, req.bypass, req.bypass_reason)
     check_warning_followed(case, step, incidents)
     check_warning_letter_sent(case, step, bypass)
     if step == "contact_refused":
         check_behaviour_continued(case, incidents)
-        req = restated(case, req)
+        req = restated(case, req, ctx.today)
     fields = decision_fields(case, step, req, incidents, ctx)
     reason = req.bypass_reason if bypass else None
     decision = make(Decision, **fields, bypass_incident=bypass, bypass_reason=reason)

@@ -10,7 +10,16 @@ from dataclasses import dataclass, replace
 
 from ucbr.domain.model import Case, Decision, Justification, Review, ReviewOutcome
 from ucbr.domain.policy.adjustments import justify, unjustified
-from ucbr.domain.policy.base import Ctx, blank, make, refuse, replace_item, require, valid
+from ucbr.domain.policy.base import (
+    Ctx,
+    blank,
+    make,
+    refuse,
+    refuse_if_ended,
+    replace_item,
+    require,
+    valid,
+)
 from ucbr.domain.policy.terms import EscalationRequest
 from ucbr.domain.policy.variations import propose_variation
 from ucbr.domain.views import (
@@ -97,6 +106,7 @@ def _review_outcome(
 def review(case: Case, req: ReviewRequest, ctx: Ctx) -> tuple[Case, Review]:
     """Review the restriction in force: continue, vary (needs approval) or lift."""
     require(ctx, "review")
+    refuse_if_ended(case, ctx.today, "review")
     current = decision_in_force(case)
     if current is None:
         raise refuse(f"case {case.id} has no restriction in force to review")

@@ -24,6 +24,7 @@ from ucbr.services.audit.plaintext import scan_plaintext
 from ucbr.services.audit.rings import Rings
 from ucbr.services.audit.root import founder_key, founder_problems
 from ucbr.services.audit.snapshots import parent_of
+from ucbr.services.audit.stepdates import Backdated, backdated_steps
 from ucbr.services.audit.timeline import latest_policy_date
 from ucbr.storage import gitlog
 from ucbr.storage.gitlog import Commit
@@ -78,6 +79,7 @@ class AuditReport:
     reverted: list[Reverted] = field(default_factory=list)
     records_judged: int = 0
     records_unjudged: int = 0
+    backdated: list[Backdated] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -109,6 +111,7 @@ class AuditReport:
             "access_changes": [asdict(a) for a in self.access],
             "imports": [asdict(i) for i in self.imports],
             "reverted": [asdict(r) for r in self.reverted],
+            "backdated": [asdict(b) for b in self.backdated],
         }
 
     def note_import(self, commit: Commit) -> None:
@@ -164,4 +167,5 @@ def audit(
         )
     if since is None:
         report.problems.extend(founder_problems(reg.root, commits, root))
+    report.backdated = backdated_steps(commits, report.problems, rings is not None)
     return report

@@ -25,6 +25,7 @@ from ucbr.services.audit.rules import register_problems
 from ucbr.services.audit.signatures import Signature, signature_problem, signatures
 from ucbr.services.audit.snapshots import Snapshots, parent_of
 from ucbr.services.audit.statements import ROOT_ACTIONS, signed_by_root, statement_problems
+from ucbr.services.audit.stepdates import step_date_problems
 from ucbr.storage.gitlog import Commit
 
 __all__ = ["NO_TRAILERS", "AccessChange", "access_change", "check_commit", "signatures"]
@@ -89,6 +90,7 @@ def check_commit(
             *(f"stored {path} as a link; a register holds only files" for path in commit.links),
             *trailer_problems(commit, snaps),
             *clock_problems(commit),
+            *step_date_problems(commit),
             *path_problems(commit),
             *directory_problems(commit, snaps),
             *register_problems(commit, snaps),

@@ -7,6 +7,7 @@ for, and a case deleted under the retention rules shows only its tombstone.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from ucbr.domain.ids import parse_file_id
 from ucbr.domain.staff import SECTIONS, TIERS
 from ucbr.errors import NotFound, Refused, UcbrError
 from ucbr.services.audit.access import NO_TRAILERS
+from ucbr.services.audit.endings import ENDED, derived_endings
 from ucbr.services.audit.rings import Rings
 from ucbr.services.audit.snapshots import Snapshots
 from ucbr.services.retention import tombstones
@@ -58,8 +60,10 @@ def history(
     ring: Keyring,
     file_id: str,
     reveal: bool = False,
+    today: dt.date | None = None,
 ) -> list[Revision]:
-    """Every commit that changed one case or property, oldest first, with its field changes.
+    """Every commit that changed one case or property, oldest first, with its field changes;
+    with ``today``, what ended on its end date by then, though no one recorded it.
 
     Personal data is masked unless ``reveal``; a case deleted under the retention rules
     shows only its tombstone, so history is no way back to data past retention.
@@ -100,6 +104,13 @@ def history(
         }
         revisions.append(_changes(commit, snaps, env, plain, previous, reveal))
         previous = (env, plain)
+    if today is not None and previous is not None:
+        ended = [
+            Revision(commit="-", date=last.isoformat(), officer="-", role=None, action=ENDED,
+                     approver=None, approves=None, policy=None, note=note)
+            for last, note in derived_endings(previous[1], today)
+        ]  # fmt: skip
+        revisions = sorted([*revisions, *ended], key=lambda r: r.date)  # stable: commits first
     return revisions
 
 

@@ -35,6 +35,7 @@ from ucbr.services.audit.commits import RECORD_DIRS, policy_date
 from ucbr.services.audit.published import judge_published, models_of
 from ucbr.services.audit.rings import Rings
 from ucbr.services.audit.snapshots import Snapshots, parent_of
+from ucbr.services.audit.stepdates import step_date
 from ucbr.storage import envelope, gitlog
 from ucbr.storage.gitlog import Commit
 from ucbr.storage.store import recipients_file, tier_key_file
@@ -210,7 +211,8 @@ def _check_one(
     if day is None:
         return
     action, officer = commit.action or "", commit.officer or ""
-    for message in transition_problems(action, officer, day, before.record, after.record, kind):
+    on = step_date(commit)
+    for message in transition_problems(action, officer, day, before.record, after.record, kind, on):
         problem(message)
     model = RECORD_MODELS[kind]
     if after.record is None:
