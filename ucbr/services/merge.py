@@ -250,17 +250,19 @@ def _merged_text(
     else:  # pragma: no cover - the envelope kind decides the model
         raise MergeConflict(f"{previous.id}: the versions being merged are of different kinds")
     _no_new_problems(found, before)
+    if merged.salt is None:  # a new revision: a new salt (``sync`` commits to it again)
+        merged = merged.model_copy(update={"salt": new_salt()})
     return reg.render(previous.id, sections_of(merged, reg.cfg), previous)
 
 
 def _salted(merged: R, ours: R, theirs: R) -> R:
-    """The merged record under its salt: a side's own when it is that side's record (a
-    file only sealed again on the other side is not a new revision, so needs no new
-    commitment); a new one when the merge made a record neither side had."""
+    """The merged record under a side's own salt when it is that side's record: a file only
+    sealed again on the other side is not a new revision, so needs no new commitment. A
+    record neither side had is left without one, for the driver to draw."""
     for side in (theirs, ours):
         if _dump(side.model_copy(update={"salt": None})) == _dump(merged):
             return merged.model_copy(update={"salt": side.salt})
-    return merged.model_copy(update={"salt": new_salt()})
+    return merged
 
 
 def _no_new_problems(merged: list[Problem], before: list[Problem]) -> None:
