@@ -18,7 +18,7 @@ from ucbr.domain.model import Appeal, Case, Decision
 from ucbr.domain.permissions import may, refusal
 from ucbr.domain.policy.adjustments import unjustified
 from ucbr.domain.policy.appeals import original_decisions
-from ucbr.domain.policy.base import Ctx, blank, refuse, replace_item, require, valid
+from ucbr.domain.policy.base import Ctx, refuse, rejection, replace_item, require, valid
 from ucbr.domain.policy.ladder import (
     check_behaviour_continued,
     check_ladder,
@@ -190,16 +190,6 @@ def approve(case: Case, ctx: Ctx, involved: Iterable[str] = ()) -> tuple[Case, D
 def reject(case: Case, reason: str, ctx: Ctx) -> tuple[Case, Decision]:
     """A manager or Head of Service rejects the pending proposal, with a reason."""
     pending = _awaiting(case)
-    require(ctx, "reject")
-    if blank(reason):
-        raise refuse("a rejection needs a reason")
-    rejected = pending.model_copy(
-        update={
-            "status": "rejected",
-            "rejected_by": ctx.actor.id,
-            "rejected_on": ctx.today,
-            "reject_reason": reason,
-        }
-    )
+    rejected = rejection(pending, reason, ctx)
     decisions = replace_item(case.decisions, pending, rejected)
     return valid(case.model_copy(update={"decisions": decisions})), valid(rejected)

@@ -94,6 +94,16 @@ def require(ctx: Ctx, action: Action) -> None:
         raise refuse(refusal(ctx.actor.role, action))
 
 
+def rejection(item: M, reason: str, ctx: Ctx) -> M:
+    """``item`` (a proposal, or a continuation at review) rejected by the actor, with the
+    reason they must give."""
+    require(ctx, "reject")
+    if blank(reason):
+        raise refuse("a rejection needs a reason")
+    fields = {"rejected_by": ctx.actor.id, "rejected_on": ctx.today, "reject_reason": reason}
+    return item.model_copy(update={"status": "rejected", **fields})
+
+
 def step_label(step: Step) -> str:
     """``step 2 (informal_written_warning)``; refusal of contact has no number in the policy."""
     index = LADDER.index(step)

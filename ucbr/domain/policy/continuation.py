@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from ucbr.domain.model import Case, Decision, Review
 from ucbr.domain.permissions import may, refusal
 from ucbr.domain.policy import approval
-from ucbr.domain.policy.base import Ctx, blank, refuse, replace_item, require, valid
+from ucbr.domain.policy.base import Ctx, refuse, rejection, replace_item, require, valid
 from ucbr.domain.staff import StaffDirectory, StaffMember
 from ucbr.domain.views import pending_continuation
 
@@ -80,16 +80,6 @@ def reject(case: Case, reason: str, ctx: Ctx) -> tuple[Case, Decision | Review]:
     review = pending_continuation(case)
     if review is None:
         return approval.reject(case, reason, ctx)
-    require(ctx, "reject")
-    if blank(reason):
-        raise refuse("a rejection needs a reason")
-    rejected = review.model_copy(
-        update={
-            "status": "rejected",
-            "rejected_by": ctx.actor.id,
-            "rejected_on": ctx.today,
-            "reject_reason": reason,
-        }
-    )
+    rejected = rejection(review, reason, ctx)
     reviews = replace_item(case.reviews, review, rejected)
     return valid(case.model_copy(update={"reviews": reviews})), valid(rejected)

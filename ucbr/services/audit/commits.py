@@ -25,7 +25,7 @@ from ucbr.services.audit.rules import register_problems
 from ucbr.services.audit.signatures import Signature, signature_problem, signatures
 from ucbr.services.audit.snapshots import Snapshots, parent_of
 from ucbr.services.audit.statements import ROOT_ACTIONS, signed_by_root, statement_problems
-from ucbr.services.audit.stepdates import step_date_problems
+from ucbr.services.audit.stepdates import step_date_problems, trailer_date
 from ucbr.storage.gitlog import Commit
 
 __all__ = ["NO_TRAILERS", "AccessChange", "access_change", "check_commit", "signatures"]
@@ -162,10 +162,7 @@ def source_problems(commit: Commit) -> list[str]:
 
 def policy_date(commit: Commit) -> dt.date | None:
     """The policy's date the command ran under (``Ucbr-Date``), if well formed."""
-    try:
-        return dt.date.fromisoformat(commit.trailer("Ucbr-Date") or "")
-    except ValueError:
-        return None
+    return trailer_date(commit, "Ucbr-Date")
 
 
 def clock_problems(commit: Commit) -> list[str]:

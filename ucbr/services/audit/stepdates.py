@@ -22,20 +22,22 @@ from ucbr.storage.gitlog import Commit
 TRAILER = "Ucbr-On"
 
 
-def step_date(commit: Commit) -> dt.date | None:
-    """The day the commit's step was done (``Ucbr-On``), when it carries a well-formed one."""
-    raw = commit.trailer(TRAILER)
+def trailer_date(commit: Commit, name: str) -> dt.date | None:
+    """The date a commit's trailer ``name`` gives, when it carries a well-formed one."""
+    raw = commit.trailer(name)
     try:
         return dt.date.fromisoformat(raw) if raw else None
     except ValueError:
         return None
 
 
+def step_date(commit: Commit) -> dt.date | None:
+    """The day the commit's step was done (``Ucbr-On``)."""
+    return trailer_date(commit, TRAILER)
+
+
 def _recorded(commit: Commit) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(commit.trailer("Ucbr-Date") or "")
-    except ValueError:
-        return None
+    return trailer_date(commit, "Ucbr-Date")
 
 
 def step_date_problems(commit: Commit) -> list[str]:
