@@ -179,6 +179,10 @@ class Reg:
         self.ok(staff_id, "letter", case_id, "--kind", kind, "--out", str(out))
         return str(out)
 
+    def after(self, days: int) -> str:
+        """The day ``days`` after the register's day, as a command takes it."""
+        return (dt.date.fromisoformat(self.today) + dt.timedelta(days=days)).isoformat()
+
     def root_key(self) -> str:
         """The public key of the register's root (the founding manager), as the council
         publishes it for `ucbr clone --root`."""
@@ -274,7 +278,7 @@ def on_register(reg: Reg, officer: str = "officer", approver: str = "mgr") -> st
         officer, "escalate", case, "--incident", incident, "--to", "formal_written_warning",
         "--bypass", incident, "--bypass-reason", "Threatened the officer with harm.",
         "--only-channel", "letter", "--considerations", "None known.",
-        "--essential-services", "By letter to the council offices.", "--review-by", "2027-01-15",
+        "--essential-services", "By letter to the council offices.", "--review-by", reg.after(48),
     )  # fmt: skip
     reg.ok(approver, "approve", case)
     return case

@@ -131,7 +131,7 @@ def test_attack_an_officer_writes_an_approval_into_a_record(reg: Reg) -> None:
     reg.ok("officer", "escalate", case, "--incident", incident, "--to", "formal_written_warning",
            "--bypass", incident, "--bypass-reason", "Threatened the officer.",
            "--only-channel", "letter", "--considerations", "None.", "--essential-services",
-           "By letter.", "--review-by", "2027-01-15")  # fmt: skip
+           "By letter.", "--review-by", reg.after(48))  # fmt: skip
     proposed = reg.root / f"cases/{case}.yaml"
     with patched_env(reg.env("officer")):
         register = Register.open(reg.root)

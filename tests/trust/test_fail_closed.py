@@ -58,7 +58,7 @@ def _proposed(reg: Reg) -> str:
     reg.ok("officer", "escalate", case, "--incident", incident, "--to", "formal_written_warning",
            "--bypass", incident, "--bypass-reason", "Threatened the officer with harm.",
            "--only-channel", "letter", "--considerations", "None known.",
-           "--essential-services", "By letter.", "--review-by", "2027-01-15")  # fmt: skip
+           "--essential-services", "By letter.", "--review-by", reg.after(48))  # fmt: skip
     return case
 
 

@@ -90,7 +90,7 @@ def test_attack_a_manager_approves_their_own_proposal(reg: Reg) -> None:
                 "formal_written_warning", "--bypass", incident, "--bypass-reason",
                 "Threatened the officer.", "--only-channel", "letter", "--considerations",
                 "None known.", "--essential-services", "By letter.",
-                "--review-by", "2027-01-15")  # fmt: skip
+                "--review-by", otto.after(48))  # fmt: skip
         otto.ok("mgr", "sync")
         own = sealed(otto, "mgr", _approved(record_of(otto, "mgr", case), otto.today))
         sha = forge(otto, "mgr", trailers(otto, "approve", "mgr", case),

@@ -88,7 +88,7 @@ def _forged_record(reg: Reg) -> tuple[str, str]:
     reg.ok("officer", "escalate", case, "--incident", incident, "--to", "formal_written_warning",
            "--bypass", incident, "--bypass-reason", "Threatened the officer.",
            "--only-channel", "letter", "--considerations", "None.", "--essential-services",
-           "By letter.", "--review-by", "2027-01-15")  # fmt: skip
+           "By letter.", "--review-by", reg.after(48))  # fmt: skip
     with patched_env(reg.env("officer")):
         register = Register.open(reg.root)
         ring = register.keyring(load_identity_file(reg.keys["officer"]))
