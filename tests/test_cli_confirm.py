@@ -158,8 +158,13 @@ def test_progress_shows_on_a_terminal_and_never_off_one(tmp_path: Path) -> None:
 
     script = "import time\nfrom ucbr.cli import ui\nwith ui.working('checking every file', 0.1):\n"
     script += "    time.sleep(1.0)\n"
+    # The spinner's timer is a timed wait, which a faked clock (libfaketime) can stall; the
+    # drawing does not depend on the date, so the child runs on the machine's real clock.
+    env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "FAKETIME")}
     primary, secondary = pty.openpty()
-    subprocess.run([sys.executable, "-c", script], stderr=secondary, stdout=secondary, check=True)
+    subprocess.run(
+        [sys.executable, "-c", script], stderr=secondary, stdout=secondary, check=True, env=env
+    )
     os.close(secondary)
     drawn = b""
     with contextlib.suppress(OSError):
