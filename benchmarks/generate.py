@@ -33,7 +33,7 @@ from ucbr.domain.ids import CROCKFORD
 from ucbr.domain.model import BEHAVIOURS, Case, LetterIssued, Person, PropertyRisk, Restriction
 from ucbr.domain.settings import PolicyConfig
 from ucbr.domain.staff import Role, StaffDirectory, StaffMember
-from ucbr.domain.views import decision_in_force, sections_of
+from ucbr.domain.views import decision_in_force, review_limit, sections_of
 from ucbr.services.admin import add_staff, init_register, new_member
 from ucbr.services.session import Session
 from ucbr.storage import git
@@ -259,7 +259,8 @@ def formal(w: World, case: Case, proposed_on: dt.date, due: dt.date) -> Case:
 def on_register(w: World, case: Case, due: dt.date) -> Case:
     """In force, with its review due on ``due``: set at most six months after the proposal."""
     proposed_on = min(due - w.days(120, 178), w.today - dt.timedelta(days=3))
-    return formal(w, case, proposed_on, due)
+    # Never past the policy's limit, which a bank holiday moves a day or more earlier.
+    return formal(w, case, proposed_on, min(due, review_limit(proposed_on, w.cfg)))
 
 
 def build_case(w: World, case_id: str) -> Case:

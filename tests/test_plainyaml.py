@@ -107,7 +107,8 @@ def test_the_fast_reader_declines_what_it_does_not_know(raw: bytes) -> None:
 
 
 def test_the_fast_reader_reads_what_the_register_writes() -> None:
-    """A record-shaped section, with long and quoted text, is read without the YAML loader."""
+    """A record-shaped section, with long and quoted text and a key quoted because plain it
+    would be a boolean, is read without the YAML loader."""
     record = {
         "id": "C-0123456Z",
         "person": {"name": "O'Brien", "aliases": [], "phones": ["07700 900980"]},
@@ -121,8 +122,10 @@ def test_the_fast_reader_reads_what_the_register_writes() -> None:
         ],
         "opened_on": "2026-01-01",
         "letters": [],
+        "imported": {"by": "mgr", "on": "2026-11-28"},  # the emitter quotes the key 'on'
     }
     raw = dump_plain(record).encode()
+    assert b"'on': '2026-11-28'" in raw
     assert read_plain(raw) == record == load_strict(raw)
 
 

@@ -56,9 +56,16 @@ class Commit:
         in a table, not read through)."""
         return self._first_trailers.get(key)
 
+    @cached_property
+    def _trailers_by_key(self) -> dict[str, tuple[str, ...]]:
+        found: dict[str, list[str]] = {}
+        for key, value in self.trailers:
+            found.setdefault(key, []).append(value)
+        return {key: tuple(values) for key, values in found.items()}
+
     def trailer_all(self, key: str) -> list[str]:
-        """Every trailer with this key."""
-        return [v for k, v in self.trailers if k == key]
+        """Every trailer with this key (looked up in a table, as ``trailer`` is)."""
+        return list(self._trailers_by_key.get(key, ()))
 
     @property
     def action(self) -> str | None:

@@ -18,7 +18,9 @@ import re
 from functools import cache
 from typing import Any
 
-_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?")
+# A key: a plain word, or one quoted because plain it would read as something else (the
+# emitter writes the field ``on`` as ``'on'``, which plain is the boolean true).
+_KEY = re.compile(r"(?:([A-Za-z_][A-Za-z0-9_]*)|'([A-Za-z_][A-Za-z0-9_]*)'):(?: (.*))?")
 # What may not start a plain scalar: YAML's indicators, quotes and space.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@` ")
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
@@ -129,8 +131,11 @@ class _Reader:
             key_line = _KEY.fullmatch(lines[pos], indent)
             if key_line is None:
                 raise _Unsure
-            key, raw = key_line.groups()
-            if key in found or (key[0] in _RESOLVED_FIRST and _resolve(key) is not key):
+            plain_key, quoted_key, raw = key_line.groups()
+            key = plain_key or quoted_key
+            if key in found or (
+                plain_key and key[0] in _RESOLVED_FIRST and _resolve(key) is not key
+            ):
                 raise _Unsure
             pos += 1
             simple = raw and (pos == len(lines) or indents[pos] <= indent)
