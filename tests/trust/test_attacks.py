@@ -124,15 +124,15 @@ def test_attack_frontline_restores_an_older_revision(reg: Reg) -> None:
     assert "whose key cannot read records it changed" in reg.run("ig", "audit").out
 
 
-def test_attack_an_officer_writes_an_approval_into_a_record(reg: Reg) -> None:
-    """A case officer, under their own name and key, rolls a decision to approved by the
-    manager: the record change is not what their action does."""
+def approval_written_in(reg: Reg) -> tuple[str, str]:
+    """A case officer escalates a serious incident to a formal written warning (committed by
+    ucbr), then writes the manager's approval into the record by hand: the case and the
+    file's text with the forged approval, sealed as ucbr seals it."""
     case, incident = reg.new_case("officer", "--serious")
     reg.ok("officer", "escalate", case, "--incident", incident, "--to", "formal_written_warning",
            "--bypass", incident, "--bypass-reason", "Threatened the officer.",
            "--only-channel", "letter", "--considerations", "None.", "--essential-services",
            "By letter.", "--review-by", reg.after(48))  # fmt: skip
-    proposed = reg.root / f"cases/{case}.yaml"
     with patched_env(reg.env("officer")):
         register = Register.open(reg.root)
         ring = register.keyring(load_identity_file(reg.keys["officer"]))
@@ -141,9 +141,15 @@ def test_attack_an_officer_writes_an_approval_into_a_record(reg: Reg) -> None:
         approved = pending.model_copy(update={"status": "approved", "approved_by": "mgr",
                                               "approved_on": pending.proposed_on})  # fmt: skip
         forged = record.model_copy(update={"decisions": (approved,)})
-        text = register.render(case, sections_of(forged, register.cfg), loaded)
+        return case, register.render(case, sections_of(forged, register.cfg), loaded)
+
+
+def test_attack_an_officer_writes_an_approval_into_a_record(reg: Reg) -> None:
+    """A case officer, under their own name and key, rolls a decision to approved by the
+    manager: the record change is not what their action does."""
+    case, text = approval_written_in(reg)
     sha = forge(reg, "officer", trailers(reg, "escalate", "officer", case),
-                {str(proposed.relative_to(reg.root)): text})  # fmt: skip
+                {f"cases/{case}.yaml": text})  # fmt: skip
     refused_after(reg, sha)
     assert "approved_by" in reg.run("ig", "audit").out
 

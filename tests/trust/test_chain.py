@@ -18,14 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.regkit import Reg, email_of, git_env, patched_env, write_key
+from tests.regkit import Reg, email_of, git_env, write_key
 from tests.test_sync import server_and_clones, ucbr_on_path
-from tests.trust.test_attacks import forge, trailers
+from tests.trust.test_attacks import approval_written_in, forge, trailers
 from tests.trust.test_server import git_as, push
-from ucbr.domain.views import sections_of
 from ucbr.services.audit.signatures import fingerprint
-from ucbr.storage.store import Register
-from ucbr.storage.vault import load_identity_file
 
 pytestmark = pytest.mark.e2e
 
@@ -177,27 +174,10 @@ def test_attack_a_failed_first_verification_pins_nothing(reg: Reg) -> None:
 # --- a forged record on the server: the way forward -------------------------------------------
 
 
-def _in_days(clone: Reg, days: int) -> str:
-    return (dt.date.fromisoformat(clone.today) + dt.timedelta(days=days)).isoformat()
-
-
 def _forged_approval(clone: Reg) -> str:
     """A case officer's escalation with the decision written in as approved by the manager:
     every check that needs no key passes. Pushed by plain git; returns its whole id."""
-    case, incident = clone.new_case("officer", "--serious")
-    clone.ok("officer", "escalate", case, "--incident", incident, "--to", "formal_written_warning",
-             "--bypass", incident, "--bypass-reason", "Threatened the officer.",
-             "--only-channel", "letter", "--considerations", "None.", "--essential-services",
-             "By letter.", "--review-by", _in_days(clone, 90))  # fmt: skip
-    with patched_env(clone.env("officer")):
-        register = Register.open(clone.root)
-        ring = register.keyring(load_identity_file(clone.keys["officer"]))
-        loaded, record = register.load_case(case, ring)
-        pending = record.decisions[-1]
-        approved = pending.model_copy(update={"status": "approved", "approved_by": "mgr",
-                                              "approved_on": pending.proposed_on})  # fmt: skip
-        forged = record.model_copy(update={"decisions": (approved,)})
-        text = register.render(case, sections_of(forged, register.cfg), loaded)
+    case, text = approval_written_in(clone)
     clone.git("reset", "-q", "--hard", "HEAD~1")
     forge(
         clone, "officer", trailers(clone, "escalate", "officer", case), {f"cases/{case}.yaml": text}

@@ -15,14 +15,11 @@ import subprocess
 import pyrage
 import pytest
 
-from tests.regkit import Reg, on_register, patched_env
+from tests.regkit import Reg, on_register
 from tests.test_sync import server_and_clones, ucbr_on_path
-from tests.trust.test_attacks import forge, trailers
+from tests.trust.test_attacks import approval_written_in, forge, trailers
 from tests.trust.test_door import hooked
 from tests.trust.test_server import git_as, push
-from ucbr.domain.views import sections_of
-from ucbr.storage.store import Register
-from ucbr.storage.vault import load_identity_file
 
 pytestmark = pytest.mark.e2e
 
@@ -84,22 +81,7 @@ def test_attack_policy_dates_that_go_back_along_history_are_refused(reg: Reg) ->
 def _forged_record(reg: Reg) -> tuple[str, str]:
     """A case officer's escalation committed by hand with the decision written in as the
     manager's approval: nothing a key that cannot read records can see is wrong."""
-    case, incident = reg.new_case("officer", "--serious")
-    reg.ok("officer", "escalate", case, "--incident", incident, "--to", "formal_written_warning",
-           "--bypass", incident, "--bypass-reason", "Threatened the officer.",
-           "--only-channel", "letter", "--considerations", "None.", "--essential-services",
-           "By letter.", "--review-by", reg.after(48))  # fmt: skip
-    with patched_env(reg.env("officer")):
-        register = Register.open(reg.root)
-        ring = register.keyring(load_identity_file(reg.keys["officer"]))
-        loaded, record = register.load_case(case, ring)
-        pending = record.decisions[-1]
-        approved = pending.model_copy(update={"status": "approved", "approved_by": "mgr",
-                                              "approved_on": pending.proposed_on})  # fmt: skip
-        text = register.render(
-            case, sections_of(record.model_copy(update={"decisions": (approved,)}), register.cfg),
-            loaded,
-        )  # fmt: skip
+    case, text = approval_written_in(reg)
     reg.git("reset", "-q", "--hard", "HEAD~1")
     sha = forge(reg, "officer", trailers(reg, "escalate", "officer", case),
                 {f"cases/{case}.yaml": text})  # fmt: skip
