@@ -8,9 +8,11 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.policy_helpers import CFG, TODAY, case_with_warnings, ctx, restricting_req
+from tests.policy_helpers import CFG, STAFF, TODAY, case_with_warnings, ctx, restricting_req
 from ucbr.domain import expiry, policy, views
-from ucbr.domain.model import Restriction
+from ucbr.domain.faults import conflicts_standing
+from ucbr.domain.letters.parts import restriction_terms
+from ucbr.domain.model import Case, Decision, Restriction
 
 KINDS = (
     Restriction(kind="single_channel", channel="letter"),
@@ -70,3 +72,36 @@ def test_a_letter_is_never_owed_before_its_day() -> None:
     assert ("restriction-ended", first_day) in [
         (kind, due) for kind, due, _ in expiry.letters_owed_on(case, first_day)
     ]
+
+
+def _banned_until(days: int) -> tuple[Case, Decision]:
+    """A case with set contact times (no end) and banned from the Civic Centre until ``days``
+    from today."""
+    ban = KINDS[2].model_copy(update={"until": TODAY + dt.timedelta(days=days)})
+    case, incident = case_with_warnings()
+    req = restricting_req((incident.id,), restrictions=(KINDS[1], ban))
+    case, _ = policy.escalate(case, req, ctx())
+    case, _ = policy.approve(case, ctx("manager"))
+    return case, case.decisions[-1]  # the very item, as a letter reads it
+
+
+def test_a_letter_states_only_the_restrictions_that_still_apply() -> None:
+    """The upcoming-review letter, written after the premises ban ended, asks nothing of the
+    person about the premises: only the restriction still in force is stated."""
+    case, decision = _banned_until(10)
+    later = TODAY + dt.timedelta(days=20)
+    then = restriction_terms(case, decision, STAFF, CFG)
+    now = restriction_terms(case, decision, STAFF, CFG, later)
+    assert len(then["measures"]) == 2
+    assert len(now["measures"]) == 1 and "Mondays" in now["measures"][0]
+
+
+def test_an_adjustment_conflicts_only_with_a_restriction_still_in_force() -> None:
+    """An adjustment to meet us face to face conflicts with the premises ban while it
+    applies (a review is owed), and with nothing once the ban has reached its end date."""
+    case, _ = _banned_until(10)
+    later = TODAY + dt.timedelta(days=20)
+    during = policy.add_adjustment(case, "needs_face_to_face", None, ctx(today=TODAY))
+    assert [c.restriction.kind for c in conflicts_standing(during, TODAY)] == ["premises_ban"]
+    after = policy.add_adjustment(case, "needs_face_to_face", None, ctx(today=later))
+    assert conflicts_standing(after, later) == []

@@ -360,16 +360,15 @@ def adjustments(
 
     A restriction already in force that conflicts with it is flagged for review.
     """
-    from ucbr.domain.policy.adjustments import unjustified
-    from ucbr.domain.views import decision_in_force
+    from ucbr.domain.faults import conflicts_standing
 
-    case = casework.add_adjustment(options(ctx).session(), case_id, add, note)
+    session = options(ctx).session()
+    case = casework.add_adjustment(session, case_id, add, note)
     warn_free_text(ctx, health_fields=frozenset({"note"}), note=note)
     report(
         ctx, json, f"{case.id}: adjustment recorded: {ui.words(add)}", case=case.id, adjustment=add
     )
-    current = decision_in_force(case)
-    for conflict in unjustified(case, current) if current is not None else []:
+    for conflict in conflicts_standing(case, session.today):
         ui.err(
             f"ucbr: warning: {case.id}: {conflict.line()}; review it now "
             f"(`ucbr review {case.id} --outcome vary`, or continue it with --justify)"

@@ -12,7 +12,7 @@ from ucbr.cli.common import DryRun, Json, Yes, options, report
 from ucbr.cli.keys import key_change
 from ucbr.domain.permissions import may
 from ucbr.domain.staff import Role
-from ucbr.services import admin, rotation
+from ucbr.services import admin, clock, rotation
 from ucbr.services.audit.signatures import fingerprint
 
 
@@ -109,7 +109,7 @@ def staff_remove(
     opts = options(ctx)
     reg = opts.register()
     change = rotation.removal(reg, reg.actor(), staff_id)
-    contact_for = admin.contact_cases(reg, opts.keyring(), staff_id)
+    contact_for = admin.contact_cases(reg, opts.keyring(), staff_id, clock.today())
     if not dry_run:
         files = len(rotation.preview(reg, change).files)
         ui.confirm(

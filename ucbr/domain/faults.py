@@ -14,7 +14,7 @@ import datetime as dt
 from ucbr.domain.expiry import as_on, in_force, letters_owed_on, on_register_on
 from ucbr.domain.ids import file_path
 from ucbr.domain.model import Case, PropertyRisk
-from ucbr.domain.policy.adjustments import unjustified
+from ucbr.domain.policy.adjustments import Conflict, unjustified
 from ucbr.domain.problems import Problem
 from ucbr.domain.settings import PolicyConfig
 from ucbr.domain.staff import StaffDirectory
@@ -78,19 +78,29 @@ def _no_appeal_route(case: Case) -> list[str]:
     return problems
 
 
+def conflicts_standing(case: Case, today: dt.date) -> list[Conflict]:
+    """Adjustments recorded since the restriction in force was decided, that a restriction
+    still applying on ``today`` stops the person using, with no recorded reason: a review is
+    owed ("ensure that you are not prevented from accessing essential services"). One known
+    when it was decided is the ``adjustments-bind`` invariant's."""
+    current = in_force(case, today)
+    if current is None:
+        return []
+    return [
+        conflict
+        for conflict in unjustified(case, as_on(current, today))
+        if conflict.adjustment.recorded_on >= current.proposed_on
+    ]
+
+
 def _adjustment_conflicts(case: Case, today: dt.date) -> list[str]:
-    """An adjustment recorded since the restriction in force was decided, that a
-    restriction still applying stops the person using, with no recorded reason: a review
-    is owed ("ensure that you are not prevented from accessing essential services"). One
-    known when it was decided is the ``adjustments-bind`` invariant's."""
     current = in_force(case, today)
     if current is None:
         return []
     return [
         f"{case.id}: {conflict.line()}; no reason is recorded for it: review decision "
         f"{current.id} (vary it, or continue with --justify)"
-        for conflict in unjustified(case, as_on(current, today))
-        if conflict.adjustment.recorded_on >= current.proposed_on
+        for conflict in conflicts_standing(case, today)
     ]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyrage
 
+from ucbr.domain.expiry import as_on, in_force
 from ucbr.domain.permissions import ADMINISTRATORS as STAFF_ADMIN_ROLES
 from ucbr.domain.provenance import EARLIER_RECORDS
 from ucbr.domain.settings import PolicyConfig, policy_hash
@@ -20,7 +21,6 @@ from ucbr.domain.staff import (
     Tier,
     tiers_held,
 )
-from ucbr.domain.views import decision_in_force
 from ucbr.errors import AccessDenied, Refused
 from ucbr.services.session import Session
 from ucbr.storage import git
@@ -257,11 +257,13 @@ def _rewrap(
     return files
 
 
-def contact_cases(reg: Register, ring: Keyring, staff_id: str) -> list[str]:
-    """The cases whose restriction in force names this member as the single point of contact."""
+def contact_cases(reg: Register, ring: Keyring, staff_id: str, today: dt.date) -> list[str]:
+    """The cases whose restriction in force today names this member as the single point of
+    contact (one past its end date no longer needs one)."""
     found = []
     for case_id in reg.ids("case"):
-        current = decision_in_force(reg.load_case(case_id, ring)[1])
-        if current is not None and any(r.staff == staff_id for r in current.restrictions):
+        current = in_force(reg.load_case(case_id, ring)[1], today)
+        named = as_on(current, today).restrictions if current is not None else ()
+        if any(r.staff == staff_id for r in named):
             found.append(case_id)
     return found

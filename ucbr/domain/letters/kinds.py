@@ -109,7 +109,7 @@ def _upcoming_review(facts: Facts) -> tuple[str | None, Context]:
         raise LetterRefused(f"{facts.case.id}: decision {decision.id} ended on its end date")
     return decision.id, {
         **for_decision(facts, decision, decision.approved_by),
-        "restriction": restriction_terms(facts.case, decision, facts.staff, facts.cfg),
+        "restriction": restriction_terms(facts.case, decision, facts.staff, facts.cfg, facts.today),
         "appeal": appeal_route(facts, decision, tells_decision=False),
     }
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ucbr.domain.expiry import in_force_on
 from ucbr.domain.letters.form import signature
 from ucbr.domain.model import (
     Case,
@@ -198,21 +199,25 @@ def _review_date(case: Case, decision: Decision) -> dt.date:
 
 
 def restriction_terms(
-    case: Case, decision: Decision, staff: StaffDirectory, cfg: PolicyConfig
+    case: Case,
+    decision: Decision,
+    staff: StaffDirectory,
+    cfg: PolicyConfig,
+    on: dt.date | None = None,
 ) -> Context:
     """What a decision asks of the person, which services it covers, when it starts, how
-    long it lasts and when it is reviewed. Contact only by e-mail names the address to
-    write to: the council's, unless a designated address is given."""
+    long it lasts and when it is reviewed; with ``on``, only the restrictions that still
+    apply that day. Contact only by e-mail names the address to write to: the council's,
+    unless a designated address is given."""
     ends = [r.until for r in decision.restrictions]
     dated = sorted({day for day in ends if day is not None})
     how = reach(decision, staff, cfg)
-    starts = [since(case, decision, r) for r in decision.restrictions] or [decided_on(decision)]
+    applying = [r for r in decision.restrictions if on is None or in_force_on(r, on)]
+    starts = [since(case, decision, r) for r in applying] or [decided_on(decision)]
     # Some carried over from an earlier decision: each then says when it began.
     each = len(set(starts)) > 1
-    measures = [
-        for_person(r, how, day if each else None)
-        for r, day in zip(decision.restrictions, starts, strict=True)
-    ]
+    pairs = zip(applying, starts, strict=False)  # none applying: no measure, one start
+    measures = [for_person(r, how, day if each else None) for r, day in pairs]
     return {
         "measures": measures,
         "spoc": how.spoc_name,

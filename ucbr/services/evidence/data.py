@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ucbr.domain import views
+from ucbr.domain import expiry
 from ucbr.domain.faults import case_problems
 from ucbr.domain.model import Case
 from ucbr.domain.settings import PolicyConfig
@@ -34,14 +34,14 @@ def report_data(
     revisions, unreadable = chronology.revisions_of(history, case.id, withhold)
     last = revisions[-1] if revisions else None
     record = history.records.get(last["commit"]) if last else None
-    current = views.decision_in_force(case)
+    current = expiry.in_force(case, session.today)
     return {
         "format": FORMAT,
         "case": case.id,
         "council": reg.cfg.council,
         "produced_on": session.today.isoformat(),
         "produced_by": session.actor.id,
-        "status": views.status_of(case).replace("_", " "),
+        "status": expiry.status_on(case, session.today).replace("_", " "),
         "in_force": f"{STEP_NAMES[current.step]}, {current.id}" if current else "none",
         "chronology": rows,
         "revisions": revisions,
