@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from ucbr.domain.expiry import in_force_on
 from ucbr.domain.invariants.base import Facts, Invariant
 from ucbr.domain.invariants.stood import as_it_stood, in_force_together
 from ucbr.domain.model import RESTRICTING_STEPS, Case, Decision, PropertyRisk, Review
@@ -257,11 +258,7 @@ def _removed_on_significant_change(before: Case | None, case: Case, facts: Facts
         if isinstance(source, Review) and source.significant_change:
             continue
         kept = {r.kind for r in decision.restrictions}
-        running = {
-            r.kind
-            for r in earlier.restrictions
-            if r.until is None or r.until >= decision.proposed_on
-        }
+        running = {r.kind for r in earlier.restrictions if in_force_on(r, decision.proposed_on)}
         for kind in sorted(running - kept):
             yield f"decision {decision.id} ended the {kind} restriction with no significant change"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from itertools import pairwise
 
-from ucbr.domain.expiry import decision_ends_on
+from ucbr.domain.expiry import has_ended
 from ucbr.domain.model import Case, Decision
 
 
@@ -39,8 +39,6 @@ def in_force_together(case: Case) -> int:
     ended = sum(
         1
         for earlier, later in pairwise(approved)
-        if (ends := decision_ends_on(earlier)) is not None
-        and later.approved_on is not None
-        and ends <= later.approved_on
+        if later.approved_on is not None and has_ended(earlier, later.approved_on)
     )
     return len(approved) - ended

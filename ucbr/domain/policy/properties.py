@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING
 
-from ucbr.domain.dates import add_months
 from ucbr.domain.model import (
     RISK_KINDS,
     SPECIAL_CATEGORY_RISKS,
@@ -195,9 +194,8 @@ def review_property(
         raise refuse(f"property {prop.id} has no risk in force to review")
     if blank(reasons):
         raise refuse("a review needs its reasons")
-    interval = ctx.cfg.review_interval_months
     approved_on = prop.decision.approved_on or ctx.today
-    due = prop.next_review or add_months(approved_on, interval)
+    due = prop.next_review or review_limit(approved_on, ctx.cfg)
     update: dict[str, object] = {"next_review": review_limit(ctx.today, ctx.cfg)}
     if outcome == "lift":
         ended = prop.decision.model_copy(update={"status": "lifted", "ended_on": ctx.today})
