@@ -138,6 +138,17 @@ def test_what_a_frontline_officer_sealed_is_kept_only_sealed_to_them(reg: Reg) -
     assert fern.git("status", "--porcelain", "--ignored") == ""
 
 
+def test_the_kept_copy_goes_once_it_is_sent(reg: Reg) -> None:
+    """Once sync has pushed the report, the copy kept to seal it again is deleted: what was
+    sent is on the server, sealed to the tier that reads it."""
+    _, fern, _ = server_with_hook(reg)
+    with ucbr_on_path():
+        report(fern, name="Kit Private")
+        assert list((fern.root / ".git" / "ucbr" / "outbox").iterdir())
+        fern.ok("front", "sync")
+    assert list((fern.root / ".git" / "ucbr" / "outbox").iterdir()) == []
+
+
 def test_without_the_kept_copy_sync_stops_and_advises_nothing_lossy(reg: Reg) -> None:
     """A frontline report sealed to a retired key whose kept copy is gone (a clone's local
     state deleted): sync stops with the clone as it was, and its advice loses nothing."""

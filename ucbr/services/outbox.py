@@ -6,8 +6,8 @@ the new casework key, which needs what it says. So whenever ucbr seals a section
 the acting officer's key does not open, it keeps the same plaintext sealed to the officer's
 own key in ``.git/ucbr/outbox/`` (never in the working tree, never pushed; 0600 in a 0700
 folder), named by the SHA-256 of the section it sealed. ``sync`` opens it with their key to
-seal the section again (``ucbr.services.reseal``). An entry goes once it is older than
-``KEEP_DAYS``: work left unsynced longer than the audit's offline window cannot be pushed
+seal the section again (``ucbr.services.reseal``). Every entry goes once ``sync`` has
+pushed the clone's work, and any once it is older than ``KEEP_DAYS``: work left unsynced longer than the audit's offline window cannot be pushed
 anyway. Nothing the officer did not write themselves is ever kept: only what they sealed.
 """
 
@@ -80,14 +80,25 @@ def find(root: Path, armored: str, identities: Sequence[Identity]) -> bytes | No
 
 def prune(folder: Path) -> None:
     """Delete the entries older than ``KEEP_DAYS``."""
-    oldest = (now() - dt.timedelta(days=KEEP_DAYS)).timestamp()
+    _delete(folder, (now() - dt.timedelta(days=KEEP_DAYS)).timestamp())
+
+
+def _delete(folder: Path, before: float) -> None:
+    """Delete the entries last written before ``before`` (a timestamp); never a link."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return
     for entry in entries:
         try:
-            if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < oldest:
+            if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < before:
                 os.unlink(entry.path)
         except OSError:
             continue
+
+
+def clear(root: Path) -> None:
+    """Delete every entry, once this clone's work has all reached the server."""
+    folder = local_dir(root, OUTBOX)
+    if folder is not None:
+        _delete(folder, float("inf"))

@@ -30,6 +30,7 @@ from ucbr.domain.staff import SECTION_KEY, TIERS, Tier
 from ucbr.errors import Refused
 from ucbr.services import outbox
 from ucbr.services.audit.rings import Rings
+from ucbr.services.audit.rules import public_key
 from ucbr.storage import envelope, git, gitlog
 from ucbr.storage.gitlog import Commit
 from ucbr.storage.store import Register, recipients_file
@@ -44,18 +45,6 @@ def keys_at(root: Path, revs: list[str]) -> dict[str, Keys]:
     specs = [f"{rev}:{recipients_file(tier)}" for rev in revs for tier in TIERS]
     blobs = gitlog.read_blobs(root, specs)
     return {rev: {t: blobs.get(f"{rev}:{recipients_file(t)}") for t in TIERS} for rev in revs}
-
-
-def public_keys(root: Path, rev: str) -> Keys:
-    """Each tier's public key (the recipients file) at ``rev``."""
-    return keys_at(root, [rev])[rev]
-
-
-def retired_tiers(root: Path, made_at: str, now: str = "HEAD") -> frozenset[Tier]:
-    """The tiers whose public key at ``made_at`` (where the work was made) is not the one at
-    ``now``: work sealed to them then is sealed to a key retired since."""
-    then, current = public_keys(root, made_at), public_keys(root, now)
-    return frozenset(tier for tier in TIERS if then[tier] != current[tier])
 
 
 @dataclass
@@ -123,9 +112,10 @@ class _Work:
                     "again; your work stays in this clone: a casework officer holding the "
                     "retired key can sync it, or record it again in a fresh clone (`ucbr clone`)"
                 )
-            public = self.keys[commit.sha][SECTION_KEY[name]]
-            assert public is not None
-            recipient = parse_recipient(_first_key(public))
+            public = public_key(self.keys[commit.sha][SECTION_KEY[name]])
+            if public is None:
+                raise Refused(f"sync stopped, your clone is as it was: no {name} tier key")
+            recipient = parse_recipient(public)
             sections[name] = encrypt(opened, [recipient])
         return envelope.render(replace(env, sections=sections), text)
 
@@ -153,11 +143,6 @@ class _Work:
 def _naming(message: str, path: str) -> str:
     """``message`` with a ``Ucbr-Case`` trailer naming the record at ``path``."""
     return message.rstrip("\n") + f"\nUcbr-Case: {Path(path).stem}\n"
-
-
-def _first_key(raw: bytes) -> str:
-    lines = [ln.strip() for ln in raw.decode(errors="replace").splitlines()]
-    return next(ln for ln in lines if ln and not ln.startswith("#"))
 
 
 def needs_reseal(

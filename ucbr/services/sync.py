@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ucbr.errors import IntegrityError, Refused
+from ucbr.services import outbox
 from ucbr.services.admin import install_drivers
 from ucbr.services.audit.rings import Rings
 from ucbr.services.audit.root import founder, founder_problems, pin_root, root_chain
@@ -24,6 +25,7 @@ from ucbr.services.audit.signatures import fingerprint
 from ucbr.services.chain import descends, remember, server_forward, tier_of
 from ucbr.services.reseal import needs_reseal, recommitted, reseal
 from ucbr.services.trust import verify_to
+from ucbr.services.upstream import upstream_of
 from ucbr.storage import git, gitlog
 from ucbr.storage.store import Register
 from ucbr.storage.vault import Identity, Keyring
@@ -90,15 +92,15 @@ def _count(root: Path, span: str) -> int:
 
 
 def _upstream(root: Path) -> str:
-    proc = git.run(root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}", check=False)
-    if proc.returncode != 0:
+    upstream = upstream_of(root)
+    if upstream is None:
         raise Refused(
             "this register has no server to sync with: if you founded it, make the server's "
             "repository (`ucbr server init BARE_REPO --root KEY` on the server), then push to "
             "it once: `git remote add origin URL` and `git push -u origin main`; otherwise "
             "get the register from the server with `ucbr clone URL DIR`"
         )
-    return proc.stdout.decode().strip()
+    return upstream
 
 
 def sync(
@@ -165,6 +167,7 @@ def sync(
                 reason = _first_line(pushed.stderr)
                 raise Refused(f"the server refused the push, your clone is as it was: {reason}")
             remember(root, tier_of(ring), server=git.head(root))
+            outbox.clear(root)  # every section kept for this officer has now been sent
         return Synced(pulled=came, pushed=ahead)
 
 

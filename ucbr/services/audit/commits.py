@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from ucbr.domain.permissions import ADMINISTRATORS, CASEWORK, WHO_MAY, is_action
+from ucbr.domain.policy.dated import OFFLINE_DAYS
 from ucbr.domain.problems import Problem
 from ucbr.domain.staff import Role, StaffMember
 from ucbr.services.audit.access import (
@@ -35,7 +36,7 @@ REGISTER_PATHS = (*RECORD_DIRS, ".ucbr/", ".gitattributes")
 # A commit's policy date is the day it was committed, give or take a day (time zones); or,
 # for work done offline and rebased by `ucbr sync` later, up to a few days before it.
 CLOCK_AHEAD = dt.timedelta(days=1)
-CLOCK_OFFLINE = dt.timedelta(days=3)
+CLOCK_OFFLINE = dt.timedelta(days=OFFLINE_DAYS)
 _ACTION = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 _OFFICER = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
 _FILE_ID = re.compile(r"^[CP]-[0-9A-HJKMNP-TV-Z]{8}$")
