@@ -4,10 +4,11 @@ and letter.
 A warning given on the telephone on 2 November and recorded on 3 December was given on 2
 November: its letter says so, and an incident of 16 November is the behaviour continuing
 after it. So a step may be dated the day it was done (``Ucbr-On`` beside the commit's own
-``Ucbr-Date``), within bounds the audit judges:
+``Ucbr-Date``), within bounds:
 
-- never after the day it is recorded, nor before what it relies on (the incidents, the
-  decision, the proposal, the appeal or the outcome the step follows);
+- never after the day it is recorded (the audit judges it), nor before what it relies on
+  (the incidents, the decision, the proposal, the appeal or the outcome the step follows;
+  refused when it is recorded, not yet re-judged by the audit);
 - up to ``OFFLINE_DAYS`` before the day it is recorded with no more said: the window the
   audit allows work done offline and synced later;
 - up to ``LATE_LIMIT_DAYS`` before it with the reason recorded in the case (never in the
