@@ -6,9 +6,10 @@ the new casework key, which needs what it says. So whenever ucbr seals a section
 the acting officer's key does not open, it keeps the same plaintext sealed to the officer's
 own key in ``.git/ucbr/outbox/`` (never in the working tree, never pushed; 0600 in a 0700
 folder), named by the SHA-256 of the section it sealed. ``sync`` opens it with their key to
-seal the section again (``ucbr.services.reseal``). Every entry goes once ``sync`` has
-pushed the clone's work, and any once it is older than ``KEEP_DAYS``: work left unsynced longer than the audit's offline window cannot be pushed
-anyway. Nothing the officer did not write themselves is ever kept: only what they sealed.
+seal the section again (``ucbr.services.reseal``). Every entry goes once ``sync`` has pushed
+the clone's work, and any once it is older than ``KEEP_DAYS``: work left unsynced longer
+than the audit's offline window cannot be pushed anyway. Nothing the officer did not write
+themselves is ever kept: only what they sealed.
 """
 
 from __future__ import annotations
